@@ -1,0 +1,295 @@
+"""Find date expressions in text: single dates, ranges, month-only dates, relative words.
+
+The finder is regex-first and linear in the text: every pattern is a bounded sequence of
+alternatives with no nested quantifiers, so hostile input ("1 1 1 …", long digit runs,
+thousands of month names) cannot make it backtrack. English spans are read by our own
+tables; spans in other languages are normalised by dateparser (`_foreign_day_month`).
+The year of a year-less mention is chosen later, in `resolve`, once the context is known.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field, replace
+
+from .lexicon import MONTHS, WEEKDAYS
+
+
+@dataclass(frozen=True)
+class Partial:
+    """A calendar date that may lack its year (or its day, for month precision)."""
+
+    month: int
+    day: int | None = None
+    year: int | None = None
+    weekday: int | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One date expression found in the text, with character offsets into it."""
+
+    begin: int
+    end: int
+    text: str
+    first: Partial | None
+    last: Partial | None = None  # the end of a range
+    relative_days: int | None = None  # "tomorrow" = 1
+    next_weekday: int | None = None  # "next Monday" = 0
+    lang: str = "en"
+    numeric: bool = False
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def has_year(self) -> bool:
+        return self.first is not None and self.first.year is not None
+
+    @property
+    def month_only(self) -> bool:
+        return self.first is not None and self.first.day is None
+
+
+def _alternation(words) -> str:
+    unique = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w) for w in unique)
+
+
+_MONTH_WORDS = {w: n for table in MONTHS.values() for w, n in table.items()}
+_MONTH_LANG = {w: lang for lang, table in reversed(MONTHS.items()) for w in table}
+_FULL_NAMES = {"march", "april", "may", "june", "july", "mars", "avril", "mai", "juin", "enero", "marzo", "abril", "mayo", "junio", "julio", "maio", "junho", "julho", "março", "marco", "juni", "juli", "märz", "maerz", "aout", "août"}
+_WEEKDAY_WORDS = {w: n for table in WEEKDAYS.values() for w, n in table.items()}
+
+MONTH = (rf"(?:{_alternation(w for w in _MONTH_WORDS if len(w) > 5 or w in _FULL_NAMES)}"
+         rf"|(?:{_alternation(w for w in _MONTH_WORDS if len(w) <= 5 and w not in _FULL_NAMES)})\.?)")
+WEEKDAY = rf"(?:{_alternation(_WEEKDAY_WORDS)})\.?"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th|er|ème|eme|º|°|o\b)?"
+YEAR = r"(?:19|20)\d\d"
+_W = r"[ \t\u00a0]"  # spaces inside a date never cross a line
+_OF = rf"(?:{_W}+(?:of|de|del|di|du|do|da|dell'|della){_W}+|{_W}*)"
+_YEAR_TAIL = rf"(?:,?{_W}*(?:de{_W}+|del{_W}+|of{_W}+)?(?P<y>{YEAR})\b)?"
+_WD = rf"(?:(?P<wd>{WEEKDAY}),?{_W}+(?:the{_W}+|le{_W}+|el{_W}+|den{_W}+)?)?"
+_DASH = r"(?:-|–|—|/)"
+_TO = rf"(?:{_W}*{_DASH}{_W}*|{_W}+(?:to|till|until|through|thru|and|&|au|al|a|bis|e|y|et|à|hasta|jusqu'au){_W}+)"
+
+_PATTERNS = {
+    # 21st and 22nd of February 2017 / 5 to 9 January 2026 / du 5 au 9 janvier
+    "d-d-m": rf"(?<![\w.,/-]){_WD}(?P<d1>{DAY}){_TO}(?P<d2>{DAY})\.?{_OF}(?P<m>{MONTH}){_YEAR_TAIL}",
+    # 24 February to 4 April 2025
+    "d-m-d-m": rf"(?<![\w.,/-]){_WD}(?P<d1>{DAY})\.?{_OF}(?P<m1>{MONTH}){_TO}(?P<d2>{DAY})\.?{_OF}(?P<m>{MONTH}){_YEAR_TAIL}",
+    # February 10-12, 2026
+    "m-d-d": rf"\b{_WD}(?P<m>{MONTH}){_W}+(?P<d1>{DAY}){_TO}(?P<d2>{DAY})\b{_YEAR_TAIL}",
+    # February 24 to April 4, 2025
+    "m-d-m-d": rf"\b{_WD}(?P<m1>{MONTH}){_W}+(?P<d1>{DAY}){_TO}(?P<m>{MONTH}){_W}+(?P<d2>{DAY})\b{_YEAR_TAIL}",
+    # Friday, 6 February 2026 / 30 avril 2026 / 30 de abril de 2026 / 15. März
+    "d-m": rf"(?<![\w.,/-]){_WD}(?P<d>{DAY})\.?{_OF}(?P<m>{MONTH})(?![\w-]){_YEAR_TAIL}",
+    # Friday, February 6, 2026 / November 24
+    "m-d": rf"\b{_WD}(?P<m>{MONTH}){_W}+(?:the{_W}+)?(?P<d>{DAY})\b(?![.,]\d|:\d|{_W}*(?:%|percent|per{_W}cent))(?:{_W}*,?{_W}*(?P<y>{YEAR})\b)?",
+    # March 2026 (month precision)
+    "m-y": rf"\b(?P<m>{MONTH}),?{_W}+(?:de{_W}+|del{_W}+)?(?P<y>{YEAR})\b",
+    # 2026-04-30
+    "iso": r"(?<![\w.:/-])(?P<y>(?:19|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\w/-]|\.\d)",
+    # 30.04.2026 / 30/04/2026 / 04/30/2026
+    "numeric": r"(?<![\w.,:/-])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\w/-]|[.,]\d)",
+}
+_COMPILED = {name: re.compile(p, re.IGNORECASE) for name, p in _PATTERNS.items()}
+_ORDER = list(_PATTERNS)  # longer forms first: they win overlaps
+
+_RELATIVE = re.compile(
+    r"\b(?:(?P<dat>the day after tomorrow)|(?P<word>today|tonight|tomorrow|yesterday"
+    r"|aujourd'hui|aujourd’hui|demain|hier|hoy|ayer|pasado mañana|heute|gestern|übermorgen"
+    r"|oggi|domani|ieri|hoje|amanhã|ontem)"
+    r"|(?P<mañana>(?<!la )(?<!esta )(?<!por la )mañana(?! por| de)))\b"
+    rf"|\b(?P<rel>next|this|coming|this coming|prochain|el próximo|este|nächsten|kommenden)"
+    rf"{_W}+(?P<rwd>{WEEKDAY})\b"
+    rf"|\b(?P<wd2>{WEEKDAY}){_W}+(?:next|prochain)\b",
+    re.IGNORECASE,
+)
+_RELATIVE_DAYS = {
+    "today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "aujourd'hui": 0, "aujourd’hui": 0,
+    "demain": 1, "hier": -1, "hoy": 0, "ayer": -1, "mañana": 1, "pasado mañana": 2, "heute": 0,
+    "gestern": -1, "übermorgen": 2, "oggi": 0, "domani": 1, "ieri": -1, "hoje": 0, "amanhã": 1,
+    "ontem": -1,
+}
+
+
+def _day(token: str | None) -> int | None:
+    if not token:
+        return None
+    return int(re.match(r"\d+", token).group())
+
+
+def _month(token: str) -> int:
+    return _MONTH_WORDS[token.rstrip(".").lower()]
+
+
+def _plausible_month_word(token: str) -> bool:
+    """English month names must be capitalised ("may" and "march" are also verbs)."""
+    word = token.rstrip(".")
+    return _MONTH_LANG.get(word.lower()) != "en" or word[0].isupper()
+
+
+def _weekday(match: re.Match) -> int | None:
+    token = match.groupdict().get("wd")
+    return _WEEKDAY_WORDS[token.rstrip(".").lower()] if token else None
+
+
+def _from_named(name: str, m: re.Match, lang: str) -> Mention | None:
+    groups = m.groupdict()
+    month_tokens = [t for t in (groups.get("m1"), groups.get("m")) if t]
+    if not all(_plausible_month_word(t) for t in month_tokens):
+        return None
+    year = int(groups["y"]) if groups.get("y") else None
+    month = _month(groups["m"])
+    weekday = _weekday(m)
+    if name == "m-y":
+        return Mention(m.start(), m.end(), m.group(), Partial(month, None, year), lang=lang)
+    if name in ("d-m", "m-d"):
+        first = Partial(month, _day(groups["d"]), year, weekday)
+        return Mention(m.start(), m.end(), m.group(), first, lang=lang)
+    if _listed_not_ranged(m):
+        return None
+    first_month = _month(groups["m1"]) if groups.get("m1") else month
+    first = Partial(first_month, _day(groups["d1"]), year, weekday)
+    last = Partial(month, _day(groups["d2"]), year)
+    return Mention(m.start(), m.end(), m.group(), first, last, lang=lang)
+
+
+_CONJUNCTION = re.compile(r"\s(?:and|&|et|y|e)\s", re.IGNORECASE)
+
+
+def _listed_not_ranged(m: re.Match) -> bool:
+    """ "21st and 22nd" is a two-day span; "30 and 5" is a list of two dates."""
+    between = m.string[m.end("d1"):m.start("d2")]
+    if not _CONJUNCTION.search(between):
+        return False
+    if re.search(r"\b(?:between|entre|zwischen|tra)\s+$", m.string[max(0, m.start() - 12):m.start()], re.IGNORECASE):
+        return False
+    return _day(m.group("d2")) != _day(m.group("d1")) + 1 or "m1" in m.groupdict() and m.group("m1")
+
+
+def _from_numeric(name: str, m: re.Match) -> Mention | None:
+    year = int(m.group("y"))
+    if name == "iso":
+        first = Partial(int(m.group("mo")), int(m.group("d")), year)
+        return Mention(m.start(), m.end(), m.group(), first, numeric=True)
+    a, b = int(m.group("a")), int(m.group("b"))
+    day, month = (b, a) if b > 12 and a <= 12 else (a, b)  # day first unless impossible
+    if not 1 <= month <= 12 or day < 1:
+        return None
+    return Mention(m.start(), m.end(), m.group(), Partial(month, day, year), numeric=True)
+
+
+def _relative(m: re.Match) -> Mention:
+    groups = m.groupdict()
+    if groups.get("dat"):
+        return Mention(m.start(), m.end(), m.group(), None, relative_days=2)
+    word = groups.get("word") or groups.get("mañana")
+    if word:
+        return Mention(m.start(), m.end(), m.group(), None, relative_days=_RELATIVE_DAYS[word.lower()])
+    token = groups.get("rwd") or groups.get("wd2")
+    return Mention(m.start(), m.end(), m.group(), None, next_weekday=_WEEKDAY_WORDS[token.rstrip(".").lower()])
+
+
+def _validity_warning(mention: Mention) -> str | None:
+    """Return a warning for impossible dates such as 31 February, else None."""
+    for part in (mention.first, mention.last):
+        if part is None or part.day is None:
+            continue
+        year = part.year if part.year is not None else 2024  # a leap year admits 29 February
+        if part.day > calendar.monthrange(year, part.month)[1]:
+            return f"impossible date {mention.text.strip()!r} skipped"
+    return None
+
+
+def find_mentions(text: str, lang: str = "en") -> tuple[list[Mention], list[str]]:
+    """All date mentions in `text`, in order, without overlaps; plus warnings.
+
+    >>> [m.text for m in find_mentions("Apply by Friday, 6 February 2026 or 7-10 April.")[0]]
+    ['Friday, 6 February 2026', '7-10 April']
+    """
+    found: list[Mention] = []
+    for name in _ORDER:
+        for m in _COMPILED[name].finditer(text):
+            mention = _from_numeric(name, m) if name in ("iso", "numeric") else _from_named(name, m, lang)
+            if mention is not None:
+                found.append(mention)
+    found.extend(_relative(m) for m in _RELATIVE.finditer(text))
+    chosen = _without_overlaps(found)
+    warnings = []
+    kept = []
+    for mention in chosen:
+        problem = _validity_warning(mention)
+        if problem:
+            warnings.append(problem)
+        else:
+            kept.append(_with_language(mention, lang))
+    return _join_ranges(text, kept), warnings
+
+
+def _without_overlaps(found: list[Mention]) -> list[Mention]:
+    """Where mentions overlap, keep the one that starts first (the longest of those)."""
+    found.sort(key=lambda m: (m.begin, -(m.end - m.begin)))
+    chosen: list[Mention] = []
+    for mention in found:
+        if chosen and mention.begin < chosen[-1].end:
+            continue
+        chosen.append(mention)
+    return chosen
+
+
+def _with_language(mention: Mention, lang: str) -> Mention:
+    """Tag the mention with the language of its month word, normalising foreign spans."""
+    month_word = re.search(MONTH, mention.text, re.IGNORECASE)
+    if month_word is None or mention.first is None:
+        return replace(mention, lang=lang)
+    word = month_word.group().rstrip(".").lower()
+    word_lang = _MONTH_LANG[word] if word not in MONTHS.get(lang, {}) else lang
+    if word_lang == "en":
+        return replace(mention, lang="en")
+    checked = _foreign_day_month(mention.first, word, word_lang)
+    return replace(mention, lang=word_lang, first=checked)
+
+
+def _foreign_day_month(part: Partial, word: str, lang: str) -> Partial:
+    """Normalise a non-English day and month through dateparser, as the issue asks."""
+    parsed = _dateparser_month(word, lang)
+    return replace(part, month=parsed) if parsed else part
+
+
+@functools.lru_cache(maxsize=512)
+def _dateparser_month(word: str, lang: str) -> int | None:
+    import dateparser  # imported lazily: it costs about half a second to load
+
+    result = dateparser.parse(
+        f"15 {word} 2001", languages=[lang],
+        settings={"RELATIVE_BASE": dt.datetime(2001, 1, 1), "PARSERS": ["absolute-time"]},
+    )
+    return result.month if result else None
+
+
+_JOIN = re.compile(
+    r"^(?:\s*(?:-|–|—|to|till|until|through|thru|au|al|bis|hasta|jusqu'au|jusqu’au|a)\s*)$", re.IGNORECASE
+)
+
+
+def _join_ranges(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Merge "<date> to <date>" and "from <date> until <date>" into one range mention."""
+    out: list[Mention] = []
+    for mention in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and prev.last is None and mention.last is None
+            and prev.first is not None and mention.first is not None
+            and not prev.month_only and not mention.month_only
+            and mention.begin - prev.end <= 12
+            and _JOIN.match(text[prev.end:mention.begin])
+        ):
+            first = prev.first if prev.first.year is not None else replace(prev.first, year=mention.first.year)
+            out[-1] = replace(prev, end=mention.end, text=text[prev.begin:mention.end], first=first,
+                              last=mention.first)
+            continue
+        out.append(mention)
+    return out

@@ -1,0 +1,219 @@
+"""Read one document: split it into posts, find its dates, and keep those that announce
+something a reader can still act on or attend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from ..model import Opportunity, Source
+from . import fields
+from .dates import Mention, find_mentions
+from .kinds import classify_kind, orientation
+from .lexicon import PLACE_ZONES
+from .posts import Post, _date_line, document_month, split_posts
+from .resolution import resolve
+from .sentences import bounds
+from .times import ClockTime, find_time
+
+_REPORTING = re.compile(
+    r"\b(?:said|stated|reported|wrote|issued|published|announced|expressed|declared|warned|called|urged|released|sent|noted|told|"
+    r"a déclaré|ont déclaré|a publié|declaró|informó|publicó|erklärte)\b",
+    re.IGNORECASE,
+)
+_LOCAL_PLACE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(PLACE_ZONES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the reader knows about a document before reading its sentences."""
+
+    name: str
+    published: dt.date | None
+    lang: str
+    tz: str | None
+    today: dt.date
+
+
+@dataclass
+class Extraction:
+    """The opportunities read from one document, and what went wrong along the way."""
+
+    opportunities: list[Opportunity] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reference:
+    date: dt.date
+    source: str  # dateline | post date | published | document month | nearby date | clock
+
+    @property
+    def is_writing_date(self) -> bool:
+        return self.source in ("dateline", "post date", "published")
+
+
+def read(text: str, context: Context) -> Extraction:
+    """All opportunities in `text`, in order of appearance, duplicates within a post merged."""
+    mentions, warnings = find_mentions(text, context.lang)
+    month = document_month(text)
+    result = Extraction(warnings=warnings)
+    for post in split_posts(text):
+        in_post = [m for m in mentions if post.begin <= m.begin < post.end]
+        for mention in in_post:
+            if _on_date_line(text, mention):
+                continue
+            reference = _reference(post, mention, in_post, text, context, month)
+            item = _read_mention(text, post, mention, reference, context)
+            if item is not None:
+                result.opportunities.append(item)
+    return result
+
+
+def _on_date_line(text: str, mention: Mention) -> bool:
+    line_start = text.rfind("\n", 0, mention.begin) + 1
+    line_end = text.find("\n", mention.end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    return len(line) <= 60 and _date_line(line) is not None
+
+
+def _reference(post: Post, mention: Mention, in_post: list[Mention], text: str, context: Context,
+               month: dt.date | None) -> Reference:
+    """The date the passage holding `mention` was written, or the best stand-in for it."""
+    date, source = post.reference(mention.begin)
+    if date is not None:
+        return Reference(date, source)
+    if context.published is not None:
+        return Reference(context.published, "published")
+    nearby = _nearby_full_date(mention, in_post, text)
+    if nearby is not None:
+        return Reference(nearby, "nearby date")
+    if month is not None:
+        return Reference(month, "document month")
+    return Reference(context.today, "clock")
+
+
+def _full(mention: Mention) -> dt.date | None:
+    first = mention.first
+    if first is None or first.year is None or first.day is None:
+        return None
+    return dt.date(first.year, first.month, first.day)
+
+
+def _nearby_full_date(mention: Mention, in_post: list[Mention], text: str) -> dt.date | None:
+    """The latest statement date before `mention` ("On 14 November 2025, NGOs said"),
+    else the nearest full date before it, else the nearest after it."""
+    before = [m for m in in_post if m.end <= mention.begin and _full(m)]
+    statements = [m for m in before if _REPORTING.search(text, m.end, min(len(text), m.end + 120))]
+    if statements:
+        return max(_full(m) for m in statements[-3:])
+    if before:
+        return _full(before[-1])
+    after = [m for m in in_post if m.begin >= mention.end and _full(m)]
+    return _full(after[0]) if after else None
+
+
+def _read_mention(text: str, post: Post, mention: Mention, reference: Reference,
+                  context: Context) -> Opportunity | None:
+    start, stop = bounds(text, mention.begin, mention.end, post.begin, post.end)
+    sentence = text[start:stop]
+    begin, end = mention.begin - start, mention.end - start
+    kind, subtype, distance = classify_kind(sentence, begin, end, post.title)
+    if kind is None or distance > 160:
+        return None
+    direction, superseded = orientation(sentence, begin, end)
+    if superseded or direction <= 0 or (mention.month_only and direction < 2):
+        return None
+    days = resolve(mention, reference.date, direction)
+    if days is None:
+        return None
+    first, last = days
+    if reference.is_writing_date and (last or first) < reference.date:
+        return None
+    return _build(text, post, mention, sentence, start, reference, context, kind, subtype, first, last, distance, direction)
+
+
+def _build(text, post, mention, sentence, start, reference, context, kind, subtype, first, last, distance, direction):
+    post_text = text[post.begin:post.end]
+    where = fields.location(sentence, post.title)
+    clock = _clock_near(sentence, mention.begin - start, mention.end - start)
+    begin_at, end_at, zone_name = _timed(first, last, clock, kind, where or "", sentence, context.tz)
+    evidence = re.sub(r"\s+", " ", sentence).strip()
+    title = fields.title(kind, subtype, post.title, evidence, mention.text)
+    confidence = _confidence(mention, reference, distance, direction)
+    source = Source(context.name, post.title, post.date, (mention.begin, mention.end))
+    return Opportunity(
+        kind=kind, subtype=subtype, title=title, start=begin_at, end=end_at, timezone=zone_name,
+        organizer=fields.organizer(sentence, post.title, post_text), location=where,
+        online=fields.online(sentence, post_text if kind != "hearing" else ""),
+        url=fields.url(sentence, post_text, mention.end - post.begin),
+        contact=fields.contact(sentence, post_text, mention.end - post.begin),
+        reference=fields.reference(sentence, post_text) if kind == "deadline" else None,
+        evidence=evidence, confidence=confidence, sources=(source,),
+    )
+
+
+def _clock_near(sentence: str, begin: int, end: int) -> ClockTime | None:
+    """A clock time written just after the date ("10 February, from 3:00 to 5:00 PM (CET)")
+    or just before it ("at 10:00 on 5 March")."""
+    after = sentence[end:end + 90]
+    nxt = re.search(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})", after)
+    clock = find_time(after[:nxt.start()] if nxt else after)
+    if clock is not None:
+        return clock
+    before = sentence[max(0, begin - 45):begin]
+    found = find_time(before)
+    return found if found is not None and before[found.end:].strip(" ,") in ("on", "le", "el", "am", "", "of", "the", "on the") else None
+
+
+def _zone_for(clock: ClockTime, place: str, sentence: str, default_tz: str | None) -> tuple[dt.tzinfo, str | None]:
+    """The tzinfo to read `clock` in, and the zone name to report."""
+    if clock.zone is not None:
+        if clock.zone.iana and clock.zone.offset_minutes is None:
+            return ZoneInfo(clock.zone.iana), clock.zone.iana
+        offset = dt.timezone(dt.timedelta(minutes=clock.zone.offset_minutes))
+        return offset, clock.zone.label
+    named = _LOCAL_PLACE.search(place) or _LOCAL_PLACE.search(sentence)
+    if named:
+        iana = PLACE_ZONES[named.group(1).lower()]
+        return ZoneInfo(iana), iana
+    if default_tz:
+        return ZoneInfo(default_tz), default_tz
+    return dt.timezone.utc, None
+
+
+def _timed(first, last, clock, kind, place, sentence, default_tz):
+    """(start, end, timezone): dates for all-day items, aware datetimes for timed ones."""
+    if clock is None:
+        return first, last, None
+    tzinfo, name = _zone_for(clock, place, sentence, default_tz)
+    hour, minute = (23, 59) if clock.end_of_day else (clock.hour, clock.minute)
+    begin_at = dt.datetime(first.year, first.month, first.day, hour, minute, tzinfo=tzinfo)
+    end_at = None
+    if clock.end_hour is not None:
+        day = last or first
+        end_at = dt.datetime(day.year, day.month, day.day, clock.end_hour, clock.end_minute or 0, tzinfo=tzinfo)
+        if end_at <= begin_at:
+            end_at = None
+    elif last is not None:
+        end_at = dt.datetime(last.year, last.month, last.day, hour, minute, tzinfo=tzinfo)
+    return _fixed(begin_at), _fixed(end_at) if end_at else None, name
+
+
+def _fixed(value: dt.datetime) -> dt.datetime:
+    """Keep the wall time but express it with a plain UTC offset for ISO output."""
+    return value.replace(tzinfo=dt.timezone(value.utcoffset()))
+
+
+def _confidence(mention: Mention, reference: Reference, distance: int, direction: float) -> float:
+    score = 0.55
+    score += 0.15 if mention.has_year or mention.first is None else 0.0
+    score += 0.1 if direction >= 2 else 0.0
+    score += 0.1 if distance <= 40 else 0.0
+    if not mention.has_year and reference.source == "clock":
+        score -= 0.35
+    if mention.month_only:
+        score -= 0.2
+    return round(max(0.05, min(0.99, score)), 2)

@@ -1,0 +1,126 @@
+"""Words the extractor recognises: month and weekday names per language, time-zone names.
+
+Only data lives here; the patterns built from it are in `dates.py` and `times.py`.
+"""
+
+from __future__ import annotations
+
+# Month names by language, each mapped to its month number. Abbreviations carry
+# their optional dot in the pattern, not here.
+MONTHS: dict[str, dict[str, int]] = {
+    "en": {
+        "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+        "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+        "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+        "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    },
+    "fr": {
+        "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "mars": 3,
+        "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7,
+        "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+        "décembre": 12, "decembre": 12, "déc": 12,
+    },
+    "es": {
+        "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6,
+        "julio": 7, "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10,
+        "noviembre": 11, "diciembre": 12,
+    },
+    "pt": {
+        "janeiro": 1, "fevereiro": 2, "março": 3, "marco": 3, "abril": 4, "maio": 5,
+        "junho": 6, "julho": 7, "agosto": 8, "setembro": 9, "outubro": 10,
+        "novembro": 11, "dezembro": 12,
+    },
+    "it": {
+        "gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5,
+        "giugno": 6, "luglio": 7, "agosto": 8, "settembre": 9, "ottobre": 10,
+        "novembre": 11, "dicembre": 12,
+    },
+    "de": {
+        "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4,
+        "mai": 5, "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10,
+        "november": 11, "dezember": 12,
+    },
+}
+
+WEEKDAYS: dict[str, dict[str, int]] = {
+    "en": {
+        "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2,
+        "wed": 2, "thursday": 3, "thu": 3, "thurs": 3, "friday": 4, "fri": 4,
+        "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+    },
+    "fr": {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6},
+    "es": {"lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
+           "sábado": 5, "sabado": 5, "domingo": 6},
+    "pt": {"segunda-feira": 0, "terça-feira": 1, "quarta-feira": 2, "quinta-feira": 3,
+           "sexta-feira": 4, "sábado": 5, "domingo": 6},
+    "it": {"lunedì": 0, "martedì": 1, "mercoledì": 2, "giovedì": 3, "venerdì": 4, "sabato": 5,
+           "domenica": 6},
+    "de": {"montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4,
+           "samstag": 5, "sonntag": 6},
+}
+
+# Zone abbreviations people write after a time, as (UTC offset in minutes, IANA name or None).
+# Abbreviations are fixed offsets: "CET" in July still means UTC+1 to the writer.
+ZONE_ABBREVIATIONS: dict[str, tuple[int, str | None]] = {
+    "UTC": (0, "UTC"), "GMT": (0, "GMT"), "Z": (0, "UTC"), "WET": (0, "WET"),
+    "BST": (60, "Europe/London"), "CET": (60, "CET"), "MEZ": (60, "CET"), "WAT": (60, "Africa/Lagos"),
+    "CEST": (120, None), "MESZ": (120, None), "EET": (120, "EET"), "CAT": (120, "Africa/Maputo"),
+    "SAST": (120, "Africa/Johannesburg"), "EEST": (180, None), "EAT": (180, "Africa/Nairobi"),
+    "MSK": (180, "Europe/Moscow"), "TRT": (180, "Europe/Istanbul"), "IST": (330, "Asia/Kolkata"),
+    "PKT": (300, "Asia/Karachi"), "ICT": (420, "Asia/Bangkok"), "WIB": (420, "Asia/Jakarta"),
+    "HKT": (480, "Asia/Hong_Kong"), "SGT": (480, "Asia/Singapore"), "JST": (540, "Asia/Tokyo"),
+    "AEST": (600, "Australia/Sydney"), "AEDT": (660, None), "NZST": (720, "Pacific/Auckland"),
+    "EST": (-300, "EST"), "EDT": (-240, None), "CST": (-360, None), "CDT": (-300, None),
+    "MST": (-420, "MST"), "MDT": (-360, None), "PST": (-480, None), "PDT": (-420, None),
+    "ART": (-180, "America/Argentina/Buenos_Aires"), "BRT": (-180, "America/Sao_Paulo"),
+    "COT": (-300, "America/Bogota"), "AOE": (-720, "Etc/GMT+12"),
+}
+
+# Places whose local time is named in text ("Geneva time", "Dutch time") or that host
+# hearings and sessions, mapped to their IANA zone.
+PLACE_ZONES: dict[str, str] = {
+    "geneva": "Europe/Zurich", "genève": "Europe/Zurich", "ginebra": "Europe/Zurich",
+    "swiss": "Europe/Zurich", "zurich": "Europe/Zurich", "bern": "Europe/Zurich",
+    "brussels": "Europe/Brussels", "bruxelles": "Europe/Brussels", "belgian": "Europe/Brussels",
+    "strasbourg": "Europe/Paris", "paris": "Europe/Paris", "french": "Europe/Paris",
+    "france": "Europe/Paris", "lyon": "Europe/Paris", "marseille": "Europe/Paris",
+    "the hague": "Europe/Amsterdam", "amsterdam": "Europe/Amsterdam", "dutch": "Europe/Amsterdam",
+    "netherlands": "Europe/Amsterdam", "berlin": "Europe/Berlin", "german": "Europe/Berlin",
+    "vienna": "Europe/Vienna", "wien": "Europe/Vienna", "madrid": "Europe/Madrid",
+    "barcelona": "Europe/Madrid", "spanish": "Europe/Madrid", "rome": "Europe/Rome",
+    "roma": "Europe/Rome", "lisbon": "Europe/Lisbon", "lisboa": "Europe/Lisbon",
+    "london": "Europe/London", "uk": "Europe/London", "british": "Europe/London",
+    "dublin": "Europe/Dublin", "warsaw": "Europe/Warsaw", "budapest": "Europe/Budapest",
+    "prague": "Europe/Prague", "stockholm": "Europe/Stockholm", "oslo": "Europe/Oslo",
+    "copenhagen": "Europe/Copenhagen", "helsinki": "Europe/Helsinki", "athens": "Europe/Athens",
+    "istanbul": "Europe/Istanbul", "ankara": "Europe/Istanbul", "turkish": "Europe/Istanbul",
+    "kyiv": "Europe/Kyiv", "kiev": "Europe/Kyiv", "moscow": "Europe/Moscow",
+    "minsk": "Europe/Minsk", "tbilisi": "Asia/Tbilisi", "baku": "Asia/Baku",
+    "yerevan": "Asia/Yerevan", "bishkek": "Asia/Bishkek", "almaty": "Asia/Almaty",
+    "tunis": "Africa/Tunis", "tunisia": "Africa/Tunis", "algiers": "Africa/Algiers",
+    "rabat": "Africa/Casablanca", "cairo": "Africa/Cairo", "egypt": "Africa/Cairo",
+    "nairobi": "Africa/Nairobi", "kampala": "Africa/Kampala", "addis ababa": "Africa/Addis_Ababa",
+    "banjul": "Africa/Banjul", "dakar": "Africa/Dakar", "lagos": "Africa/Lagos",
+    "abuja": "Africa/Lagos", "accra": "Africa/Accra", "harare": "Africa/Harare",
+    "johannesburg": "Africa/Johannesburg", "pretoria": "Africa/Johannesburg",
+    "arusha": "Africa/Dar_es_Salaam", "kinshasa": "Africa/Kinshasa",
+    "new york": "America/New_York", "washington": "America/New_York",
+    "mexico city": "America/Mexico_City", "ciudad de méxico": "America/Mexico_City",
+    "bogotá": "America/Bogota", "bogota": "America/Bogota", "lima": "America/Lima",
+    "san josé": "America/Costa_Rica", "san jose": "America/Costa_Rica",
+    "guatemala city": "America/Guatemala", "tegucigalpa": "America/Tegucigalpa",
+    "managua": "America/Managua", "caracas": "America/Caracas", "santiago": "America/Santiago",
+    "buenos aires": "America/Argentina/Buenos_Aires", "são paulo": "America/Sao_Paulo",
+    "sao paulo": "America/Sao_Paulo", "brasília": "America/Sao_Paulo", "brasilia": "America/Sao_Paulo",
+    "quito": "America/Guayaquil", "la paz": "America/La_Paz",
+    "bangkok": "Asia/Bangkok", "manila": "Asia/Manila", "jakarta": "Asia/Jakarta",
+    "hong kong": "Asia/Hong_Kong", "beijing": "Asia/Shanghai", "islamabad": "Asia/Karachi",
+    "lahore": "Asia/Karachi", "karachi": "Asia/Karachi", "new delhi": "Asia/Kolkata",
+    "delhi": "Asia/Kolkata", "dhaka": "Asia/Dhaka", "kathmandu": "Asia/Kathmandu",
+    "colombo": "Asia/Colombo", "tehran": "Asia/Tehran", "baghdad": "Asia/Baghdad",
+    "beirut": "Asia/Beirut", "amman": "Asia/Amman", "jerusalem": "Asia/Jerusalem",
+    "riyadh": "Asia/Riyadh", "dubai": "Asia/Dubai", "phnom penh": "Asia/Phnom_Penh",
+    "hanoi": "Asia/Bangkok", "yangon": "Asia/Yangon", "kuala lumpur": "Asia/Kuala_Lumpur",
+    "singapore": "Asia/Singapore", "seoul": "Asia/Seoul", "tokyo": "Asia/Tokyo",
+    "sydney": "Australia/Sydney",
+}

@@ -1,0 +1,60 @@
+"""One opportunity quoted twice (two posts, two files) becomes one item with both sources."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..model import Opportunity
+
+_STOP = {"the", "a", "an", "of", "for", "and", "to", "in", "on", "de", "la", "le", "el", "du", "des", "del"}
+
+
+def _words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"\w+", (text or "").lower()) if w not in _STOP and len(w) > 2}
+
+
+def _day(value):
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def same(a: Opportunity, b: Opportunity) -> bool:
+    """True when `a` and `b` announce the same thing: same kind and days, and the same
+    post, link, organiser or a mostly shared title."""
+    if a.kind != b.kind or _day(a.start) != _day(b.start) or _day(a.end) != _day(b.end):
+        return False
+    if {(s.document, s.post_title) for s in a.sources} & {(s.document, s.post_title) for s in b.sources}:
+        return True
+    if a.url and a.url == b.url or a.organizer and a.organizer == b.organizer and a.subtype == b.subtype:
+        return True
+    left, right = _words(a.title), _words(b.title)
+    return bool(left and right) and len(left & right) / len(left | right) >= 0.5
+
+
+def _combine(kept: Opportunity, other: Opportunity) -> Opportunity:
+    """Keep the more confident reading, the more precise time, and every source."""
+    best, rest = (kept, other) if kept.confidence >= other.confidence else (other, kept)
+    if rest.all_day is False and best.all_day:
+        best = dataclasses.replace(best, start=rest.start, end=rest.end, timezone=rest.timezone)
+    filled = {f: getattr(rest, f) for f in ("organizer", "location", "online", "url", "contact", "reference")
+              if getattr(best, f) is None and getattr(rest, f) is not None}
+    sources = tuple(dict.fromkeys(best.sources + rest.sources))
+    return dataclasses.replace(best, sources=sources, **filled)
+
+
+def merge(items: list[Opportunity]) -> list[Opportunity]:
+    """`items` with duplicates folded together, sorted by start then id."""
+    out: list[Opportunity] = []
+    for item in items:
+        for index, kept in enumerate(out):
+            if same(kept, item):
+                out[index] = _combine(kept, item)
+                break
+        else:
+            out.append(item)
+    return sorted(out, key=sort_key)
+
+
+def sort_key(item: Opportunity) -> tuple[str, str]:
+    start = item.start.isoformat()
+    return (start[:10], start, item.id)

@@ -1,0 +1,174 @@
+"""Split a document into posts (title line, date line, body) and find datelines.
+
+Archive pages repeat "Title / date line / body"; newsletters and statements open a
+paragraph with a dateline ("Paris-Geneva, February 15, 2017 – …"). Both give the
+passage that follows its own reference date. Text without that structure is one post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .dates import Mention, find_mentions
+
+_LINE = re.compile(r"[^\n]*\n?")
+_DATE_LINE_PREFIX = re.compile(
+    r"^\s*(?:posted|published|publié|publicado|updated|date|fecha|le|on)?\s*(?:on|le|el)?\s*:?\s*", re.IGNORECASE
+)
+_DATELINE = re.compile(
+    r"^[ \t]*(?:[A-Z\u00c0-\u024f][\w\u00c0-\u024f’' ./-]{1,50}?,[ \t]*)?(?P<date>[^\n–—:-]{6,40}?)[ \t]*(?:[–—:-]|\|)[ \t]"
+)
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A passage's own date, from `begin` (a character offset) to the next one."""
+
+    begin: int
+    date: dt.date
+    mention_begin: int
+    mention_end: int
+
+
+@dataclass
+class Post:
+    """One post of a document: its title, its date and the slice of text it covers."""
+
+    begin: int
+    end: int
+    title: str | None = None
+    date: dt.date | None = None
+    datelines: list[Dateline] = field(default_factory=list)
+
+    def reference(self, position: int) -> tuple[dt.date | None, str]:
+        """The date the text at `position` was written, and where that came from."""
+        for line in reversed(self.datelines):
+            if line.begin <= position:
+                return line.date, "dateline"
+        return self.date, "post date" if self.date else "none"
+
+
+def _full_date(text: str) -> tuple[dt.date, Mention] | None:
+    """The date if `text` is a complete date with day, month and year, else None."""
+    mentions, _ = find_mentions(text)
+    if len(mentions) != 1 or mentions[0].last is not None:
+        return None
+    first = mentions[0].first
+    if first is None or first.year is None or first.day is None:
+        return None
+    try:
+        return dt.date(first.year, first.month, first.day), mentions[0]
+    except ValueError:
+        return None
+
+
+def _date_line(line: str) -> dt.date | None:
+    """The date of a line that holds nothing but a date ("January 30, 2026")."""
+    stripped = line.strip()
+    if not 6 <= len(stripped) <= 48:
+        return None
+    rest = _DATE_LINE_PREFIX.sub("", stripped)
+    parsed = _full_date(rest)
+    if parsed is None:
+        return None
+    date, mention = parsed
+    leftover = (rest[:mention.begin] + rest[mention.end:]).strip(" ,.|·-–—")
+    return date if not leftover else None
+
+
+def _title_like(line: str) -> bool:
+    stripped = line.strip()
+    return 3 <= len(stripped) <= 250 and not stripped.startswith(("http", "•", "-", "*")) and not stripped.endswith(":")
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def split_posts(text: str) -> list[Post]:
+    """Posts of `text` in order; a text without date lines is a single post.
+
+    >>> [(p.title, p.date) for p in split_posts("Call for nominations\\n\\nMarch 3, 2026\\n\\nBody.\\n")]
+    [('Call for nominations', datetime.date(2026, 3, 3))]
+    """
+    lines = _lines(text)
+    posts: list[Post] = []
+    last_date_index = -10
+    for index, (pos, line) in enumerate(lines):
+        date = _date_line(line) if len(line) <= 60 else None
+        if date is None:
+            continue
+        title_index = _title_above(lines, index)
+        inner = posts and _nonblank_between(lines, last_date_index, index) <= 3
+        if inner or title_index is None:
+            if posts:  # a second date right under a post's date line is that post's dateline
+                posts[-1].datelines.append(Dateline(pos, date, pos, pos + len(line)))
+            else:
+                posts.append(Post(0, len(text), _first_title(lines), date))
+        else:
+            posts.append(Post(lines[title_index][0], len(text), lines[title_index][1].strip(), date))
+        last_date_index = index
+    if not posts:
+        posts = [Post(0, len(text), _first_title(lines), None)]
+    posts[0].begin = 0
+    for before, after in zip(posts, posts[1:]):
+        before.end = after.begin
+    for post in posts:
+        post.datelines.extend(find_datelines(text, post.begin, post.end))
+        post.datelines.sort(key=lambda d: d.begin)
+    return posts
+
+
+def _title_above(lines, index: int) -> int | None:
+    """Index of the title line just above a date line (blank lines may separate them)."""
+    for back in range(index - 1, max(index - 4, -1), -1):
+        if lines[back][1].strip():
+            return back if _title_like(lines[back][1]) else None
+    return None
+
+
+def _nonblank_between(lines, first: int, last: int) -> int:
+    if first < 0:
+        return 99
+    return sum(1 for _, line in lines[first + 1:last] if line.strip())
+
+
+def _first_title(lines) -> str | None:
+    for _, line in lines[:5]:
+        if line.strip():
+            stripped = line.strip()
+            return stripped if _title_like(stripped) and not stripped.endswith(".") and len(stripped) < 160 else None
+    return None
+
+
+def find_datelines(text: str, begin: int, end: int) -> list[Dateline]:
+    """Paragraphs of text[begin:end] that open with "Place, Date –" or "Date:"."""
+    found = []
+    for match in re.finditer(r"(?m)^[^\n]{0,100}", text[begin:end]):
+        head = _DATELINE.match(match.group())
+        if head is None:
+            continue
+        parsed = _full_date(head.group("date"))
+        if parsed is None:
+            continue
+        date, mention = parsed
+        at = begin + match.start() + head.start("date")
+        found.append(Dateline(begin + match.start(), date, at + mention.begin, at + mention.end))
+    return found
+
+
+def document_month(text: str) -> dt.date | None:
+    """A month named in the document's first lines ("Newsletter MARCH 2017"), as its first day."""
+    lines = [line for line in text[:1000].split("\n") if line.strip()][:4]
+    head = "\n".join(line for line in lines if len(line.strip()) <= 80)
+    for mention in find_mentions(head)[0]:
+        first = mention.first
+        if first is not None and first.year is not None:
+            return dt.date(first.year, first.month, 1)
+    return None

@@ -1,0 +1,77 @@
+"""Turn a mention into calendar dates: pick the year a careful reader would, resolve
+"tomorrow" and "next Monday", and join ranges."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from .dates import Mention, Partial
+
+
+def _candidate(part: Partial, year: int) -> dt.date | None:
+    day = part.day or 1
+    if day > calendar.monthrange(year, part.month)[1]:
+        return None
+    candidate = dt.date(year, part.month, day)
+    if part.weekday is not None and part.day is not None and candidate.weekday() != part.weekday:
+        return None
+    return candidate
+
+
+def pick_year(part: Partial, reference: dt.date, direction: float) -> dt.date | None:
+    """The date of a year-less `part` nearest `reference`, leaning forward when
+    `direction` > 0 (a deadline "15 January" written in November is next January) and
+    backward when < 0. A weekday narrows the choice ("Friday 19 February")."""
+    years = range(reference.year - 1, reference.year + 2)
+    if part.weekday is not None:
+        years = range(reference.year - 6, reference.year + 7)
+    best, best_cost = None, None
+    for year in years:
+        candidate = _candidate(part, year)
+        if candidate is None:
+            continue
+        delta = (candidate - reference).days
+        if direction > 0:
+            cost = delta if delta >= 0 else -delta * 3
+        elif direction < 0:
+            cost = -delta if delta <= 0 else delta * 3
+        else:
+            cost = abs(delta)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = candidate, cost
+    return best
+
+
+def _relative(mention: Mention, reference: dt.date) -> dt.date:
+    if mention.relative_days is not None:
+        return reference + dt.timedelta(days=mention.relative_days)
+    ahead = (mention.next_weekday - reference.weekday()) % 7
+    return reference + dt.timedelta(days=ahead or 7)
+
+
+def resolve(mention: Mention, reference: dt.date, direction: float) -> tuple[dt.date, dt.date | None] | None:
+    """(first day, last day or None) of `mention` read against `reference`."""
+    if mention.first is None:
+        return _relative(mention, reference), None
+    first = _explicit(mention.first) or pick_year(mention.first, reference, direction)
+    if first is None or mention.last is None:
+        return (first, None) if first else None
+    last = _explicit(mention.last) or _candidate(mention.last, first.year)
+    if last is not None and last < first:
+        if mention.first.year is not None and mention.last.year is not None and mention.first.year == mention.last.year:
+            first = _candidate(mention.first, first.year - 1)  # "28 December to 3 January 2026"
+        else:
+            last = _candidate(mention.last, first.year + 1)
+    if first is None or last is None or last < first:
+        return None
+    return first, last
+
+
+def _explicit(part: Partial) -> dt.date | None:
+    if part.year is None:
+        return None
+    try:
+        return dt.date(part.year, part.month, part.day or 1)
+    except ValueError:
+        return None

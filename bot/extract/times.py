@@ -1,0 +1,129 @@
+"""Clock times and time zones written next to a date: "from 3:00 to 5:00 PM (CET)",
+"midnight (12am GMT)", "00:00 CET", "24.00 (Dutch time)", "10h00 heure de Genève"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import PLACE_ZONES, ZONE_ABBREVIATIONS
+
+
+@dataclass(frozen=True)
+class Zone:
+    """Where a clock time is read: a fixed UTC offset, an IANA zone, or both."""
+
+    label: str  # what the text said, normalised ("CET", "Europe/Amsterdam")
+    offset_minutes: int | None = None  # fixed offset for abbreviations
+    iana: str | None = None  # a place-based zone (DST applies)
+
+
+@dataclass(frozen=True)
+class ClockTime:
+    """A time of day, optionally with an end time and a zone, found near a date."""
+
+    begin: int
+    end: int
+    hour: int
+    minute: int
+    end_hour: int | None = None
+    end_minute: int | None = None
+    zone: Zone | None = None
+    end_of_day: bool = False  # "midnight" / "24.00" closing a deadline day
+    local: bool = False  # "local time": the zone of the place named nearby
+
+
+_AMPM = r"(?:[ap]\.?\s?m\b\.?)"
+_CLOCK = rf"(?:(?:[01]?\d|2[0-4])(?:[:.h]\s?[0-5]\d|(?=\s?{_AMPM})|h\b)(?:\s?{_AMPM})?|(?:[01]?\d|2[0-4])h(?=\s))"
+_WORD = r"(?:midnight|noon|midday|minuit|midi|medianoche|mediodía|mezzanotte|mezzogiorno|mitternacht|meia-noite|meio-dia)"
+_ABBR = "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True))
+_PLACE = "|".join(re.escape(p) for p in sorted(PLACE_ZONES, key=len, reverse=True))
+_ZONE = (
+    rf"(?:(?P<abbr>{_ABBR})(?P<shift>\s?[+-−]\s?\d{{1,2}}(?::?\d\d)?)?(?![\w])"
+    rf"|(?P<place>{_PLACE})\s(?:local\s)?time|(?:heure|hora|ora|horário)\s(?:de\s|di\s)?(?P<place2>{_PLACE})"
+    rf"|(?P<local>local\stime|heure\slocale|hora\slocal|ora\slocale|Ortszeit)|(?P<aoe>anywhere\son\searth))"
+)
+_TIME = re.compile(
+    rf"(?<![\w:.,])(?P<t1>{_CLOCK}|{_WORD})"
+    rf"(?:\s?(?:-|–|—|to|until|till|and|à|a|bis|al)\s?(?P<t2>{_CLOCK}|{_WORD}))?"
+    rf"(?P<zone>,?\s?\(?\s?(?:(?:{_CLOCK})\s)?{_ZONE}\)?)?",
+    re.IGNORECASE,
+)
+_ZONE_ONLY = re.compile(_ZONE, re.IGNORECASE)
+
+
+def _clock(token: str) -> tuple[int, int, bool]:
+    """(hour, minute, is_end_of_day) for a clock token or a word such as midnight."""
+    word = token.lower()
+    if re.fullmatch(_WORD, word, re.IGNORECASE):
+        if word in ("noon", "midday", "midi", "mediodía", "mezzogiorno", "meio-dia"):
+            return 12, 0, False
+        return 0, 0, True
+    digits = re.findall(r"\d+", token)
+    hour, minute = int(digits[0]), int(digits[1]) if len(digits) > 1 else 0
+    meridiem = re.search(r"([ap])\.?\s?m", word)
+    if meridiem:
+        hour = hour % 12 + (12 if meridiem.group(1) == "p" else 0)
+    if hour == 24:
+        return 0, 0, True
+    return hour, minute, False
+
+
+def _zone(match: re.Match) -> tuple[Zone | None, bool]:
+    """The zone named in a `_ZONE` match, and whether it was "local time"."""
+    if match.group("local"):
+        return None, True
+    if match.group("aoe"):
+        return Zone("AoE", -720, "Etc/GMT+12"), False
+    place = match.group("place") or match.group("place2")
+    if place:
+        return Zone(PLACE_ZONES[place.lower()], None, PLACE_ZONES[place.lower()]), False
+    abbr = match.group("abbr").upper()
+    offset, iana = ZONE_ABBREVIATIONS[abbr]
+    shift = match.group("shift")
+    if shift:
+        sign = -1 if re.search(r"[-−]", shift) else 1
+        digits = re.findall(r"\d+", shift)
+        hours = digits[0] if len(digits) > 1 or len(digits[0]) <= 2 else digits[0][:-2]
+        offset += sign * (int(hours) * 60 + (int(digits[1]) if len(digits) > 1 else 0))
+        return Zone(f"{abbr}{shift.replace(' ', '')}", offset, None), False
+    return Zone(abbr if abbr != "AOE" else "AoE", offset, iana), False
+
+
+def _plausible(match: re.Match) -> bool:
+    """Bare "10h" or "3.15" only count with a zone or a range: they are often numbers."""
+    token = match.group("t1")
+    if re.search(r"[:]|[ap]\.?\s?m|^\D", token, re.IGNORECASE):
+        return True
+    return bool(match.group("zone") or match.group("t2"))
+
+
+def find_time(window: str, offset: int = 0) -> ClockTime | None:
+    """The first clock time in `window` (offsets are shifted by `offset`)."""
+    for match in _TIME.finditer(window):
+        if not _plausible(match):
+            continue
+        hour, minute, eod = _clock(match.group("t1"))
+        end_hour = end_minute = None
+        if match.group("t2"):
+            end_hour, end_minute, _ = _clock(match.group("t2"))
+            hour = _share_meridiem(hour, match.group("t1"), end_hour, match.group("t2"))
+        zone, local = _zone(_ZONE_ONLY.search(match.group("zone"))) if match.group("zone") else (None, False)
+        return ClockTime(offset + match.start(), offset + match.end(), hour, minute, end_hour, end_minute,
+                         zone, eod, local)
+    return None
+
+
+def _share_meridiem(hour: int, first: str, end_hour: int, second: str) -> int:
+    """"3:00 to 5:00 PM": the PM of the end time applies to the start as well."""
+    if re.search(r"[ap]\.?\s?m", first, re.IGNORECASE) or not re.search(r"p\.?\s?m", second, re.IGNORECASE):
+        return hour
+    return hour + 12 if hour < 12 and hour + 12 <= end_hour else hour
+
+
+def find_zone(window: str) -> Zone | None:
+    """A zone named on its own in `window` ("(Geneva time)"), if any."""
+    match = _ZONE_ONLY.search(window)
+    if match is None or match.group("local"):
+        return None
+    return _zone(match)[0]
