@@ -126,6 +126,8 @@ def _read_mention(text: str, post: Post, mention: Mention, reference: Reference,
     direction, superseded = orientation(sentence, begin, end)
     if superseded or direction <= 0 or (mention.month_only and direction < 2):
         return None
+    if mention.relative_days is not None and mention.relative_days <= 0 and (direction < 2 or distance > 30):
+        return None  # "updated today", "said yesterday": the writing date, not an announcement
     days = resolve(mention, reference.date, direction)
     if days is None:
         return None

@@ -21,7 +21,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"nominations?|nominate|nominees?|candidatures?|candidaturas?|postulaci[oó]n(?:es)?|postulantes?", "deadline", "nomination", 2.0),
     (r"applications?|apply|applicants?|cover letter|\bCV\b|curriculum|résumé|resume\b|recruit\w*|vacanc\w+|job (?:offer|opening)|hiring|postuler|candidater|postular|bewerbung|bewerben|candidatar", "deadline", "job", 1.6),
     (r"submissions?|submit|inputs?|contributions?|questionnaires?|contribuciones|aportes|comentarios|contributions écrites|stellungnahmen", "deadline", "call-for-input", 1.6),
-    (r"regist\w+|RSVP|sign[ -]?up|confirm (?:your )?(?:participation|attendance)|inscri\w+|anmeld\w+|iscri\w+", "deadline", "registration", 1.8),
+    (r"registration|registrations|register (?:for|by|before|now|here|online|your|at)|RSVP|sign[ -]?up|confirm (?:your )?(?:participation|attendance)|inscri\w+|anmeld\w+|iscri\w+", "deadline", "registration", 1.8),
     (r"sign[- ]on|signator\w+|sign (?:the|our|this) (?:letter|statement|petition|appeal)|endorse\w*|signatures?|firmas?|adhesiones|unterzeichn\w+", "deadline", "sign-on", 1.8),
     (r"grants?|funding|subvenci\w+|subventions?|financement|financiamiento|förderung|sovvenzion\w+", "deadline", "grant", 1.2),
     (r"fellowships?|scholarships?|internships?|residenc(?:y|ies)|bourses?|becas?|stipendi\w+|pasant[ií]as?|stages?\b", "deadline", "fellowship", 1.3),
@@ -46,23 +46,33 @@ _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _K
 
 # Cues that the dated thing is still to come, and that it is already past.
 _FORWARD = re.compile(
-    r"\b(?:will|shall|(?:is|are) (?:due|expected|scheduled|set|going|invited|encouraged|welcome)|to be (?:held|presented|launched|heard|examined|discussed|adopted|considered)"
-    r"|scheduled|upcoming|forthcoming|next|until|till|by|before|no later than|not later than|deadline|due|closes?|closing"
-    r"|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)|set for|expected|planned"
-    r"|takes place|opens?|apply|submit|send|register|confirm|join us|join|RSVP|nominate|sign|invite[sd]?|please|must|should|can|may|open until"
-    r"|se tiendra|aura lieu|reprendra|jusqu'au|jusqu’au|avant le|prévue?s?|renvoy[ée]e? au|report[ée]e? au|doit|doivent"
-    r"|hasta|antes del|se celebrar[áa]|tendr[áa] lugar|ser[áa]|prevista|programad[ao]|aplazad[ao] (?:al|para)|pospuest[ao] (?:al|para)"
-    r"|bis zum|bis|wird|werden|findet|stattfinden|vorgesehen|entro|si terr[àa]|avr[àa] luogo|sar[àa]|at[ée]|será|ocorrerá|acontecerá)\b",
+    r"\b(?:will|shall|(?:is|are) (?:due|expected|scheduled|set|going|invited|encouraged|welcome|open)|to be (?:held|presented|launched|heard|examined|discussed|adopted|considered|announced)"
+    r"|(?<!was )(?<!were )(?<!had been )(?:scheduled|planned)|upcoming|forthcoming|deadline|(?<!was )(?<!were )expected"
+    r"|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)|set for"
+    r"|takes place|apply|submit|register|confirm|join us|RSVP|nominate|please|invites?|invited to|must|should|open until|remains? open"
+    r"|se tiendra|aura lieu|reprendra|prévue?s?|renvoy[ée]e? au|report[ée]e? au|doit|doivent|pourront|peuvent"
+    r"|se celebrar[áa]|tendr[áa] lugar|ser[áa]|prevista|programad[ao]|aplazad[ao] (?:al|para)|pospuest[ao] (?:al|para)|podr[áa]n"
+    r"|wird|werden|findet|stattfinden|vorgesehen|si terr[àa]|avr[àa] luogo|sar[àa]|será|ocorrerá|acontecerá|deverão|poderão)\b",
     _I,
 )
 _RETRO = re.compile(
-    r"\b(?:took place|was held|were held|ran from|ran between|brought together|gathered|was (?:arrested|detained|released|sentenced|killed|abducted|convicted|acquitted|published|issued|launched|adopted|presented|founded|born|attacked|summoned|charged|interrogated)"
-    r"|were (?:arrested|detained|released|sentenced|killed|abducted|convicted|acquitted|published|issued|adopted|presented|charged)"
-    r"|arrested|detained|released|sentenced|convicted|acquitted|killed|murdered|died|disappeared|abducted|raided|stormed|banned|designated|blocked|dismissed|deported|expelled|jailed|imprisoned|tortured"
-    r"|published|issued|said|says|stated|reported|wrote|sent|expressed|announced|adopted|occurred|happened|began|ended|concluded|marked|celebrated|welcomed|condemned|denounced|decried"
-    r"|called on|urged|decided|ruled|visited|attended|participated|spoke|delivered|organi[sz]ed|hosted|held|met|joined|signed|submitted|received|won|awarded|honoured|honored|went|came|closed|opened|filed|lodged"
+    r"\b(?:took place|was held|were held|ran from|ran between|brought together|gathered|was scheduled|were scheduled|had been scheduled"
+    r"|arrested|detained|released|sentenced|convicted|acquitted|killed|murdered|died|disappeared|abducted|raided|stormed|banned|designated|dismissed|deported|expelled|jailed|imprisoned|tortured"
+    r"|published|issued|said|says|stated|reported|wrote|sent|expressed|announced|adopted|occurred|happened|began|ended|concluded|marked|celebrated|welcomed|condemned|denounced|decried|launched|featured"
+    r"|called on|urged|decided|ruled|visited|attended|participated|spoke|delivered|organi[sz]ed|hosted|held|met|joined|signed|submitted|received|won|awarded|honoured|honored|went|came|filed|lodged|updated|passed|elected|appointed"
     r"|since|ago|last year|last month|last week|anniversary|initially|originally|previously|earlier|formerly|was|were|had|did"
     r"|a eu lieu|s'est tenue?|s’est tenue?|ont eu lieu|a été|ont été|arrêtée?|tuvo lugar|se celebr[óo]|fue|fueron|detenid[ao]s?|fand statt|wurde|wurden|ha avuto luogo|fu|foi|foram|ocorreu)\b",
+    _I,
+)
+# Words just before a date that make it the date something must be done by.
+_DEADLINE_MARKER = re.compile(
+    r"\b(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|closes?(?: on)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
+    r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta el|antes del|a más tardar el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
+    r"|bis zum|bis|spätestens am|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
+    _I,
+)
+_DEADLINE_NOUN = re.compile(
+    r"\b(?:deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|frist|scadenza|bewerbungsschluss|einsendeschluss|applications? close|nominations? close|submissions? close)\b",
     _I,
 )
 _SUPERSEDED = re.compile(
@@ -76,23 +86,11 @@ _PAST_ANCHOR = re.compile(
     _I,
 )
 _IMMEDIATE_FORWARD = re.compile(
-    r"\b(?:until|till|by|before|no later than|not later than|deadline(?: is| for \w+(?: \w+){0,4})?:?|closes?(?: on)?|closing date:?|due(?: by| on)?"
-    r"|scheduled (?:for|on)|set for|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)"
-    r"|will (?:\w+ ){0,3}on|will (?:\w+ ){0,2}(?:from|between)|expected (?:on|for|by)|takes place on|opens on|starts on|begins on"
-    r"|jusqu'au|jusqu’au|avant le|au plus tard le|hasta el|antes del|a más tardar el|bis zum|bis|entro il|até)\s*(?:the\s*)?$",
+    r"\b(?:scheduled (?:for|on)|set for|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)"
+    r"|will (?:\w+ ){0,3}on|will (?:\w+ ){0,2}(?:from|between)|expected (?:on|for)|takes place on|opens on|starts on|begins on"
+    r"|aura lieu le|se tiendra le|renvoy[ée]e? au|report[ée]e? au|se celebrar[áa] el|tendr[áa] lugar el|aplazad[ao] (?:al|para el)|findet am)\s*(?:the\s*)?$",
     _I,
 )
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How the extractor reads one dated sentence."""
-
-    kind: str | None
-    subtype: str
-    forward: float  # > 0: still to come; < 0: reported past
-    superseded: bool = False
-    cue_distance: int = 999
 
 
 def _distance(match: re.Match, begin: int, end: int) -> int:
@@ -107,8 +105,7 @@ def _weight(distance: int) -> float:
     return 1.0 / (1.0 + distance / 30.0)
 
 
-def classify_kind(sentence: str, begin: int, end: int, title: str | None) -> tuple[str | None, str, int]:
-    """(kind, subtype, distance of the deciding cue) for the date at sentence[begin:end]."""
+def _scores(sentence: str, begin: int, end: int):
     scores: dict[str, float] = {}
     subtype_scores: dict[tuple[str, str], float] = {}
     nearest: dict[str, int] = {}
@@ -119,16 +116,34 @@ def classify_kind(sentence: str, begin: int, end: int, title: str | None) -> tup
             scores[kind] = scores.get(kind, 0.0) + score
             nearest[kind] = min(nearest.get(kind, 999), distance)
             if subtype:
-                key = (kind, subtype)
-                subtype_scores[key] = subtype_scores.get(key, 0.0) + score
+                subtype_scores[(kind, subtype)] = subtype_scores.get((kind, subtype), 0.0) + score
+    return scores, subtype_scores, nearest
+
+
+def is_deadline(sentence: str, begin: int, end: int) -> bool:
+    """True when the date is what something must be done by: "until", "no later than",
+    "deadline … is", or a deadline noun close before or just after it."""
+    if _DEADLINE_MARKER.search(sentence[max(0, begin - 60):begin]):
+        return True
+    noun = _DEADLINE_NOUN.search(sentence, max(0, begin - 110), min(len(sentence), end + 40))
+    return noun is not None
+
+
+def classify_kind(sentence: str, begin: int, end: int, title: str | None) -> tuple[str | None, str, int]:
+    """(kind, subtype, distance of the deciding cue) for the date at sentence[begin:end]."""
+    scores, subtype_scores, nearest = _scores(sentence, begin, end)
+    if is_deadline(sentence, begin, end):
+        scores["deadline"] = scores.get("deadline", 0.0) + 100.0
+        nearest["deadline"] = 0
+    else:
+        scores.pop("deadline", None)  # "applications" alone makes a topic, not a deadline
     if not scores:
         return None, "other", 999
     kind = max(scores, key=lambda k: scores[k])
-    subtype = _subtype(kind, subtype_scores, title, sentence)
-    return kind, subtype, nearest[kind]
+    return kind, _subtype(kind, subtype_scores, title), nearest[kind]
 
 
-def _subtype(kind: str, subtype_scores: dict, title: str | None, sentence: str) -> str:
+def _subtype(kind: str, subtype_scores: dict, title: str | None) -> str:
     """The best subtype of `kind`, falling back on cues in the post title."""
     candidates = {sub: s for (k, sub), s in subtype_scores.items() if k == kind}
     for pattern, cue_kind, sub, weight in _KIND:
@@ -144,7 +159,7 @@ def orientation(sentence: str, begin: int, end: int) -> tuple[float, bool]:
     before = sentence[max(0, begin - 60):begin]
     if _SUPERSEDED.search(before):
         return -1.0, True
-    if _IMMEDIATE_FORWARD.search(before):
+    if _IMMEDIATE_FORWARD.search(before) or _DEADLINE_MARKER.search(before):
         return 2.0, False
     forward = sum(_weight(_distance(m, begin, end)) for m in _FORWARD.finditer(sentence))
     retro = sum(_weight(_distance(m, begin, end)) for m in _RETRO.finditer(sentence))
