@@ -92,7 +92,7 @@ _PATTERNS = {
     # 2026-04-30
     "iso": r"(?<![\w.:/-])(?P<y>(?:19|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\w/-]|\.\d)",
     # 30.04.2026 / 30/04/2026 / 04/30/2026
-    "numeric": r"(?<![\w.,:/-])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\w/-]|[.,]\d)",
+    "numeric": r"(?<![\w.,:/-])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\w/-]|[.,]\d)",
 }
 _COMPILED = {name: re.compile(p, re.IGNORECASE) for name, p in _PATTERNS.items()}
 _ORDER = list(_PATTERNS)  # longer forms first: they win overlaps
@@ -211,12 +211,14 @@ def find_mentions(text: str, lang: str = "en") -> tuple[list[Mention], list[str]
     ['Friday, 6 February 2026', '7-10 April']
     """
     found: list[Mention] = []
-    for name in _ORDER:
-        for m in _COMPILED[name].finditer(text):
-            mention = _from_numeric(name, m) if name in ("iso", "numeric") else _from_named(name, m, lang)
-            if mention is not None:
-                found.append(mention)
-    found.extend(_relative(m) for m in _RELATIVE.finditer(text))
+    for lo, hi, numeric in _windows(text):
+        if numeric:
+            for name in ("iso", "numeric"):
+                found.extend(filter(None, (_from_numeric(name, m) for m in _COMPILED[name].finditer(text, lo, hi))))
+            continue
+        for name in _NAMED:
+            found.extend(filter(None, (_from_named(name, m, lang) for m in _COMPILED[name].finditer(text, lo, hi))))
+        found.extend(_relative(m) for m in _RELATIVE.finditer(text, lo, hi))
     chosen = _without_overlaps(found)
     warnings = []
     kept = []
@@ -227,6 +229,46 @@ def find_mentions(text: str, lang: str = "en") -> tuple[list[Mention], list[str]
         else:
             kept.append(_with_language(mention, lang))
     return _join_ranges(text, kept), warnings
+
+
+_TOKEN = re.compile(r"[^\W\d_]{3,}(?:-feira)?")
+_NUMERIC_HINT = re.compile(r"\d[./-]\d")
+_BREAK = re.compile(r"[^\w.,'’-]")
+_TRIGGERS = set(_MONTH_WORDS) | set(_WEEKDAY_WORDS) | {w.split()[-1] for w in _RELATIVE_DAYS} | {"aujourd"}
+_NAMED = [name for name in _ORDER if name not in ("iso", "numeric")]
+_REACH = 48  # characters a date expression may extend either side of its month or weekday word
+
+
+def _windows(text: str):
+    """(lo, hi, numeric) slices of `text` that may hold a date: around month, weekday and
+    relative words, and around digit groups like 30.04 or 2026-04. Scanning only these keeps
+    the full patterns off the rest of the text, which is most of it."""
+    spans = []
+    for match in _TOKEN.finditer(text):
+        if match.group().lower() in _TRIGGERS:
+            spans.append((max(0, match.start() - _REACH), match.end() + _REACH))
+    yield from _merged(text, spans, numeric=False)
+    numeric = [(max(0, m.start() - 12), m.end() + 12) for m in _NUMERIC_HINT.finditer(text)]
+    yield from _merged(text, numeric, numeric=True)
+
+
+def _merged(text: str, spans, numeric: bool):
+    current = None
+    for lo, hi in spans:
+        if current and lo <= current[1]:
+            current[1] = max(current[1], hi)
+            continue
+        if current:
+            yield _widened(text, current, numeric)
+        current = [lo, hi]
+    if current:
+        yield _widened(text, current, numeric)
+
+
+def _widened(text: str, span, numeric: bool):
+    """Move the window's end to a word break, so no match is cut inside a word."""
+    stop = _BREAK.search(text, min(len(text), span[1]))
+    return span[0], stop.start() if stop else len(text), numeric
 
 
 def _without_overlaps(found: list[Mention]) -> list[Mention]:

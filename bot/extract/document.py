@@ -62,8 +62,9 @@ def read(text: str, context: Context) -> Extraction:
     result = Extraction(warnings=warnings)
     for post in split_posts(text):
         in_post = [m for m in mentions if post.begin <= m.begin < post.end]
+        datelines = {line.mention_begin for line in post.datelines}
         for mention in in_post:
-            if _on_date_line(text, mention):
+            if mention.begin in datelines or _on_date_line(text, mention):
                 continue
             reference = _reference(post, mention, in_post, text, context, month)
             item = _read_mention(text, post, mention, reference, context)

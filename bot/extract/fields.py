@@ -82,16 +82,30 @@ def _sentence_subject(sentence: str, date_text: str) -> str:
     return _clean(text) or "Untitled"
 
 
+def _org_name(text: str) -> str:
+    return re.sub(r"^(?:The|the|La|Le|El|Die|Der)\s+", "", _clean(text))
+
+
+def _spelled_out(name: str, post_text: str) -> str:
+    """"FIDH" becomes "International Federation for Human Rights (FIDH)" when the post says so."""
+    if not re.fullmatch(r"[A-Z]{2,10}", name):
+        return name
+    for match in _ACRONYM_PAIR.finditer(post_text[:5000]):
+        if match.group("acr") == name:
+            return _org_name(match.group("org"))
+    return name
+
+
 def organizer(sentence: str, post_title: str | None, post_text: str) -> str | None:
     """Who runs the opportunity, when the text says so plainly."""
     for text in (sentence, post_title or "", post_text[:3000]):
         for pattern in (_ORG_BY, _ORG_SUBJECT):
             match = pattern.search(text)
             if match and not _NOT_ORGS.match(match.group("org")):
-                return _clean(match.group("org"))
+                return _spelled_out(_org_name(match.group("org")), post_text)
     match = _ACRONYM_PAIR.search(post_title or "") or _ACRONYM_PAIR.search(post_text[:1500])
     if match and not _NOT_ORGS.match(match.group("org")):
-        return _clean(match.group("org"))
+        return _org_name(match.group("org"))
     return None
 
 

@@ -9,7 +9,8 @@ next to "issued" and the second next to "hearing scheduled for".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .times import _TIME
 
 _I = re.IGNORECASE
 
@@ -40,7 +41,8 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"(?:court|tribunal) of appeals?|appeals? (?:hearing|court|trial)|appeals?|appellate|cassation|cour d'appel|apelaci[oó]n|recurso|berufung|revisione|appello|recurso", "hearing", "appeal", 2.4),
     (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto", "hearing", "verdict", 2.0),
     (r"trials?|procès|juicio|proceso judicial|prozess|processo|julgamento", "hearing", "trial", 2.4),
-    (r"hearings?|court|tribunal|judge|juge|adjourn\w*|postponed|audiences?|audiencias?|audiência|anhörung|verhandlung|udienza|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale", "hearing", "hearing", 2.0),
+    (r"hearings?|audiences?|audiencias?|audiência|anhörung|verhandlung|udienza", "hearing", "hearing", 2.0),
+    (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale", "hearing", None, 1.8),
 ]
 _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _KIND_CUES]
 
@@ -50,6 +52,7 @@ _FORWARD = re.compile(
     r"|(?<!was )(?<!were )(?<!had been )(?:scheduled|planned)|upcoming|forthcoming|deadline|(?<!was )(?<!were )expected"
     r"|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)|set for"
     r"|takes place|apply|submit|register|confirm|join us|RSVP|nominate|please|invites?|invited to|must|should|open until|remains? open"
+    r"|date limite|fecha l[ií]mite|plazo|prazo|frist|scadenza|bewerbungsschluss|einsendeschluss|closing date"
     r"|se tiendra|aura lieu|reprendra|prévue?s?|renvoy[ée]e? au|report[ée]e? au|doit|doivent|pourront|peuvent"
     r"|se celebrar[áa]|tendr[áa] lugar|ser[áa]|prevista|programad[ao]|aplazad[ao] (?:al|para)|pospuest[ao] (?:al|para)|podr[áa]n"
     r"|wird|werden|findet|stattfinden|vorgesehen|si terr[àa]|avr[àa] luogo|sar[àa]|será|ocorrerá|acontecerá|deverão|poderão)\b",
@@ -66,7 +69,7 @@ _RETRO = re.compile(
 )
 # Words just before a date that make it the date something must be done by.
 _DEADLINE_MARKER = re.compile(
-    r"\b(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|closes?(?: on)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
+    r"\b(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|close[sd]?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
     r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta el|antes del|a más tardar el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
     r"|bis zum|bis|spätestens am|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
     _I,
@@ -120,10 +123,20 @@ def _scores(sentence: str, begin: int, end: int):
     return scores, subtype_scores, nearest
 
 
+def _before(sentence: str, begin: int) -> str:
+    """The words before a date, without a clock time between them and the date:
+    "by 24.00 (Dutch time) on 1 March" reads as "by 1 March"."""
+    before = sentence[max(0, begin - 90):begin]
+    for clock in _TIME.finditer(before):
+        if re.fullmatch(r"[\s,]*(?:on|le|el|am|del|of|the|,)?[\s,]*", before[clock.end():]):
+            return re.sub(r"\b(?:at|à|a las|um|alle|às)\s*$", "", before[:clock.start()].rstrip()) + " "
+    return before
+
+
 def is_deadline(sentence: str, begin: int, end: int) -> bool:
     """True when the date is what something must be done by: "until", "no later than",
     "deadline … is", or a deadline noun close before or just after it."""
-    if _DEADLINE_MARKER.search(sentence[max(0, begin - 60):begin]):
+    if _DEADLINE_MARKER.search(_before(sentence, begin)[-60:]):
         return True
     noun = _DEADLINE_NOUN.search(sentence, max(0, begin - 110), min(len(sentence), end + 40))
     return noun is not None
@@ -156,7 +169,7 @@ def _subtype(kind: str, subtype_scores: dict, title: str | None) -> str:
 
 def orientation(sentence: str, begin: int, end: int) -> tuple[float, bool]:
     """(score, superseded): score > 0 when the date at sentence[begin:end] lies ahead."""
-    before = sentence[max(0, begin - 60):begin]
+    before = _before(sentence, begin)[-60:]
     if _SUPERSEDED.search(before):
         return -1.0, True
     if _IMMEDIATE_FORWARD.search(before) or _DEADLINE_MARKER.search(before):

@@ -79,7 +79,7 @@ ZONE_ABBREVIATIONS: dict[str, tuple[int, str | None]] = {
 # Places whose local time is named in text ("Geneva time", "Dutch time") or that host
 # hearings and sessions, mapped to their IANA zone.
 PLACE_ZONES: dict[str, str] = {
-    "geneva": "Europe/Zurich", "genève": "Europe/Zurich", "ginebra": "Europe/Zurich",
+    "geneva": "Europe/Zurich", "palais des nations": "Europe/Zurich", "palais wilson": "Europe/Zurich", "genève": "Europe/Zurich", "ginebra": "Europe/Zurich",
     "swiss": "Europe/Zurich", "zurich": "Europe/Zurich", "bern": "Europe/Zurich",
     "brussels": "Europe/Brussels", "bruxelles": "Europe/Brussels", "belgian": "Europe/Brussels",
     "strasbourg": "Europe/Paris", "paris": "Europe/Paris", "french": "Europe/Paris",

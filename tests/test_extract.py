@@ -1,0 +1,154 @@
+"""The extractor on short realistic passages (written by us): what comes out, and what must not."""
+
+import datetime as dt
+
+import pytest
+
+from bot.extract import extract
+
+D = dt.date
+
+
+def _items(text, published=None, today=D(2026, 11, 24), **kw):
+    result = extract(text, today=today, published=published, **kw)
+    return [(o.kind, o.subtype, o.to_dict()["start"], o.to_dict()["end"]) for o in result.opportunities]
+
+
+CASES = [
+    pytest.param(
+        "Protect the Protectors Award 2027\n\nDecember 2, 2026\n\nNominations are open. The deadline for nominations is "
+        "Friday, 15 January 2027 at midnight (12am GMT). Self-nominations are not accepted.",
+        None, [("deadline", "nomination", "2027-01-15T23:59+00:00", None)], id="award-midnight-gmt",
+    ),
+    pytest.param(
+        "Programme Officer (Europe)\n\nNovember 30, 2026\n\nWe are recruiting a Programme Officer. Send your CV and a cover "
+        "letter to jobs@example.org quoting reference PO-EU-2026-07 no later than 8 January 2027.",
+        None, [("deadline", "job", "2027-01-08", None)], id="job-no-later-than",
+    ),
+    pytest.param(
+        "Civil society consultation on shrinking space\n\nNovember 20, 2026\n\nThe consultation will take place on "
+        "3 December, from 10:00 to 12:30 (CET), online. Please register by 1 December EOD.",
+        None,
+        [("deadline", "registration", "2026-12-01", None),
+         ("event", "meeting", "2026-12-03T10:00+01:00", "2026-12-03T12:30+01:00")],
+        id="event-time-range-and-registration",
+    ),
+    pytest.param(
+        "Istanbul, 10 November 2026 – The trial of the eleven journalists, initially scheduled for 12 November, has been "
+        "postponed to 14 January. Observers will attend the hearing.",
+        None, [("hearing", "trial", "2027-01-14", None)], id="superseded-hearing-next-year",
+    ),
+    pytest.param(
+        "On 3 November 2026 the monitoring group said the appeal court will hear the case on November 27.",
+        None, [("hearing", "appeal", "2026-11-27", None)], id="year-from-statement-date",
+    ),
+    pytest.param(
+        "Geneva, 24 November 2026 – Tomorrow, the Special Rapporteur is scheduled to meet defenders in a closed briefing.",
+        None, [("event", "meeting", "2026-11-25", None)], id="tomorrow-from-dateline",
+    ),
+    pytest.param(
+        "We are collecting signatures for the joint letter until 9 December 2026. Organisations can sign on via the form.",
+        D(2026, 11, 20), [("deadline", "sign-on", "2026-12-09", None)], id="sign-on-until",
+    ),
+    pytest.param(
+        "The 61st session of the Human Rights Council will take place from 23 February to 3 April 2027 in Geneva.",
+        D(2026, 11, 20), [("event", "session", "2027-02-23", "2027-04-03")], id="hrc-session-range",
+    ),
+    pytest.param(
+        "The side event will be held on Wednesday 17 March in Room XXIV, Palais des Nations, at 13:00.",
+        D(2027, 2, 10), [("event", "side-event", "2027-03-17T13:00+01:00", None)], id="side-event-geneva-local",
+    ),
+    pytest.param(
+        "Submissions to the Special Rapporteur should be sent to hrc-sr@example.org. Deadline for submissions: 31 January 2027.",
+        None, [("deadline", "call-for-input", "2027-01-31", None)], id="call-for-input",
+    ),
+    pytest.param(
+        "Applications must reach us by 24.00 (Dutch time) on 1 March 2027.",
+        None, [("deadline", "job", "2027-03-01T23:59+01:00", None)], id="dutch-time",
+    ),
+    pytest.param(
+        "Nominations close at 00:00 CET on 20 March 2027.",
+        None, [("deadline", "nomination", "2027-03-20T00:00+01:00", None)], id="cet-literal-midnight",
+    ),
+    pytest.param(
+        "La date limite de dépôt des candidatures est fixée au 30 avril 2027 à 23h59 (heure de Paris).",
+        None, [("deadline", "nomination", "2027-04-30T23:59+02:00", None)], id="french-deadline",
+    ),
+    pytest.param(
+        "El juicio oral contra los defensores se celebrará el 3 de marzo de 2027 en Ciudad de Guatemala.",
+        None, [("hearing", "trial", "2027-03-03", None)], id="spanish-trial",
+    ),
+    pytest.param(
+        "Las postulaciones se recibirán hasta el 30 de abril de 2027.",
+        None, [("deadline", "nomination", "2027-04-30", None)], id="spanish-until",
+    ),
+    pytest.param(
+        "Die Bewerbungsfrist endet am 15. Januar 2027; Bewerbungen bitte bis zum 15. Januar 2027 einreichen.",
+        None, [("deadline", "job", "2027-01-15", None)], id="german-deadline",
+    ),
+]
+
+NEGATIVES = [
+    pytest.param("The 58th regular session ran from February 24 to April 4, 2025, resulting in 32 resolutions.", id="ran-from"),
+    pytest.param("She was arrested on 13 September 2020 and sentenced on 2 May 2021 by a court in Tunis.", id="arrest-and-sentence"),
+    pytest.param("The forum took place in Nairobi on the 21st and 22nd of February 2026.", id="took-place"),
+    pytest.param("He has been missing since November 8, 2024.", id="since"),
+    pytest.param("On 14 January 2026 the experts expressed concern about the verdict.", id="statement-date"),
+    pytest.param("Salary: €57,000 gross per year. 1,025 organisations signed Resolution 58/23.", id="numbers"),
+    pytest.param("The court hearing was held on 4 March 2026 and the judge adjourned proceedings.", id="past-hearing"),
+]
+
+
+@pytest.mark.parametrize("text, published, expected", CASES)
+def test_extracts(text, published, expected):
+    assert _items(text, published) == expected
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_ignores_retrospective_mentions(text):
+    assert _items(text, D(2026, 11, 24)) == []
+
+
+def test_deadline_before_post_date_is_past():
+    text = "Call for nominations\n\nMarch 3, 2027\n\nThe deadline was 1 February 2027. The next round opens in 2028."
+    assert _items(text) == []
+
+
+def test_weekday_fixes_the_year():
+    # 19 February falls on a Friday in 2027 only (among the years around the reference).
+    assert _items("The verdict is expected on Friday 19 February.", D(2026, 11, 24)) == [
+        ("hearing", "verdict", "2027-02-19", None)]
+
+
+def test_clock_is_last_resort_with_low_confidence():
+    result = extract("The hearing will resume on 12 March.", today=D(2026, 11, 24))
+    [item] = result.opportunities
+    assert item.start == D(2027, 3, 12) and item.confidence < 0.5
+
+
+def test_same_call_in_two_posts_is_one_item_with_two_sources():
+    post = "Call for nominations: Defenders Prize\n\n{date}\n\nThe deadline for nominations is 30 April 2027.\n\n"
+    text = post.format(date="January 19, 2027") + post.format(date="January 26, 2027")
+    [item] = extract(text, today=D(2026, 11, 24)).opportunities
+    assert len(item.sources) == 2
+
+
+def test_fields_are_read():
+    text = ("FIDH seeks a Legal Officer in Brussels\n\nJanuary 30, 2027\n\nThe International Federation for Human Rights (FIDH) "
+            "is recruiting. Send your CV to recruitment@example.org quoting reference LO-BXL-0127 no later than "
+            "Friday, February 26, 2027. Details: https://example.org/jobs/lo-bxl\n")
+    [item] = extract(text, today=D(2026, 11, 24), name="jobs.txt").opportunities
+    assert item.title == "FIDH seeks a Legal Officer in Brussels: applications close"
+    assert item.contact == "recruitment@example.org"
+    assert item.reference == "LO-BXL-0127"
+    assert item.url == "https://example.org/jobs/lo-bxl"
+    assert item.location == "Brussels"
+    assert item.organizer == "International Federation for Human Rights (FIDH)"
+    assert "no later than Friday, February 26, 2027" in item.evidence
+    assert item.sources[0].document == "jobs.txt" and item.sources[0].post_date == D(2027, 1, 30)
+
+
+def test_ids_are_stable():
+    text = "The deadline for applications is 30 April 2027."
+    first = extract(text, today=D(2026, 11, 24)).opportunities[0].id
+    assert first == extract(text, today=D(2026, 11, 25)).opportunities[0].id
