@@ -98,7 +98,10 @@ def run_extract(args: argparse.Namespace, today: dt.date) -> int:
         if bar:
             bar.stop()
     text = yamlio.dump({"opportunities": [item.to_dict() for item in merge(items)]})
-    if args.output:
+    if args.output and failed:
+        print(f"error: {args.output} not written: {failed} of {len(args.files)} file(s) could not be read",
+              file=sys.stderr)
+    elif args.output:
         yamlio.write_atomic(args.output, text)
     else:
         sys.stdout.write(text)

@@ -105,7 +105,8 @@ def split_posts(text: str) -> list[Post]:
         if date is None:
             continue
         title_index = _title_above(lines, index)
-        inner = posts and _nonblank_between(lines, last_date_index, index) <= 3
+        # Nothing but a caption between two date lines: the second dates the same post.
+        inner = posts and _nonblank_between(lines, last_date_index, title_index if title_index is not None else index) == 0
         if inner or title_index is None:
             if posts:  # a second date right under a post's date line is that post's dateline
                 posts[-1].datelines.append(Dateline(pos, date, pos, pos + len(line)))

@@ -1,0 +1,135 @@
+"""The command line: output, exit codes and messages for users' mistakes."""
+
+import datetime as dt
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cli import main
+
+TODAY = dt.date(2026, 11, 24)
+POST = ("Call for applications: Shelter programme\n\nNovember 20, 2026\n\n"
+        "Applications are open until 15 January 2027. Write to shelter@example.org.\n")
+
+
+def _run(argv, capsys):
+    code = main(argv, today=TODAY)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_extract_prints_yaml(tmp_path, capsys):
+    source = tmp_path / "post.txt"
+    source.write_text(POST, encoding="utf-8")
+    code, out, err = _run(["extract", str(source)], capsys)
+    assert code == 0 and err == ""
+    [item] = yaml.safe_load(out)["opportunities"]
+    assert item["kind"] == "deadline" and item["start"] == "2027-01-15" and item["all_day"] is True
+    assert list(item)[:4] == ["id", "kind", "subtype", "title"]
+    assert item["sources"][0]["document"] == str(source)
+
+
+def test_output_file_is_written_whole(tmp_path, capsys):
+    source, out_path = tmp_path / "post.txt", tmp_path / "out" / "items.yaml"
+    source.write_text(POST, encoding="utf-8")
+    code, out, _ = _run(["extract", str(source), "-o", str(out_path)], capsys)
+    assert code == 0 and out == ""
+    assert yaml.safe_load(out_path.read_text())["opportunities"][0]["contact"] == "shelter@example.org"
+    assert [p.name for p in out_path.parent.iterdir()] == ["items.yaml"]  # no temporary file left
+
+
+def test_same_input_same_bytes(tmp_path, capsys):
+    source = tmp_path / "post.txt"
+    source.write_text(POST * 3, encoding="utf-8")
+    first = _run(["extract", str(source)], capsys)[1]
+    assert first == _run(["extract", str(source)], capsys)[1]
+
+
+def test_stdin(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(POST.encode())))
+    code, out, _ = _run(["extract", "-"], capsys)
+    assert code == 0 and "2027-01-15" in out
+
+
+def test_published_is_the_reference_for_undated_text(tmp_path, capsys):
+    source = tmp_path / "a.txt"
+    source.write_text("The court will hear the appeal on 17 March.", encoding="utf-8")
+    code, out, _ = _run(["extract", str(source), "--published", "2027-02-01"], capsys)
+    assert yaml.safe_load(out)["opportunities"][0]["start"] == "2027-03-17"
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["extract", "x.txt", "--published", "2026-02-31"], "not a date"),
+        (["extract", "x.txt", "--tz", "Mars/Olympus"], "not an IANA time zone"),
+        (["extract", "x.txt", "--lang", "english!"], "not a language code"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(argv, today=TODAY)
+    assert stop.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"%PDF-1.7\x00\x01\x02binary", "binary"),
+        (bytes(range(256)) * 10, "binary"),
+    ],
+)
+def test_binary_input_fails_cleanly(tmp_path, capsys, content, message):
+    source = tmp_path / "doc.pdf"
+    source.write_bytes(content)
+    code, out, err = _run(["extract", str(source)], capsys)
+    assert code == 1 and message in err and "Traceback" not in err
+    assert yaml.safe_load(out) == {"opportunities": []}
+
+
+def test_missing_file_and_good_file(tmp_path, capsys):
+    good = tmp_path / "good.txt"
+    good.write_text(POST, encoding="utf-8")
+    code, out, err = _run(["extract", str(tmp_path / "missing.txt"), str(good)], capsys)
+    assert code == 1 and "no such file" in err
+    assert len(yaml.safe_load(out)["opportunities"]) == 1  # the good file is not lost
+
+
+def test_failed_job_leaves_previous_output_untouched(tmp_path, capsys):
+    out_path = tmp_path / "items.yaml"
+    out_path.write_text("previous: true\n")
+    source = tmp_path / "bin.dat"
+    source.write_bytes(b"\x00" * 100)
+    code, _, _ = _run(["extract", str(source), "-o", str(out_path)], capsys)
+    assert code == 1 and out_path.read_text() == "previous: true\n"
+
+
+def test_too_large_file_is_refused(tmp_path, capsys):
+    source = tmp_path / "big.txt"
+    source.write_text("word " * 300_000)
+    code, _, err = _run(["extract", str(source), "--max-mb", "1"], capsys)
+    assert code == 1 and "larger than 1 MB" in err
+
+
+def test_empty_and_non_utf8_input_warn(tmp_path, capsys):
+    empty, latin = tmp_path / "empty.txt", tmp_path / "latin.txt"
+    empty.write_text("")
+    latin.write_bytes("Date limite : 30 avril 2027 pour les candidatures. Réf. été".encode("cp1252"))
+    code, out, err = _run(["extract", str(empty), str(latin)], capsys)
+    assert code == 0
+    assert "empty document" in err and "not valid UTF-8" in err
+    assert yaml.safe_load(out)["opportunities"][0]["start"] == "2027-04-30"
+
+
+def test_module_entry_point_runs(tmp_path):
+    source = tmp_path / "post.txt"
+    source.write_text(POST, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bot", "extract", str(source)], capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent, timeout=60)
+    assert done.returncode == 0 and "opportunities:" in done.stdout
