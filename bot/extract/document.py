@@ -3,6 +3,7 @@ something a reader can still act on or attend."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 from ..model import Opportunity, Source
 from . import fields
 from .dates import Mention, find_mentions
-from .kinds import classify_kind, orientation
+from .kinds import Cues, Dated, classify_kind, orientation
 from .lexicon import PLACE_ZONES
 from .posts import Post, _date_line, document_month, split_posts
 from .resolution import resolve
@@ -58,37 +59,61 @@ class Reference:
 def read(text: str, context: Context) -> Extraction:
     """All opportunities in `text`, in order of appearance, duplicates within a post merged."""
     mentions, warnings = find_mentions(text, context.lang)
+    anchors = _Anchors(text, mentions)
     month = document_month(text)
     result = Extraction(warnings=warnings)
-    for post in split_posts(text):
-        in_post = [m for m in mentions if post.begin <= m.begin < post.end]
-        datelines = {line.mention_begin for line in post.datelines}
-        for mention in in_post:
-            if mention.begin in datelines or _on_date_line(text, mention):
-                continue
-            reference = _reference(post, mention, in_post, text, context, month)
-            item = _read_mention(text, post, mention, reference, context)
-            if item is not None:
-                result.opportunities.append(item)
+    candidates = list(_candidates(text, mentions))
+    cues = Cues(text, _merged_spans([(d.start, d.stop) for _, _, d in candidates]))
+    for post, mention, dated in candidates:
+
+        def reference(mention=mention, post=post) -> Reference:
+            return _reference(post, mention, anchors, context, month)
+
+        item = _read_mention(post, mention, dated, cues, reference, context)
+        if item is not None:
+            result.opportunities.append(item)
     return result
 
 
+def _candidates(text: str, mentions: list[Mention]):
+    """(post, mention, dated sentence) for every mention that is not a post's own date."""
+    starts = [m.begin for m in mentions]
+    for post in split_posts(text):
+        datelines = {line.mention_begin for line in post.datelines}
+        for mention in mentions[bisect.bisect_left(starts, post.begin):bisect.bisect_left(starts, post.end)]:
+            if mention.begin in datelines or _on_date_line(text, mention):
+                continue
+            start, stop = bounds(text, mention.begin, mention.end, post.begin, post.end)
+            yield post, mention, Dated(text, start, stop, mention.begin, mention.end)
+
+
+def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [(lo, hi) for lo, hi in merged]
+
+
 def _on_date_line(text: str, mention: Mention) -> bool:
-    line_start = text.rfind("\n", 0, mention.begin) + 1
-    line_end = text.find("\n", mention.end)
+    line_start = text.rfind("\n", max(0, mention.begin - 61), mention.begin) + 1
+    line_end = text.find("\n", mention.end, mention.end + 61)
+    if (line_start == 0 and mention.begin > 61) or (line_end < 0 and len(text) - mention.end > 61):
+        return False  # a line longer than a date line: no need to look further
     line = text[line_start:line_end if line_end >= 0 else len(text)]
     return len(line) <= 60 and _date_line(line) is not None
 
 
-def _reference(post: Post, mention: Mention, in_post: list[Mention], text: str, context: Context,
-               month: dt.date | None) -> Reference:
+def _reference(post: Post, mention: Mention, anchors: "_Anchors", context: Context, month: dt.date | None) -> Reference:
     """The date the passage holding `mention` was written, or the best stand-in for it."""
     date, source = post.reference(mention.begin)
     if date is not None:
         return Reference(date, source)
     if context.published is not None:
         return Reference(context.published, "published")
-    nearby = _nearby_full_date(mention, in_post, text)
+    nearby = anchors.near(mention, post)
     if nearby is not None:
         return Reference(nearby, "nearby date")
     if month is not None:
@@ -103,39 +128,49 @@ def _full(mention: Mention) -> dt.date | None:
     return dt.date(first.year, first.month, first.day)
 
 
-def _nearby_full_date(mention: Mention, in_post: list[Mention], text: str) -> dt.date | None:
-    """The latest statement date before `mention` ("On 14 November 2025, NGOs said"),
-    else the nearest full date before it, else the nearest after it."""
-    before = [m for m in in_post if m.end <= mention.begin and _full(m)]
-    statements = [m for m in before if _REPORTING.search(text, m.end, min(len(text), m.end + 120))]
-    if statements:
-        return max(_full(m) for m in statements[-3:])
-    if before:
-        return _full(before[-1])
-    after = [m for m in in_post if m.begin >= mention.end and _full(m)]
-    return _full(after[0]) if after else None
+class _Anchors:
+    """Full dates of a document (day, month and year), to lend their year to year-less ones."""
+
+    def __init__(self, text: str, mentions: list[Mention]):
+        full = [(m, _full(m)) for m in mentions if _full(m)]
+        self.ends = [m.end for m, _ in full]
+        self.begins = [m.begin for m, _ in full]
+        self.dates = [d for _, d in full]
+        self.statement = [bool(_REPORTING.search(text, m.end, min(len(text), m.end + 120))) for m, _ in full]
+
+    def near(self, mention: Mention, post: Post) -> dt.date | None:
+        """The latest of the last few statement dates before `mention` ("On 14 November 2025,
+        NGOs said"), else the nearest full date before it, else the nearest after it (in its post)."""
+        last = bisect.bisect_right(self.ends, mention.begin)
+        first = bisect.bisect_left(self.begins, post.begin)
+        statements = [self.dates[i] for i in range(max(first, last - 12), last) if self.statement[i]]
+        if statements:
+            return max(statements[-3:])
+        if last > first:
+            return self.dates[last - 1]
+        after = bisect.bisect_left(self.begins, mention.end)
+        return self.dates[after] if after < len(self.dates) and self.begins[after] < post.end else None
 
 
-def _read_mention(text: str, post: Post, mention: Mention, reference: Reference,
+def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, reference_of,
                   context: Context) -> Opportunity | None:
-    start, stop = bounds(text, mention.begin, mention.end, post.begin, post.end)
-    sentence = text[start:stop]
-    begin, end = mention.begin - start, mention.end - start
-    kind, subtype, distance = classify_kind(sentence, begin, end, post.title)
+    kind, subtype, distance = classify_kind(dated, cues, post.title)
     if kind is None or distance > 160:
         return None
-    direction, superseded = orientation(sentence, begin, end)
+    direction, superseded = orientation(dated, cues)
     if superseded or direction <= 0 or (mention.month_only and direction < 2):
         return None
     if mention.relative_days is not None and mention.relative_days <= 0 and (direction < 2 or distance > 30):
         return None  # "updated today", "said yesterday": the writing date, not an announcement
+    reference = reference_of()
     days = resolve(mention, reference.date, direction)
     if days is None:
         return None
     first, last = days
     if reference.is_writing_date and (last or first) < reference.date:
         return None
-    return _build(text, post, mention, sentence, start, reference, context, kind, subtype, first, last, distance, direction)
+    return _build(dated.text, post, mention, dated.sentence, dated.start, reference, context, kind, subtype,
+                  first, last, distance, direction)
 
 
 def _build(text, post, mention, sentence, start, reference, context, kind, subtype, first, last, distance, direction):

@@ -8,7 +8,9 @@ next to "issued" and the second next to "hearing scheduled for".
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 
 from .times import _TIME
 
@@ -45,10 +47,14 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale", "hearing", None, 1.8),
 ]
 _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _KIND_CUES]
+# All cues in one pattern, so a sentence is scanned once; the group name says which cue hit.
+# The guard fails fast at positions that start no word, which is most of them.
+_WORD_START = r"(?<![^\W\d_])(?=[^\W\d_])"
+_ANY_KIND = re.compile(_WORD_START + "(?:" + "|".join(rf"(?P<c{i}>{p})" for i, (p, *_rest) in enumerate(_KIND_CUES)) + ")", _I)
 
 # Cues that the dated thing is still to come, and that it is already past.
 _FORWARD = re.compile(
-    r"\b(?:will|shall|(?:is|are) (?:due|expected|scheduled|set|going|invited|encouraged|welcome|open)|to be (?:held|presented|launched|heard|examined|discussed|adopted|considered|announced)"
+    _WORD_START + r"(?:will|shall|(?:is|are) (?:due|expected|scheduled|set|going|invited|encouraged|welcome|open)|to be (?:held|presented|launched|heard|examined|discussed|adopted|considered|announced)"
     r"|(?<!was )(?<!were )(?<!had been )(?:scheduled|planned)|upcoming|forthcoming|deadline|(?<!was )(?<!were )expected"
     r"|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)|set for"
     r"|takes place|apply|submit|register|confirm|join us|RSVP|nominate|please|invites?|invited to|must|should|open until|remains? open"
@@ -59,7 +65,7 @@ _FORWARD = re.compile(
     _I,
 )
 _RETRO = re.compile(
-    r"\b(?:took place|was held|were held|ran from|ran between|brought together|gathered|was scheduled|were scheduled|had been scheduled"
+    _WORD_START + r"(?:took place|was held|were held|ran from|ran between|brought together|gathered|was scheduled|were scheduled|had been scheduled"
     r"|arrested|detained|released|sentenced|convicted|acquitted|killed|murdered|died|disappeared|abducted|raided|stormed|banned|designated|dismissed|deported|expelled|jailed|imprisoned|tortured"
     r"|published|issued|said|says|stated|reported|wrote|sent|expressed|announced|adopted|occurred|happened|began|ended|concluded|marked|celebrated|welcomed|condemned|denounced|decried|launched|featured"
     r"|called on|urged|decided|ruled|visited|attended|participated|spoke|delivered|organi[sz]ed|hosted|held|met|joined|signed|submitted|received|won|awarded|honoured|honored|went|came|filed|lodged|updated|passed|elected|appointed"
@@ -96,30 +102,60 @@ _IMMEDIATE_FORWARD = re.compile(
 )
 
 
-def _distance(match: re.Match, begin: int, end: int) -> int:
-    if match.end() <= begin:
-        return begin - match.end()
-    if match.start() >= end:
-        return match.start() - end
-    return 0
-
-
 def _weight(distance: int) -> float:
     return 1.0 / (1.0 + distance / 30.0)
 
 
-def _scores(sentence: str, begin: int, end: int):
+class Cues:
+    """The cue words of a document, found in one pass over the spans that hold dates, so
+    that many dates in one sentence do not mean many scans of it."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]]):
+        self.hits: dict[str, list[tuple[int, int, int]]] = {"kind": [], "forward": [], "retro": []}
+        for lo, hi in spans:
+            self.hits["kind"].extend((m.start(), m.end(), int(m.lastgroup[1:])) for m in _ANY_KIND.finditer(text, lo, hi))
+            self.hits["forward"].extend((m.start(), m.end(), 0) for m in _FORWARD.finditer(text, lo, hi))
+            self.hits["retro"].extend((m.start(), m.end(), 0) for m in _RETRO.finditer(text, lo, hi))
+        self.starts = {family: [h[0] for h in hits] for family, hits in self.hits.items()}
+
+    def within(self, family: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
+        """Hits of `family` that start in [lo, hi), as absolute offsets."""
+        starts = self.starts[family]
+        return self.hits[family][bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A date inside its sentence: text[start:stop] holds text[begin:end]."""
+
+    text: str
+    start: int
+    stop: int
+    begin: int
+    end: int
+
+    @property
+    def sentence(self) -> str:
+        return self.text[self.start:self.stop]
+
+    def distance(self, lo: int, hi: int) -> int:
+        if hi <= self.begin:
+            return self.begin - hi
+        return lo - self.end if lo >= self.end else 0
+
+
+def _scores(dated: Dated, cues: Cues):
     scores: dict[str, float] = {}
     subtype_scores: dict[tuple[str, str], float] = {}
     nearest: dict[str, int] = {}
-    for pattern, kind, subtype, weight in _KIND:
-        for match in pattern.finditer(sentence):
-            distance = _distance(match, begin, end)
-            score = weight * _weight(distance)
-            scores[kind] = scores.get(kind, 0.0) + score
-            nearest[kind] = min(nearest.get(kind, 999), distance)
-            if subtype:
-                subtype_scores[(kind, subtype)] = subtype_scores.get((kind, subtype), 0.0) + score
+    for lo, hi, cue in cues.within("kind", dated.start, dated.stop):
+        _, kind, subtype, weight = _KIND_CUES[cue]
+        distance = dated.distance(lo, hi)
+        score = weight * _weight(distance)
+        scores[kind] = scores.get(kind, 0.0) + score
+        nearest[kind] = min(nearest.get(kind, 999), distance)
+        if subtype:
+            subtype_scores[(kind, subtype)] = subtype_scores.get((kind, subtype), 0.0) + score
     return scores, subtype_scores, nearest
 
 
@@ -133,19 +169,19 @@ def _before(sentence: str, begin: int) -> str:
     return before
 
 
-def is_deadline(sentence: str, begin: int, end: int) -> bool:
+def is_deadline(dated: Dated) -> bool:
     """True when the date is what something must be done by: "until", "no later than",
     "deadline … is", or a deadline noun close before or just after it."""
-    if _DEADLINE_MARKER.search(_before(sentence, begin)[-60:]):
+    if _DEADLINE_MARKER.search(_before(dated.text[dated.start:dated.begin], len(dated.text[dated.start:dated.begin]))[-60:]):
         return True
-    noun = _DEADLINE_NOUN.search(sentence, max(0, begin - 110), min(len(sentence), end + 40))
-    return noun is not None
+    lo, hi = max(dated.start, dated.begin - 110), min(dated.stop, dated.end + 40)
+    return _DEADLINE_NOUN.search(dated.text, lo, hi) is not None
 
 
-def classify_kind(sentence: str, begin: int, end: int, title: str | None) -> tuple[str | None, str, int]:
-    """(kind, subtype, distance of the deciding cue) for the date at sentence[begin:end]."""
-    scores, subtype_scores, nearest = _scores(sentence, begin, end)
-    if is_deadline(sentence, begin, end):
+def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | None, str, int]:
+    """(kind, subtype, distance of the deciding cue) for a dated sentence."""
+    scores, subtype_scores, nearest = _scores(dated, cues)
+    if is_deadline(dated):
         scores["deadline"] = scores.get("deadline", 0.0) + 100.0
         nearest["deadline"] = 0
     else:
@@ -167,15 +203,16 @@ def _subtype(kind: str, subtype_scores: dict, title: str | None) -> str:
     return max(candidates, key=lambda s: candidates[s])
 
 
-def orientation(sentence: str, begin: int, end: int) -> tuple[float, bool]:
-    """(score, superseded): score > 0 when the date at sentence[begin:end] lies ahead."""
-    before = _before(sentence, begin)[-60:]
+def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
+    """(score, superseded): score > 0 when the date lies ahead of the writer."""
+    head = dated.text[dated.start:dated.begin]
+    before = _before(head, len(head))[-60:]
     if _SUPERSEDED.search(before):
         return -1.0, True
     if _IMMEDIATE_FORWARD.search(before) or _DEADLINE_MARKER.search(before):
         return 2.0, False
-    forward = sum(_weight(_distance(m, begin, end)) for m in _FORWARD.finditer(sentence))
-    retro = sum(_weight(_distance(m, begin, end)) for m in _RETRO.finditer(sentence))
+    forward = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("forward", dated.start, dated.stop))
+    retro = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("retro", dated.start, dated.stop))
     if _PAST_ANCHOR.search(before):
         retro += 1.0
     return forward - retro, False
