@@ -76,17 +76,17 @@ _TO = rf"(?:{_W}*{_DASH}{_W}*|{_W}+(?:to|till|until|through|thru|and|&|au|al|a|b
 
 _PATTERNS = {
     # 21st and 22nd of February 2017 / 5 to 9 January 2026 / du 5 au 9 janvier
-    "d-d-m": rf"(?<![\w.,/-]){_WD}(?P<d1>{DAY}){_TO}(?P<d2>{DAY})\.?{_OF}(?P<m>{MONTH}){_YEAR_TAIL}",
+    "d-d-m": rf"(?<![\w.,/-])(?=[^\W_]){_WD}(?P<d1>{DAY}){_TO}(?P<d2>{DAY})\.?{_OF}(?P<m>{MONTH}){_YEAR_TAIL}",
     # 24 February to 4 April 2025
-    "d-m-d-m": rf"(?<![\w.,/-]){_WD}(?P<d1>{DAY})\.?{_OF}(?P<m1>{MONTH}){_TO}(?P<d2>{DAY})\.?{_OF}(?P<m>{MONTH}){_YEAR_TAIL}",
+    "d-m-d-m": rf"(?<![\w.,/-])(?=[^\W_]){_WD}(?P<d1>{DAY})\.?{_OF}(?P<m1>{MONTH}){_TO}(?P<d2>{DAY})\.?{_OF}(?P<m>{MONTH}){_YEAR_TAIL}",
     # February 10-12, 2026
-    "m-d-d": rf"\b{_WD}(?P<m>{MONTH}){_W}+(?P<d1>{DAY}){_TO}(?P<d2>{DAY})\b{_YEAR_TAIL}",
+    "m-d-d": rf"\b(?=[^\W\d_]){_WD}(?P<m>{MONTH}){_W}+(?P<d1>{DAY}){_TO}(?P<d2>{DAY})\b{_YEAR_TAIL}",
     # February 24 to April 4, 2025
-    "m-d-m-d": rf"\b{_WD}(?P<m1>{MONTH}){_W}+(?P<d1>{DAY}){_TO}(?P<m>{MONTH}){_W}+(?P<d2>{DAY})\b{_YEAR_TAIL}",
+    "m-d-m-d": rf"\b(?=[^\W\d_]){_WD}(?P<m1>{MONTH}){_W}+(?P<d1>{DAY}){_TO}(?P<m>{MONTH}){_W}+(?P<d2>{DAY})\b{_YEAR_TAIL}",
     # Friday, 6 February 2026 / 30 avril 2026 / 30 de abril de 2026 / 15. März
-    "d-m": rf"(?<![\w.,/-]){_WD}(?P<d>{DAY})\.?{_OF}(?P<m>{MONTH})(?![\w-]){_YEAR_TAIL}",
+    "d-m": rf"(?<![\w.,/-])(?=[^\W_]){_WD}(?P<d>{DAY})\.?{_OF}(?P<m>{MONTH})(?![\w-]){_YEAR_TAIL}",
     # Friday, February 6, 2026 / November 24
-    "m-d": rf"\b{_WD}(?P<m>{MONTH}){_W}+(?:the{_W}+)?(?P<d>{DAY})\b(?![.,]\d|:\d|{_W}*(?:%|percent|per{_W}cent))(?:{_W}*,?{_W}*(?P<y>{YEAR})\b)?",
+    "m-d": rf"\b(?=[^\W\d_]){_WD}(?P<m>{MONTH}){_W}+(?:the{_W}+)?(?P<d>{DAY})\b(?![.,]\d|:\d|{_W}*(?:%|percent|per{_W}cent))(?:{_W}*,?{_W}*(?P<y>{YEAR})\b)?",
     # March 2026 (month precision)
     "m-y": rf"\b(?P<m>{MONTH}),?{_W}+(?:de{_W}+|del{_W}+)?(?P<y>{YEAR})\b",
     # 2026-04-30
@@ -284,10 +284,14 @@ def _without_overlaps(found: list[Mention]) -> list[Mention]:
 
 def _with_language(mention: Mention, lang: str) -> Mention:
     """Tag the mention with the language of its month word, normalising foreign spans."""
+    if mention.numeric or mention.first is None:
+        return mention if mention.lang == lang else replace(mention, lang=lang)
     month_word = re.search(MONTH, mention.text, re.IGNORECASE)
-    if month_word is None or mention.first is None:
+    if month_word is None:
         return replace(mention, lang=lang)
     word = month_word.group().rstrip(".").lower()
+    if word in MONTHS["en"] and mention.lang == "en":
+        return mention
     word_lang = _MONTH_LANG[word] if word not in MONTHS.get(lang, {}) else lang
     if word_lang == "en":
         return replace(mention, lang="en")

@@ -27,6 +27,9 @@ _REPORTING = re.compile(
 _LOCAL_PLACE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(PLACE_ZONES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
+_FIELD_REACH = 4000  # characters either side of a date where its link, contact and organiser are looked for
+
+
 @dataclass(frozen=True)
 class Context:
     """What the reader knows about a document before reading its sentences."""
@@ -174,7 +177,10 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, refere
 
 
 def _build(text, post, mention, sentence, start, reference, context, kind, subtype, first, last, distance, direction):
-    post_text = text[post.begin:post.end]
+    # Fields are looked for near the date, not in the whole post: a long post costs no more.
+    lo, hi = max(post.begin, mention.begin - _FIELD_REACH), min(post.end, mention.end + _FIELD_REACH)
+    post_text = text[lo:hi]
+    post_head = text[post.begin:min(post.end, post.begin + 5000)]
     where = fields.location(sentence, post.title)
     clock = _clock_near(sentence, mention.begin - start, mention.end - start)
     begin_at, end_at, zone_name = _timed(first, last, clock, kind, where or "", sentence, context.tz)
@@ -184,10 +190,10 @@ def _build(text, post, mention, sentence, start, reference, context, kind, subty
     source = Source(context.name, post.title, post.date, (mention.begin, mention.end))
     return Opportunity(
         kind=kind, subtype=subtype, title=title, start=begin_at, end=end_at, timezone=zone_name,
-        organizer=fields.organizer(sentence, post.title, post_text), location=where,
-        online=fields.online(sentence, post_text if kind != "hearing" else ""),
-        url=fields.url(sentence, post_text, mention.end - post.begin),
-        contact=fields.contact(sentence, post_text, mention.end - post.begin),
+        organizer=fields.organizer(sentence, post.title, post_head), location=where,
+        online=fields.online(sentence, post_head if kind != "hearing" else ""),
+        url=fields.url(sentence, post_text, mention.end - lo),
+        contact=fields.contact(sentence, post_text, mention.end - lo),
         reference=fields.reference(sentence, post_text) if kind == "deadline" else None,
         evidence=evidence, confidence=confidence, sources=(source,),
     )

@@ -6,14 +6,15 @@ and returns None rather than guess.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .lexicon import PLACE_ZONES
 
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?’”]")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![\w.+-])(?=[\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 _REFERENCE = re.compile(
-    r"\b(?:ref(?:erence)?\.?(?:\s(?:no\.?|number|code))?|vacancy\s(?:no\.?|number)|job\s(?:id|code|no\.?)|réf(?:érence)?\.?|referencia)"
+    r"(?<![^\W\d_])(?=[^\W\d_])(?:ref(?:erence)?\.?(?:\s(?:no\.?|number|code))?|vacancy\s(?:no\.?|number)|job\s(?:id|code|no\.?)|réf(?:érence)?\.?|referencia)"
     r"\s*[:#]?\s*(?P<code>[A-Z0-9][A-Z0-9/_.-]{1,30}[A-Z0-9])\b",
     re.IGNORECASE,
 )
@@ -96,14 +97,27 @@ def _spelled_out(name: str, post_text: str) -> str:
     return name
 
 
-def organizer(sentence: str, post_title: str | None, post_text: str) -> str | None:
-    """Who runs the opportunity, when the text says so plainly."""
-    for text in (sentence, post_title or "", post_text[:3000]):
-        for pattern in (_ORG_BY, _ORG_SUBJECT):
-            match = pattern.search(text)
-            if match and not _NOT_ORGS.match(match.group("org")):
-                return _spelled_out(_org_name(match.group("org")), post_text)
-    match = _ACRONYM_PAIR.search(post_title or "") or _ACRONYM_PAIR.search(post_text[:1500])
+def _stated_organizer(text: str) -> str | None:
+    for pattern in (_ORG_BY, _ORG_SUBJECT):
+        match = pattern.search(text)
+        if match and not _NOT_ORGS.match(match.group("org")):
+            return _org_name(match.group("org"))
+    return None
+
+
+def organizer(sentence: str, post_title: str | None, post_head: str) -> str | None:
+    """Who runs the opportunity, when the text says so plainly: in the sentence, else in
+    the post's title or opening."""
+    found = _stated_organizer(sentence)
+    return _spelled_out(found, post_head) if found else _post_organizer(post_title or "", post_head)
+
+
+@functools.lru_cache(maxsize=64)  # every date of a post asks the same question of its head
+def _post_organizer(post_title: str, post_head: str) -> str | None:
+    found = _stated_organizer(post_title) or _stated_organizer(post_head[:3000])
+    if found:
+        return _spelled_out(found, post_head)
+    match = _ACRONYM_PAIR.search(post_title) or _ACRONYM_PAIR.search(post_head[:1500])
     if match and not _NOT_ORGS.match(match.group("org")):
         return _org_name(match.group("org"))
     return None
@@ -121,11 +135,16 @@ def location(sentence: str, post_title: str | None) -> str | None:
     return None
 
 
-def online(sentence: str, post_text: str) -> bool | None:
-    """True when the sentence (or, failing that, the post) says it happens online."""
+def online(sentence: str, post_head: str) -> bool | None:
+    """True when the sentence (or, failing that, the post's opening) says it happens online."""
     if _ONLINE.search(sentence):
         return True
-    return True if _ONLINE.search(post_text[:4000]) else None
+    return _post_online(post_head[:4000])
+
+
+@functools.lru_cache(maxsize=64)
+def _post_online(post_head: str) -> bool | None:
+    return True if _ONLINE.search(post_head) else None
 
 
 def _nearest(items: list[re.Match], position: int) -> re.Match | None:
@@ -146,6 +165,8 @@ def url(sentence: str, post_text: str, position: int) -> str | None:
 
 def contact(sentence: str, post_text: str, position: int) -> str | None:
     """E-mail addresses in the sentence, else the one nearest after it in the post."""
+    if "@" not in post_text:
+        return None
     emails = _EMAIL.findall(sentence)
     if emails:
         return ", ".join(dict.fromkeys(emails))
@@ -156,6 +177,9 @@ def contact(sentence: str, post_text: str, position: int) -> str | None:
 def reference(sentence: str, post_text: str) -> str | None:
     """A job or call reference code ("quoting reference DOIG-UE-0126")."""
     for text in (sentence, post_text):
+        lowered = text.lower()
+        if not any(word in lowered for word in ("ref", "réf", "vacancy", "job")):
+            continue
         for match in _REFERENCE.finditer(text):
             code = match.group("code")
             if any(c.isdigit() for c in code):

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from .times import _TIME
 
 _I = re.IGNORECASE
+# The guard fails fast at positions that start no word, which is most of them.
+_WORD_START = r"(?<![^\W\d_])(?=[^\W\d_])"
 
 # (pattern, kind, subtype, weight). The subtype may be None: another cue names it.
 _KIND_CUES: list[tuple[str, str, str | None, float]] = [
@@ -48,8 +50,6 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
 ]
 _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _KIND_CUES]
 # All cues in one pattern, so a sentence is scanned once; the group name says which cue hit.
-# The guard fails fast at positions that start no word, which is most of them.
-_WORD_START = r"(?<![^\W\d_])(?=[^\W\d_])"
 _ANY_KIND = re.compile(_WORD_START + "(?:" + "|".join(rf"(?P<c{i}>{p})" for i, (p, *_rest) in enumerate(_KIND_CUES)) + ")", _I)
 
 # Cues that the dated thing is still to come, and that it is already past.
@@ -75,27 +75,27 @@ _RETRO = re.compile(
 )
 # Words just before a date that make it the date something must be done by.
 _DEADLINE_MARKER = re.compile(
-    r"\b(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|close[sd]?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
+    _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|close[sd]?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
     r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta el|antes del|a más tardar el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
     r"|bis zum|bis|spätestens am|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
     _I,
 )
 _DEADLINE_NOUN = re.compile(
-    r"\b(?:deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|frist|scadenza|bewerbungsschluss|einsendeschluss|applications? close|nominations? close|submissions? close)\b",
+    _WORD_START + r"(?:deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|frist|scadenza|bewerbungsschluss|einsendeschluss|applications? close|nominations? close|submissions? close)\b",
     _I,
 )
 _SUPERSEDED = re.compile(
-    r"\b(?:initially|originally|previously|first|formerly|earlier)\s+(?:scheduled|set|planned|foreseen|expected|due)?\s*(?:for|on|to)?\s*$"
+    _WORD_START + r"(?:initially|originally|previously|first|formerly|earlier)\s+(?:scheduled|set|planned|foreseen|expected|due)?\s*(?:for|on|to)?\s*$"
     r"|\b(?:initialement|inicialmente|ursprünglich|inizialmente)\s+\w+\s+(?:pour|para|le|el|au|al|für|per)?\s*$",
     _I,
 )
 # Words right before a date that tie it to the past, whatever the rest of the sentence says.
 _PAST_ANCHOR = re.compile(
-    r"\b(?:since|as of|ran from|from|between|took place on|was held on|were held on|arrested on|detained on|released on|killed on|died on|published on|issued on|dated|in)\s*(?:the\s*)?$",
+    _WORD_START + r"(?:since|as of|ran from|from|between|took place on|was held on|were held on|arrested on|detained on|released on|killed on|died on|published on|issued on|dated|in)\s*(?:the\s*)?$",
     _I,
 )
 _IMMEDIATE_FORWARD = re.compile(
-    r"\b(?:scheduled (?:for|on)|set for|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)"
+    _WORD_START + r"(?:scheduled (?:for|on)|set for|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)"
     r"|will (?:\w+ ){0,3}on|will (?:\w+ ){0,2}(?:from|between)|expected (?:on|for)|takes place on|opens on|starts on|begins on"
     r"|aura lieu le|se tiendra le|renvoy[ée]e? au|report[ée]e? au|se celebrar[áa] el|tendr[áa] lugar el|aplazad[ao] (?:al|para el)|findet am)\s*(?:the\s*)?$",
     _I,
@@ -159,10 +159,20 @@ def _scores(dated: Dated, cues: Cues):
     return scores, subtype_scores, nearest
 
 
-def _before(sentence: str, begin: int) -> str:
+_MARKER_HINT = re.compile(
+    _WORD_START + r"(?:until|till|by|before|through|later|latest|deadline|clos|due|ends?\b|jusqu|avant|tard|limite|hasta|antes|fecha|plazo"
+    r"|bis|spätestens|entro|scadenza|até|prazo|initially|originally|previously|scheduled|set for|adjourned|postponed"
+    r"|deferred|moved|extended|will|expected|takes|opens|starts|begins|aura|tiendra|renvoy|report|celebrar|tendr|aplazad|findet)",
+    _I,
+)
+
+
+def _before(sentence: str, begin: int, floor: int = 0) -> str:
     """The words before a date, without a clock time between them and the date:
     "by 24.00 (Dutch time) on 1 March" reads as "by 1 March"."""
-    before = sentence[max(0, begin - 90):begin]
+    before = sentence[max(floor, begin - 90):begin]
+    if not _MARKER_HINT.search(before):
+        return before  # no marker word to bring next to the date: leave any time where it is
     for clock in _TIME.finditer(before):
         if re.fullmatch(r"[\s,]*(?:on|le|el|am|del|of|the|,)?[\s,]*", before[clock.end():]):
             return re.sub(r"\b(?:at|à|a las|um|alle|às)\s*$", "", before[:clock.start()].rstrip()) + " "
@@ -172,7 +182,7 @@ def _before(sentence: str, begin: int) -> str:
 def is_deadline(dated: Dated) -> bool:
     """True when the date is what something must be done by: "until", "no later than",
     "deadline … is", or a deadline noun close before or just after it."""
-    if _DEADLINE_MARKER.search(_before(dated.text[dated.start:dated.begin], len(dated.text[dated.start:dated.begin]))[-60:]):
+    if _DEADLINE_MARKER.search(_before(dated.text, dated.begin, dated.start)[-60:]):
         return True
     lo, hi = max(dated.start, dated.begin - 110), min(dated.stop, dated.end + 40)
     return _DEADLINE_NOUN.search(dated.text, lo, hi) is not None
@@ -205,8 +215,7 @@ def _subtype(kind: str, subtype_scores: dict, title: str | None) -> str:
 
 def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
     """(score, superseded): score > 0 when the date lies ahead of the writer."""
-    head = dated.text[dated.start:dated.begin]
-    before = _before(head, len(head))[-60:]
+    before = _before(dated.text, dated.begin, dated.start)[-60:]
     if _SUPERSEDED.search(before):
         return -1.0, True
     if _IMMEDIATE_FORWARD.search(before) or _DEADLINE_MARKER.search(before):

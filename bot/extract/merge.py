@@ -7,6 +7,7 @@ import re
 
 from ..model import Opportunity
 
+MAX_SOURCES = 20  # an item quoted more often than this is listed with its first 20 sources
 _STOP = {"the", "a", "an", "of", "for", "and", "to", "in", "on", "de", "la", "le", "el", "du", "des", "del"}
 
 
@@ -38,21 +39,22 @@ def _combine(kept: Opportunity, other: Opportunity) -> Opportunity:
         best = dataclasses.replace(best, start=rest.start, end=rest.end, timezone=rest.timezone)
     filled = {f: getattr(rest, f) for f in ("organizer", "location", "online", "url", "contact", "reference")
               if getattr(best, f) is None and getattr(rest, f) is not None}
-    sources = tuple(dict.fromkeys(best.sources + rest.sources))
+    sources = tuple(dict.fromkeys(best.sources + rest.sources))[:MAX_SOURCES]
     return dataclasses.replace(best, sources=sources, **filled)
 
 
 def merge(items: list[Opportunity]) -> list[Opportunity]:
     """`items` with duplicates folded together, sorted by start then id."""
-    out: list[Opportunity] = []
+    buckets: dict[tuple, list[Opportunity]] = {}  # only items with the same kind and days can be the same
     for item in items:
-        for index, kept in enumerate(out):
+        bucket = buckets.setdefault((item.kind, _day(item.start), _day(item.end)), [])
+        for index, kept in enumerate(bucket):
             if same(kept, item):
-                out[index] = _combine(kept, item)
+                bucket[index] = _combine(kept, item)
                 break
         else:
-            out.append(item)
-    return sorted(out, key=sort_key)
+            bucket.append(item)
+    return sorted((item for bucket in buckets.values() for item in bucket), key=sort_key)
 
 
 def sort_key(item: Opportunity) -> tuple[str, str]:
