@@ -48,6 +48,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"hearings?|audiences?|audiencias?|audiência|anhörung|verhandlung|udienza", "hearing", "hearing", 2.0),
     (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale", "hearing", None, 1.8),
 ]
+_DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
 _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _KIND_CUES]
 # All cues in one pattern, so a sentence is scanned once; the group name says which cue hit.
 _ANY_KIND = re.compile(_WORD_START + "(?:" + "|".join(rf"(?P<c{i}>{p})" for i, (p, *_rest) in enumerate(_KIND_CUES)) + ")", _I)
@@ -78,10 +79,6 @@ _DEADLINE_MARKER = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|close[sd]?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
     r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta el|antes del|a más tardar el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
     r"|bis zum|bis|spätestens am|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
-    _I,
-)
-_DEADLINE_NOUN = re.compile(
-    _WORD_START + r"(?:deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|frist|scadenza|bewerbungsschluss|einsendeschluss|applications? close|nominations? close|submissions? close)\b",
     _I,
 )
 _SUPERSEDED = re.compile(
@@ -167,31 +164,37 @@ _MARKER_HINT = re.compile(
 )
 
 
-def _before(sentence: str, begin: int, floor: int = 0) -> str:
+def _before(sentence: str, begin: int, floor: int = 0) -> str | None:
     """The words before a date, without a clock time between them and the date:
-    "by 24.00 (Dutch time) on 1 March" reads as "by 1 March"."""
+    "by 24.00 (Dutch time) on 1 March" reads as "by 1 March". None when they hold no
+    marker word at all (most dates), which spares the marker patterns."""
     before = sentence[max(floor, begin - 90):begin]
     if not _MARKER_HINT.search(before):
-        return before  # no marker word to bring next to the date: leave any time where it is
+        return None  # no marker word before the date: none of the marker patterns can match
     for clock in _TIME.finditer(before):
         if re.fullmatch(r"[\s,]*(?:on|le|el|am|del|of|the|,)?[\s,]*", before[clock.end():]):
             return re.sub(r"\b(?:at|à|a las|um|alle|às)\s*$", "", before[:clock.start()].rstrip()) + " "
     return before
 
 
-def is_deadline(dated: Dated) -> bool:
+def cues_near(cues: "Cues", lo: int, hi: int):
+    return cues.within("kind", lo, hi)
+
+
+def is_deadline(dated: Dated, cues: "Cues") -> bool:
     """True when the date is what something must be done by: "until", "no later than",
     "deadline … is", or a deadline noun close before or just after it."""
-    if _DEADLINE_MARKER.search(_before(dated.text, dated.begin, dated.start)[-60:]):
+    before = _before(dated.text, dated.begin, dated.start)
+    if before is not None and _DEADLINE_MARKER.search(before[-60:]):
         return True
     lo, hi = max(dated.start, dated.begin - 110), min(dated.stop, dated.end + 40)
-    return _DEADLINE_NOUN.search(dated.text, lo, hi) is not None
+    return any(cue == _DEADLINE_NOUN_CUE for _, _, cue in cues_near(cues, lo, hi))
 
 
 def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | None, str, int]:
     """(kind, subtype, distance of the deciding cue) for a dated sentence."""
     scores, subtype_scores, nearest = _scores(dated, cues)
-    if is_deadline(dated):
+    if is_deadline(dated, cues):
         scores["deadline"] = scores.get("deadline", 0.0) + 100.0
         nearest["deadline"] = 0
     else:
@@ -215,11 +218,15 @@ def _subtype(kind: str, subtype_scores: dict, title: str | None) -> str:
 
 def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
     """(score, superseded): score > 0 when the date lies ahead of the writer."""
-    before = _before(dated.text, dated.begin, dated.start)[-60:]
-    if _SUPERSEDED.search(before):
-        return -1.0, True
-    if _IMMEDIATE_FORWARD.search(before) or _DEADLINE_MARKER.search(before):
-        return 2.0, False
+    before = _before(dated.text, dated.begin, dated.start)
+    if before is not None:
+        before = before[-60:]
+        if _SUPERSEDED.search(before):
+            return -1.0, True
+        if _IMMEDIATE_FORWARD.search(before) or _DEADLINE_MARKER.search(before):
+            return 2.0, False
+    else:
+        before = dated.text[max(dated.start, dated.begin - 60):dated.begin]
     forward = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("forward", dated.start, dated.stop))
     retro = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("retro", dated.start, dated.stop))
     if _PAST_ANCHOR.search(before):
