@@ -1,0 +1,28 @@
+# The two commands of the README, plus helpers. Each target creates .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test bench score clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed  ## extract the bundled example texts and print the opportunities
+	$(PY) -m bot extract examples/*.txt
+
+test: $(VENV)/.installed  ## run the test suite
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed  ## throughput, memory and hostile-input benchmark
+	$(PY) bench/extract.py
+
+score: $(VENV)/.installed  ## score the extractor on the shared seed corpus (needs ../shared)
+	../shared/tools/score-extraction --gold ../shared/corpus/gold/seeds.yaml --docs ../shared/corpus/seeds \
+		--cmd "$(PY) -m bot extract {file} --published {published} -o {out}" -v
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
