@@ -86,8 +86,30 @@ def _candidates(text: str, mentions: list[Mention]):
         for mention in mentions[bisect.bisect_left(starts, post.begin):bisect.bisect_left(starts, post.end)]:
             if mention.begin in datelines or _on_date_line(text, mention):
                 continue
+            block = _labelled_block(text, mention, post)
+            if block:
+                yield post, mention, Dated(text, block[0], block[1], mention.begin, mention.end, labelled=True)
+                continue
             start, stop = bounds(text, mention.begin, mention.end, post.begin, post.end)
             yield post, mention, Dated(text, start, stop, mention.begin, mention.end)
+
+
+_LABEL = re.compile(
+    r"[ \t•*-]*(?:date|dates|when|date and time|date & time|day|fecha|fechas|fecha y hora|date et heure|quand"
+    r"|wann|datum|data|quando|dia)[ \t]*:[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] | None:
+    """The paragraph around a "Date: 12 March 2027" line, or None for other dates."""
+    line_start = text.rfind("\n", max(post.begin, mention.begin - 40), mention.begin) + 1
+    if not line_start or not _LABEL.match(text, line_start, mention.begin):
+        return None
+    start = text.rfind("\n\n", max(post.begin, line_start - 400), line_start)
+    stop = text.find("\n\n", mention.end, min(post.end, mention.end + 400))
+    return (start + 2 if start >= 0 else max(post.begin, line_start - 400),
+            stop if stop >= 0 else min(post.end, mention.end + 400))
 
 
 def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

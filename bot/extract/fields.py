@@ -22,7 +22,7 @@ _ONLINE = re.compile(
     r"\b(?:online|virtual(?:ly)?|webinars?|zoom|microsoft teams|webex|livestream\w*|en ligne|en l[ií]nea|virtuel\w*|à distance|remote(?:ly)? via)\b",
     re.IGNORECASE,
 )
-_NAME_WORD = r"(?:[A-Z][\w&’'.-]*|[A-Z]{2,})"
+_NAME_WORD = r"(?:[A-Z][\w&’'-]*|[A-Z]{2,})"
 _CONNECTOR = r"(?:of|for|the|and|on|de|des|du|la|le|del|für|für|&|pour|per|di|do|da)"
 _ORG = rf"{_NAME_WORD}(?:\s(?:{_CONNECTOR}\s)*{_NAME_WORD}){{0,9}}(?:\s\((?:[A-Z][\w-]{{1,12}})\))?"
 _ORG_BY = re.compile(

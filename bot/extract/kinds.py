@@ -57,7 +57,7 @@ _ANY_KIND = re.compile(_WORD_START + "(?:" + "|".join(rf"(?P<c{i}>{p})" for i, (
 _FORWARD = re.compile(
     _WORD_START + r"(?:will|shall|(?:is|are) (?:due|expected|scheduled|set|going|invited|encouraged|welcome|open)|to be (?:held|presented|launched|heard|examined|discussed|adopted|considered|announced)"
     r"|(?<!was )(?<!were )(?<!had been )(?:scheduled|planned)|upcoming|forthcoming|deadline|(?<!was )(?<!were )expected"
-    r"|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)|set for"
+    r"|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)|set for|next"
     r"|takes place|apply|submit|register|confirm|join us|RSVP|nominate|please|invites?|invited to|must|should|open until|remains? open"
     r"|date limite|fecha l[ií]mite|plazo|prazo|frist|scadenza|bewerbungsschluss|einsendeschluss|closing date"
     r"|se tiendra|aura lieu|reprendra|prévue?s?|renvoy[ée]e? au|report[ée]e? au|doit|doivent|pourront|peuvent"
@@ -92,7 +92,7 @@ _PAST_ANCHOR = re.compile(
     _I,
 )
 _IMMEDIATE_FORWARD = re.compile(
-    _WORD_START + r"(?:scheduled (?:for|on)|set for|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)"
+    _WORD_START + r"(?:(?:set|fixed|scheduled|adjourned|postponed|moved|deferred)(?: (?!on\b|for\b|to\b)\w+){1,4} (?:for|to|until|on)|scheduled (?:for|on)|set for|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)"
     r"|will (?:\w+ ){0,3}on|will (?:\w+ ){0,2}(?:from|between)|expected (?:on|for)|takes place on|opens on|starts on|begins on"
     r"|aura lieu le|se tiendra le|renvoy[ée]e? au|report[ée]e? au|se celebrar[áa] el|tendr[áa] lugar el|aplazad[ao] (?:al|para el)|findet am)\s*(?:the\s*)?$",
     _I,
@@ -130,6 +130,7 @@ class Dated:
     stop: int
     begin: int
     end: int
+    labelled: bool = False  # a "Date: …" line of an announcement; start:stop is its block
 
     @property
     def sentence(self) -> str:
@@ -199,10 +200,27 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
         nearest["deadline"] = 0
     else:
         scores.pop("deadline", None)  # "applications" alone makes a topic, not a deadline
+    if not scores and dated.labelled and title:
+        scores, subtype_scores = _title_scores(title)
+        nearest = dict.fromkeys(scores, 0)
     if not scores:
         return None, "other", 999
     kind = max(scores, key=lambda k: scores[k])
     return kind, _subtype(kind, subtype_scores, title), nearest[kind]
+
+
+def _title_scores(title: str):
+    """Kind scores read from a post or block title ("Side event: …"), for "Date:" lines."""
+    scores: dict[str, float] = {}
+    subtype_scores: dict[tuple[str, str], float] = {}
+    for match in _ANY_KIND.finditer(title):
+        _, kind, subtype, weight = _KIND_CUES[int(match.lastgroup[1:])]
+        if kind == "deadline":
+            continue  # a "Date:" line is when something happens, not a closing date
+        scores[kind] = scores.get(kind, 0.0) + weight
+        if subtype:
+            subtype_scores[(kind, subtype)] = subtype_scores.get((kind, subtype), 0.0) + weight
+    return scores, subtype_scores
 
 
 def _subtype(kind: str, subtype_scores: dict, title: str | None) -> str:
@@ -218,6 +236,8 @@ def _subtype(kind: str, subtype_scores: dict, title: str | None) -> str:
 
 def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
     """(score, superseded): score > 0 when the date lies ahead of the writer."""
+    if dated.labelled:
+        return 1.5, False  # an announcement's "Date:" line; past ones fall to the post-date check
     before = _before(dated.text, dated.begin, dated.start)
     if before is not None:
         before = before[-60:]

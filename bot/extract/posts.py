@@ -15,8 +15,9 @@ from .dates import Mention, find_mentions
 
 _LINE = re.compile(r"[^\n]*\n?")
 _DATE_LINE_PREFIX = re.compile(
-    r"^\s*(?:posted|published|publié|publicado|updated|date|fecha|le|on)?\s*(?:on|le|el)?\s*:?\s*", re.IGNORECASE
+    r"^\s*(?:posted|published|publié|publicado|updated|le|on)?\s*(?:on|le|el)?\s*:?\s*", re.IGNORECASE
 )
+_PLACE_PREFIX = re.compile(r"[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*(?:[ -][A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*){0,3},\s*")
 _DATELINE = re.compile(
     r"^[ \t]*(?:[A-Z\u00c0-\u024f][\w\u00c0-\u024f’' ./-]{1,50}?,[ \t]*)?(?P<date>[^\n–—:-]{6,40}?)[ \t]*(?:[–—:-]|\|)[ \t]"
 )
@@ -75,7 +76,8 @@ def _date_line(line: str) -> dt.date | None:
         return None
     date, mention = parsed
     leftover = (rest[:mention.begin] + rest[mention.end:]).strip(" ,.|·-–—")
-    return date if not leftover else None
+    # "Istanbul, 2 December 2026": a place before the date still makes a date line.
+    return date if not leftover or _PLACE_PREFIX.fullmatch(rest[:mention.begin]) and not rest[mention.end:].strip(" .") else None
 
 
 def _title_like(line: str) -> bool:
