@@ -205,7 +205,8 @@ def _build(text, post, mention, sentence, start, reference, context, kind, subty
     post_head = text[post.begin:min(post.end, post.begin + 5000)]
     where = fields.location(sentence, post.title)
     clock = _clock_near(sentence, mention.begin - start, mention.end - start)
-    begin_at, end_at, zone_name = _timed(first, last, clock, kind, where or "", sentence, context.tz)
+    begin_at, end_at, zone_name = _timed(first, last, clock, where or "", sentence,
+                                         (post.title or "") + "\n" + post_head[:300], context.tz)
     evidence = re.sub(r"\s+", " ", sentence).strip()
     title = fields.title(kind, subtype, post.title, evidence, mention.text)
     confidence = _confidence(mention, reference, distance, direction)
@@ -234,14 +235,15 @@ def _clock_near(sentence: str, begin: int, end: int) -> ClockTime | None:
     return found if found is not None and before[found.end:].strip(" ,") in ("on", "le", "el", "am", "", "of", "the", "on the") else None
 
 
-def _zone_for(clock: ClockTime, place: str, sentence: str, default_tz: str | None) -> tuple[dt.tzinfo, str | None]:
+def _zone_for(clock: ClockTime, place: str, sentence: str, post_head: str,
+              default_tz: str | None) -> tuple[dt.tzinfo, str | None]:
     """The tzinfo to read `clock` in, and the zone name to report."""
     if clock.zone is not None:
         if clock.zone.iana and clock.zone.offset_minutes is None:
             return ZoneInfo(clock.zone.iana), clock.zone.iana
         offset = dt.timezone(dt.timedelta(minutes=clock.zone.offset_minutes))
         return offset, clock.zone.label
-    named = _LOCAL_PLACE.search(place) or _LOCAL_PLACE.search(sentence)
+    named = _LOCAL_PLACE.search(place) or _LOCAL_PLACE.search(sentence) or _LOCAL_PLACE.search(post_head)
     if named:
         iana = PLACE_ZONES[named.group(1).lower()]
         return ZoneInfo(iana), iana
@@ -250,11 +252,11 @@ def _zone_for(clock: ClockTime, place: str, sentence: str, default_tz: str | Non
     return dt.timezone.utc, None
 
 
-def _timed(first, last, clock, kind, place, sentence, default_tz):
+def _timed(first, last, clock, place, sentence, post_head, default_tz):
     """(start, end, timezone): dates for all-day items, aware datetimes for timed ones."""
     if clock is None:
         return first, last, None
-    tzinfo, name = _zone_for(clock, place, sentence, default_tz)
+    tzinfo, name = _zone_for(clock, place, sentence, post_head, default_tz)
     hour, minute = (23, 59) if clock.end_of_day else (clock.hour, clock.minute)
     begin_at = dt.datetime(first.year, first.month, first.day, hour, minute, tzinfo=tzinfo)
     end_at = None
