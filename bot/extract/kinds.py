@@ -86,6 +86,12 @@ _SUPERSEDED = re.compile(
     r"|\b(?:initialement|inicialmente|ursprünglich|inizialmente)\s+\w+\s+(?:pour|para|le|el|au|al|für|per)?\s*$",
     _I,
 )
+# Words just after a date that say it no longer holds: "the hearing set for 5 March was postponed".
+_CALLED_OFF = re.compile(
+    r"[^.;]{0,40}?\b(?:was|were|has been|have been|had been|is being)\s+(?:postponed|adjourned|cancell?ed|deferred|moved|suspended|called off|rescheduled)"
+    r"|[^.;]{0,40}?\b(?:a été|ont été|fue|fueron|wurde|è stato|foi)\s+(?:report[ée]e?s?|annul[ée]e?s?|aplazad[ao]s?|suspendid[ao]s?|cancelad[ao]s?|verschoben|rinviat[ao]|adiad[ao])",
+    _I,
+)
 # Words right before a date that tie it to the past, whatever the rest of the sentence says.
 _PAST_ANCHOR = re.compile(
     _WORD_START + r"(?:since|as of|ran from|from|between|took place on|was held on|were held on|arrested on|detained on|released on|killed on|died on|published on|issued on|dated|in)\s*(?:the\s*)?$",
@@ -238,6 +244,8 @@ def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
     """(score, superseded): score > 0 when the date lies ahead of the writer."""
     if dated.labelled:
         return 1.5, False  # an announcement's "Date:" line; past ones fall to the post-date check
+    if _CALLED_OFF.match(dated.text, dated.end, min(dated.stop, dated.end + 60)):
+        return -1.0, True
     before = _before(dated.text, dated.begin, dated.start)
     if before is not None:
         before = before[-60:]
