@@ -67,9 +67,10 @@ def _progress(total: int):
     """A rich progress bar on stderr when it is a terminal and there is more than one file."""
     if total < 2 or not sys.stderr.isatty():
         return None
-    from rich.progress import Progress  # imported here: only interactive runs pay for it
+    from rich.console import Console  # imported here: only interactive runs pay for it
+    from rich.progress import Progress
 
-    return Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True))
+    return Progress(transient=True, console=Console(stderr=True))
 
 
 def run_extract(args: argparse.Namespace, today: dt.date) -> int:

@@ -133,3 +133,13 @@ def test_module_entry_point_runs(tmp_path):
     done = subprocess.run([sys.executable, "-m", "bot", "extract", str(source)], capture_output=True, text=True,
                           cwd=Path(__file__).parent.parent, timeout=60)
     assert done.returncode == 0 and "opportunities:" in done.stdout
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    from bot import cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert cli._progress(3) is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert cli._progress(1) is None
+    assert cli._progress(3) is not None
