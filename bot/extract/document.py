@@ -194,22 +194,37 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, refere
     first, last = days
     if reference.is_writing_date and (last or first) < reference.date:
         return None
-    return _build(dated.text, post, mention, dated.sentence, dated.start, reference, context, kind, subtype,
-                  first, last, distance, direction)
+    reading = Reading(kind, subtype, first, last, distance, direction, reference)
+    return _build(post, mention, dated, reading, context)
 
 
-def _build(text, post, mention, sentence, start, reference, context, kind, subtype, first, last, distance, direction):
+@dataclass(frozen=True)
+class Reading:
+    """What the extractor made of one dated sentence, before the fields are read."""
+
+    kind: str
+    subtype: str
+    first: dt.date
+    last: dt.date | None
+    distance: int  # characters between the date and the cue that decided its kind
+    direction: float  # how clearly the date lies ahead
+    reference: Reference
+
+
+def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context: Context) -> Opportunity:
+    text, sentence = dated.text, dated.sentence
     # Fields are looked for near the date, not in the whole post: a long post costs no more.
     lo, hi = max(post.begin, mention.begin - _FIELD_REACH), min(post.end, mention.end + _FIELD_REACH)
     post_text = text[lo:hi]
     post_head = text[post.begin:min(post.end, post.begin + 5000)]
     where = fields.location(sentence, post.title)
-    clock = _clock_near(sentence, mention.begin - start, mention.end - start)
-    begin_at, end_at, zone_name = _timed(first, last, clock, where or "", sentence,
-                                         (post.title or "") + "\n" + post_head[:300], context.tz)
+    clock = _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start)
+    place_text = f"{where or ''}\n{sentence}\n{post.title or ''}\n{post_head[:300]}"
+    begin_at, end_at, zone_name = _timed(reading.first, reading.last, clock, place_text, context.tz)
     evidence = re.sub(r"\s+", " ", sentence).strip()
+    kind, subtype = reading.kind, reading.subtype
     title = fields.title(kind, subtype, post.title, evidence, mention.text)
-    confidence = _confidence(mention, reference, distance, direction)
+    confidence = _confidence(mention, reading)
     source = Source(context.name, post.title, post.date, (mention.begin, mention.end))
     return Opportunity(
         kind=kind, subtype=subtype, title=title, start=begin_at, end=end_at, timezone=zone_name,
@@ -235,15 +250,15 @@ def _clock_near(sentence: str, begin: int, end: int) -> ClockTime | None:
     return found if found is not None and before[found.end:].strip(" ,") in ("on", "le", "el", "am", "", "of", "the", "on the") else None
 
 
-def _zone_for(clock: ClockTime, place: str, sentence: str, post_head: str,
-              default_tz: str | None) -> tuple[dt.tzinfo, str | None]:
-    """The tzinfo to read `clock` in, and the zone name to report."""
+def _zone_for(clock: ClockTime, place_text: str, default_tz: str | None) -> tuple[dt.tzinfo, str | None]:
+    """The tzinfo to read `clock` in, and the zone name to report: the zone the text names,
+    else that of the first place named in `place_text`, else `default_tz`, else UTC."""
     if clock.zone is not None:
         if clock.zone.iana and clock.zone.offset_minutes is None:
             return ZoneInfo(clock.zone.iana), clock.zone.iana
         offset = dt.timezone(dt.timedelta(minutes=clock.zone.offset_minutes))
         return offset, clock.zone.label
-    named = _LOCAL_PLACE.search(place) or _LOCAL_PLACE.search(sentence) or _LOCAL_PLACE.search(post_head)
+    named = _LOCAL_PLACE.search(place_text)
     if named:
         iana = PLACE_ZONES[named.group(1).lower()]
         return ZoneInfo(iana), iana
@@ -252,11 +267,11 @@ def _zone_for(clock: ClockTime, place: str, sentence: str, post_head: str,
     return dt.timezone.utc, None
 
 
-def _timed(first, last, clock, place, sentence, post_head, default_tz):
+def _timed(first: dt.date, last: dt.date | None, clock: ClockTime | None, place_text: str, default_tz: str | None):
     """(start, end, timezone): dates for all-day items, aware datetimes for timed ones."""
     if clock is None:
         return first, last, None
-    tzinfo, name = _zone_for(clock, place, sentence, post_head, default_tz)
+    tzinfo, name = _zone_for(clock, place_text, default_tz)
     hour, minute = (23, 59) if clock.end_of_day else (clock.hour, clock.minute)
     begin_at = dt.datetime(first.year, first.month, first.day, hour, minute, tzinfo=tzinfo)
     end_at = None
@@ -275,12 +290,14 @@ def _fixed(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.timezone(value.utcoffset()))
 
 
-def _confidence(mention: Mention, reference: Reference, distance: int, direction: float) -> float:
+def _confidence(mention: Mention, reading: Reading) -> float:
+    """How sure the reading is: explicit years, close cues and clear markers raise it; a year
+    guessed from the machine's clock and month-only dates lower it."""
     score = 0.55
     score += 0.15 if mention.has_year or mention.first is None else 0.0
-    score += 0.1 if direction >= 2 else 0.0
-    score += 0.1 if distance <= 40 else 0.0
-    if not mention.has_year and reference.source == "clock":
+    score += 0.1 if reading.direction >= 2 else 0.0
+    score += 0.1 if reading.distance <= 40 else 0.0
+    if not mention.has_year and reading.reference.source == "clock":
         score -= 0.35
     if mention.month_only:
         score -= 0.2

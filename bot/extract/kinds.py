@@ -82,7 +82,10 @@ _DEADLINE_MARKER = re.compile(
     _I,
 )
 _SUPERSEDED = re.compile(
-    _WORD_START + r"(?:initially|originally|previously|first|formerly|earlier)\s+(?:scheduled|set|planned|foreseen|expected|due)?\s*(?:for|on|to)?\s*$"
+    _WORD_START + r"(?:postponed|adjourned|cancell?ed|called off|suspended|aplazó|suspendió|canceló|pospuso|a reporté|a ajourné|a annulé|verschob|rinviato|adiou)"
+    r"\s+(?:the\s+|la\s+|el\s+|l'|le\s+|die\s+|a\s+)?\w+(?:\s+\w+){0,3}\s+(?:scheduled|set|planned|due|prevista|programada|fixée|prévue|vorgesehen|prevista)"
+    r"\s*(?:for|on|para|pour|au|am|per)?(?:\s+el|\s+le|\s+the)?\s*$|"
+    + _WORD_START + r"(?:initially|originally|previously|first|formerly|earlier)\s+(?:scheduled|set|planned|foreseen|expected|due)?\s*(?:for|on|to)?\s*$"
     r"|\b(?:initialement|inicialmente|ursprünglich|inizialmente)\s+\w+\s+(?:pour|para|le|el|au|al|für|per)?\s*$",
     _I,
 )

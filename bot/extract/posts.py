@@ -17,7 +17,9 @@ _LINE = re.compile(r"[^\n]*\n?")
 _DATE_LINE_PREFIX = re.compile(
     r"^\s*(?:posted|published|publié|publicado|updated|le|on)?\s*(?:on|le|el)?\s*:?\s*", re.IGNORECASE
 )
-_PLACE_PREFIX = re.compile(r"[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*(?:[ -][A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*){0,3},\s*")
+_PLACE_PREFIX = re.compile(
+    r"[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*(?:[ -](?:(?:de|del|la|el|du|des|di|am|sur|on)\s)?[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*){0,3},\s*"
+)
 _DATELINE = re.compile(
     r"^[ \t]*(?:[A-Z\u00c0-\u024f][\w\u00c0-\u024f’' ./-]{1,50}?,[ \t]*)?(?P<date>[^\n–—:-]{6,40}?)[ \t]*(?:[–—:-]|\|)[ \t]"
 )
