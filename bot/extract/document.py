@@ -27,6 +27,7 @@ _REPORTING = re.compile(
 _LOCAL_PLACE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(PLACE_ZONES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
+_DATELINE_HEAD = re.compile(r"^[A-Z][^,.\n]{1,40}, [^–—\n]{6,40}? [–—-] (?=[A-Z])")  # "Nairobi, 28 November 2026 — "
 _FIELD_REACH = 4000  # characters either side of a date where its link, contact and organiser are looked for
 
 
@@ -221,7 +222,7 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
     clock = _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start)
     place_text = f"{where or ''}\n{sentence}\n{post.title or ''}\n{post_head[:300]}"
     begin_at, end_at, zone_name = _timed(reading.first, reading.last, clock, place_text, context.tz)
-    evidence = re.sub(r"\s+", " ", sentence).strip()
+    evidence = _DATELINE_HEAD.sub("", re.sub(r"\s+", " ", sentence).strip())
     kind, subtype = reading.kind, reading.subtype
     title = fields.title(kind, subtype, post.title, evidence, mention.text)
     confidence = _confidence(mention, reading)
