@@ -219,7 +219,7 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
     post_text = text[lo:hi]
     post_head = text[post.begin:min(post.end, post.begin + 5000)]
     where = fields.location(sentence, post.title)
-    clock = _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start)
+    clock = _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start) or _clock_next(text, dated, post)
     place_text = f"{where or ''}\n{sentence}\n{post.title or ''}\n{post_head[:300]}"
     begin_at, end_at, zone_name = _timed(reading.first, reading.last, clock, place_text, context.tz)
     evidence = _DATELINE_HEAD.sub("", re.sub(r"\s+", " ", sentence).strip())
@@ -249,6 +249,24 @@ def _clock_near(sentence: str, begin: int, end: int) -> ClockTime | None:
     before = sentence[max(0, begin - 45):begin]
     found = find_time(before)
     return found if found is not None and before[found.end:].strip(" ,") in ("on", "le", "el", "am", "", "of", "the", "on the") else None
+
+
+_STARTS_AT = re.compile(
+    r"\s*(?:The|It|This|Proceedings|Doors|La|El|Elle|Il)\b[^.\n\d]{0,60}?\b(?:starts?|begins?|opens?|commences?|will start|will begin|will open|will take place|will be held|commencera|débutera|comenzará|empezará|iniciará)\b",
+    re.IGNORECASE,
+)
+
+
+def _clock_next(text: str, dated: Dated, post: Post) -> ClockTime | None:
+    """The time given in the next sentence when it only says when the thing starts:
+    "… adjourned to 16 December. The hearing will start at 10:00 local time." """
+    if not _STARTS_AT.match(text, dated.stop, min(post.end, dated.stop + 100)):
+        return None
+    stop = bounds(text, dated.stop + 1, dated.stop + 2, post.begin, post.end)[1]
+    follow = text[dated.stop:stop]
+    if find_mentions(follow)[0]:
+        return None  # the next sentence has a date of its own; its time belongs to that
+    return find_time(follow)
 
 
 def _zone_for(clock: ClockTime, place_text: str, default_tz: str | None) -> tuple[dt.tzinfo, str | None]:
