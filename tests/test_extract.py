@@ -88,6 +88,34 @@ CASES = [
     ),
 ]
 
+CASES += [
+    pytest.param(
+        "Side event: Protecting land defenders\n\nDate: 12 March 2027\nTime: 13:00–14:30 CET\n"
+        "Venue: Room XXIII, Palais des Nations, Geneva\n",
+        None, [("event", "side-event", "2027-03-12T13:00+01:00", "2027-03-12T14:30+01:00")], id="labelled-date-block",
+    ),
+    pytest.param(
+        "The trial has been adjourned to 16 December 2026. The hearing will start at 10:00 local time in Istanbul.",
+        D(2026, 12, 2), [("hearing", "trial", "2026-12-16T10:00+03:00", None)], id="time-in-next-sentence",
+    ),
+    pytest.param(
+        "Applications are open from 1 December 2026 to 31 January 2027.",
+        None, [("deadline", "job", "2027-01-31", None)], id="open-window-closes-on-last-day",
+    ),
+    pytest.param(
+        "The court postponed the hearing scheduled for 18 November. The new hearing will be held on 9 December.",
+        D(2026, 11, 20), [("hearing", "hearing", "2026-12-09", None)], id="postponed-the-hearing-scheduled-for",
+    ),
+    pytest.param(
+        "The hearing set for 5 March 2027 was postponed to 12 April 2027.",
+        D(2026, 11, 20), [("hearing", "hearing", "2027-04-12", None)], id="was-postponed-after-the-date",
+    ),
+    pytest.param(
+        "Se realizará un webinar informativo el 12 de diciembre de 2026 a las 10:00 (hora de Bogotá).",
+        None, [("event", "webinar", "2026-12-12T10:00-05:00", None)], id="spanish-future-and-place-time",
+    ),
+]
+
 NEGATIVES = [
     pytest.param("The 58th regular session ran from February 24 to April 4, 2025, resulting in 32 resolutions.", id="ran-from"),
     pytest.param("She was arrested on 13 September 2020 and sentenced on 2 May 2021 by a court in Tunis.", id="arrest-and-sentence"),
@@ -96,6 +124,8 @@ NEGATIVES = [
     pytest.param("On 14 January 2026 the experts expressed concern about the verdict.", id="statement-date"),
     pytest.param("Salary: €57,000 gross per year. 1,025 organisations signed Resolution 58/23.", id="numbers"),
     pytest.param("The court hearing was held on 4 March 2026 and the judge adjourned proceedings.", id="past-hearing"),
+    pytest.param("The deadline was 15 January 2027, and it has passed.", id="deadline-passed"),
+    pytest.param("The Prosecutor's register of banned organisations was updated today.", id="updated-today"),
 ]
 
 

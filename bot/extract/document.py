@@ -193,6 +193,8 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, refere
     if days is None:
         return None
     first, last = days
+    if kind == "deadline" and last is not None:
+        first, last = last, None  # a window for applications closes on its last day
     if reference.is_writing_date and (last or first) < reference.date:
         return None
     reading = Reading(kind, subtype, first, last, distance, direction, reference)

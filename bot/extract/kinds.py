@@ -73,6 +73,7 @@ _RETRO = re.compile(
     r"|published|issued|said|says|stated|reported|wrote|sent|expressed|announced|adopted|occurred|happened|began|ended|concluded|marked|celebrated|welcomed|condemned|denounced|decried|launched|featured"
     r"|called on|urged|decided|ruled|visited|attended|participated|spoke|delivered|organi[sz]ed|hosted|held|met|joined|signed|submitted|received|won|awarded|honoured|honored|went|came|filed|lodged|updated|passed|elected|appointed"
     r"|since|ago|last year|last month|last week|anniversary|initially|originally|previously|earlier|formerly|was|were|had|did"
+    r"|has passed|have passed|expired|has closed|closed on|is closed|are closed"
     r"|a eu lieu|s'est tenue?|s’est tenue?|ont eu lieu|a été|ont été|arrêtée?|tuvo lugar|se celebr[óo]|fue|fueron|detenid[ao]s?|fand statt|wurde|wurden|ha avuto luogo|fu|foi|foram|ocorreu)\b",
     _I,
 )
@@ -193,11 +194,24 @@ def cues_near(cues: "Cues", lo: int, hi: int):
     return cues.within("kind", lo, hi)
 
 
+_OPEN_WINDOW = re.compile(
+    r"\b(?:open|accepted|received|submitted|possible|run|runs|ouvert[es]*|abiert[ao]s?|recibir[áa]n|aceptar[áa]n)\s+(?:\w+\s+){0,2}(?:from|between|du|del|de|entre)\s*(?:the\s*)?$",
+    _I,
+)
+
+
+def is_open_window(dated: Dated) -> bool:
+    """"Applications are open from 1 December to 31 January": the range's end is a deadline."""
+    return _OPEN_WINDOW.search(dated.text, max(dated.start, dated.begin - 60), dated.begin) is not None
+
+
 def is_deadline(dated: Dated, cues: "Cues") -> bool:
     """True when the date is what something must be done by: "until", "no later than",
     "deadline … is", or a deadline noun close before or just after it."""
     before = _before(dated.text, dated.begin, dated.start)
     if before is not None and _DEADLINE_MARKER.search(before[-60:]):
+        return True
+    if is_open_window(dated):
         return True
     lo, hi = max(dated.start, dated.begin - 110), min(dated.stop, dated.end + 40)
     return any(cue == _DEADLINE_NOUN_CUE for _, _, cue in cues_near(cues, lo, hi))
@@ -251,6 +265,8 @@ def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
         return 1.5, False  # an announcement's "Date:" line; past ones fall to the post-date check
     if _CALLED_OFF.match(dated.text, dated.end, min(dated.stop, dated.end + 60)):
         return -1.0, True
+    if is_open_window(dated):
+        return 2.0, False
     before = _before(dated.text, dated.begin, dated.start)
     if before is not None:
         before = before[-60:]
