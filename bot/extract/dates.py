@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from .lexicon import MONTHS, WEEKDAYS
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # plain slots: a frozen init costs a setattr per field, and there are many mentions
 class Partial:
     """A calendar date that may lack its year (or its day, for month precision)."""
 
@@ -28,7 +28,7 @@ class Partial:
     weekday: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # plain slots: a frozen init costs a setattr per field, and there are many mentions
 class Mention:
     """One date expression found in the text, with character offsets into it."""
 
@@ -118,7 +118,7 @@ _RELATIVE_DAYS = {
 def _day(token: str | None) -> int | None:
     if not token:
         return None
-    return int(re.match(r"\d+", token).group())
+    return int(token[:2]) if token[:2].isdigit() else int(token[0])
 
 
 def _month(token: str) -> int:
@@ -216,7 +216,7 @@ def find_mentions(text: str, lang: str = "en") -> tuple[list[Mention], list[str]
             for name in ("iso", "numeric"):
                 found.extend(filter(None, (_from_numeric(name, m) for m in _COMPILED[name].finditer(text, lo, hi))))
             continue
-        for name in _NAMED:
+        for name in _patterns_for(text, lo, hi):
             found.extend(filter(None, (_from_named(name, m, lang) for m in _COMPILED[name].finditer(text, lo, hi))))
         found.extend(_relative(m) for m in _RELATIVE.finditer(text, lo, hi))
     chosen = _without_overlaps(found)
@@ -237,6 +237,22 @@ _BREAK = re.compile(r"[^\w.,'’-]")
 _TRIGGERS = set(_MONTH_WORDS) | set(_WEEKDAY_WORDS) | {w.split()[-1] for w in _RELATIVE_DAYS} | {"aujourd"}
 _NAMED = [name for name in _ORDER if name not in ("iso", "numeric")]
 _REACH = 48  # characters a date expression may extend either side of its month or weekday word
+
+
+_RANGE_HINT = re.compile(r"[-–—/&]|\b(?:to|till|until|through|thru|and|au|al|a|bis|e|y|et|à|hasta|jusqu)\b", re.IGNORECASE)
+_YEAR_HINT = re.compile(r"(?:19|20)\d\d")
+_RANGES = ("d-d-m", "d-m-d-m", "m-d-d", "m-d-m-d")
+
+
+def _patterns_for(text: str, lo: int, hi: int) -> list[str]:
+    """The named patterns worth running on text[lo:hi]: no range forms without a range word,
+    no month-year form without a year."""
+    names = list(_NAMED)
+    if not _RANGE_HINT.search(text, lo, hi):
+        names = [n for n in names if n not in _RANGES]
+    if not _YEAR_HINT.search(text, lo, hi):
+        names.remove("m-y")
+    return names
 
 
 def _windows(text: str):

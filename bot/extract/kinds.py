@@ -21,7 +21,7 @@ _WORD_START = r"(?<![^\W\d_])(?=[^\W\d_])"
 # (pattern, kind, subtype, weight). The subtype may be None: another cue names it.
 _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     # deadlines
-    (r"deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|frist|scadenza|bewerbungsschluss|einsendeschluss", "deadline", None, 3.0),
+    (r"deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|\w*frist|scadenza|(?:bewerbungs|einsende|anmelde|annahme)schluss", "deadline", None, 3.0),
     (r"no later than|not later than|at the latest|au plus tard|a m[aá]s tardar|spätestens|entro e non oltre|o mais tardar", "deadline", None, 3.0),
     (r"nominations?|nominate|nominees?|candidatures?|candidaturas?|postulaci[oó]n(?:es)?|postulantes?", "deadline", "nomination", 2.0),
     (r"applications?|apply|applicants?|cover letter|\bCV\b|curriculum|résumé|resume\b|recruit\w*|vacanc\w+|job (?:offer|opening)|hiring|postuler|candidater|postular|bewerbung|bewerben|candidatar", "deadline", "job", 1.6),
@@ -35,18 +35,18 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"round[- ]?tables?|table ronde|mesa redonda|tavola rotonda|runder tisch", "event", "roundtable", 2.6),
     (r"webinars?|webinaires?|seminario web|online (?:event|discussion|briefing|meeting|session)|(?:séance|réunion|sesión|reunión|sessão) (?:d'|d’|de |en línea|informativa)\w*|session d['’]information", "event", "webinar", 2.4),
     (r"information sessions?|info sessions?|briefing sessions?", "event", "meeting", 2.4),
-    (r"press conferences?|press briefings?|conférence de presse|rueda de prensa|conferencia de prensa|pressekonferenz|conferenza stampa|coletiva de imprensa", "event", "press-conference", 2.8),
+    (r"press conferences?|press briefings?|conférence de presse|rueda de prensa|conferencia de prensa|\w*pressekonferenz|conferenza stampa|coletiva de imprensa", "event", "press-conference", 2.8),
     (r"(?:regular |special |\d+(?:st|nd|rd|th) )?sessions? of the (?:UN |United Nations )?Human Rights Council|HRC ?\d\d|(?:\d+(?:st|nd|rd|th|e|ème|ª|a)|regular|special|annual|plenary) sessions?|sesi[oó]n(?:es)? (?:ordinaria|del consejo)|session du conseil|sessione", "event", "session", 2.4),
     (r"forums?|foro|fórum", "event", "forum", 2.2),
     (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre", "event", "conference", 2.0),
-    (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|verleihung|premiazione|cerimônia", "event", "ceremony", 2.2),
+    (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia", "event", "ceremony", 2.2),
     (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario", "event", "workshop", 1.8),
     (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|visit|vigil|screening|launch|exhibition|panel|event\b|événement|evento|veranstaltung|debate|débat", "event", "meeting", 1.2),
     # court dates
     (r"(?:court|tribunal) of appeals?|appeals? (?:hearing|court|trial)|appeals?|appellate|cassation|cour d'appel|apelaci[oó]n|recurso|berufung|revisione|appello|recurso", "hearing", "appeal", 2.4),
     (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto", "hearing", "verdict", 2.0),
     (r"trials?|procès|juicio|proceso judicial|prozess|processo|julgamento", "hearing", "trial", 2.4),
-    (r"hearings?|audiences?|audiencias?|audiência|anhörung|verhandlung|udienza", "hearing", "hearing", 2.0),
+    (r"hearings?|audiences?|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza", "hearing", "hearing", 2.0),
     (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale", "hearing", None, 1.8),
 ]
 _DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
@@ -133,7 +133,7 @@ class Cues:
         return self.hits[family][bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # made once per date in a document: no frozen-init cost
 class Dated:
     """A date inside its sentence: text[start:stop] holds text[begin:end]."""
 
@@ -195,7 +195,7 @@ def cues_near(cues: "Cues", lo: int, hi: int):
 
 
 _OPEN_WINDOW = re.compile(
-    r"\b(?:open|accepted|received|submitted|possible|run|runs|ouvert[es]*|abiert[ao]s?|recibir[áa]n|aceptar[áa]n)\s+(?:\w+\s+){0,2}(?:from|between|du|del|de|entre)\s*(?:the\s*)?$",
+    _WORD_START + r"(?:open|accepted|received|submitted|possible|run|runs|ouvert[es]*|abiert[ao]s?|recibir[áa]n|aceptar[áa]n)\s+(?:\w+\s+){0,2}(?:from|between|du|del|de|entre)\s*(?:the\s*)?$",
     _I,
 )
 
