@@ -243,7 +243,7 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
 def _clock_near(sentence: str, begin: int, end: int) -> ClockTime | None:
     """A clock time written just after the date ("10 February, from 3:00 to 5:00 PM (CET)")
     or just before it ("at 10:00 on 5 March")."""
-    after = sentence[end:end + 90]
+    after = sentence[end:end + 150]
     nxt = re.search(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})", after)
     clock = find_time(after[:nxt.start()] if nxt else after)
     if clock is not None:

@@ -29,7 +29,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"registration|registrations|register (?:for|by|before|now|here|online|your|at)|RSVP|sign[ -]?up|confirm (?:your )?(?:participation|attendance)|inscri\w+|anmeld\w+|iscri\w+", "deadline", "registration", 1.8),
     (r"sign[- ]on|signator\w+|sign (?:the|our|this) (?:letter|statement|petition|appeal)|endorse\w*|signatures?|firmas?|adhesiones|unterzeichn\w+", "deadline", "sign-on", 1.8),
     (r"grants?|funding|funds?\b|fondos?|fonds|subvenci\w+|subventions?|financement|financiamiento|förderung|sovvenzion\w+|solicitudes de (?:apoyo|financiamiento)", "deadline", "grant", 1.2),
-    (r"fellowships?|scholarships?|internships?|residenc(?:y|ies)|bourses?|becas?|stipendi\w+|pasant[ií]as?|stages?\b|(?:temporary )?relocation|relocalisation|reubicación|shelter city|programme de protection", "deadline", "fellowship", 1.3),
+    (r"fellowships?|scholarships?|internships?|residenc(?:y|ies)|bourses?|becas?|stipendi\w+|pasant[ií]as?|stages?\b|(?:temporary )?relocation|relocalisation|reubicación|shelter (?:city|programme|program)|programme de protection", "deadline", "fellowship", 1.3),
     # events
     (r"side[- ]events?|événement parallèle|evento paralelo|evento paralelo|nebenveranstaltung", "event", "side-event", 2.6),
     (r"round[- ]?tables?|table ronde|mesa redonda|tavola rotonda|runder tisch", "event", "roundtable", 2.6),
@@ -253,7 +253,7 @@ def _subtype(kind: str, subtype_scores: dict, title: str | None) -> str:
     candidates = {sub: s for (k, sub), s in subtype_scores.items() if k == kind}
     for pattern, cue_kind, sub, weight in _KIND:
         if title and cue_kind == kind and sub and pattern.search(title):
-            candidates[sub] = candidates.get(sub, 0.0) + weight * 0.8
+            candidates[sub] = candidates.get(sub, 0.0) + weight * 0.5  # a tie-breaker, below a close cue
     if not candidates:
         return {"deadline": "other", "event": "other", "hearing": "hearing"}[kind]
     return max(candidates, key=lambda s: candidates[s])
