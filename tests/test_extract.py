@@ -116,6 +116,13 @@ CASES += [
     ),
 ]
 
+CASES += [
+    pytest.param("The European Parliament will hold a public hearing on defenders in exile on 4 February 2027.",
+                 None, [("event", "meeting", "2027-02-04", None)], id="parliamentary-hearing-is-an-event"),
+    pytest.param("The Universal Periodic Review of Honduras will take place on 5 May 2027.",
+                 None, [("event", "session", "2027-05-05", None)], id="upr"),
+]
+
 NEGATIVES = [
     pytest.param("The 58th regular session ran from February 24 to April 4, 2025, resulting in 32 resolutions.", id="ran-from"),
     pytest.param("She was arrested on 13 September 2020 and sentenced on 2 May 2021 by a court in Tunis.", id="arrest-and-sentence"),

@@ -53,3 +53,10 @@ def test_text_without_structure_is_one_post():
 def test_document_month_from_header():
     assert document_month("Some news from Newsletter MARCH 2017\n\nBody text") == dt.date(2017, 3, 1)
     assert document_month("A long first paragraph that mentions September 2024 in passing and goes on and on and on for a while.") is None
+
+
+def test_wordpress_bylines_and_categories_are_date_lines():
+    text = ("Statement on the verdict\n\nPosted on January 12, 2027 by the editors\n\nBody.\n\n"
+            "Call for signatures\n\n14 January 2027 | Statements\n\nBody.\n")
+    assert [(p.title, p.date) for p in split_posts(text)] == [
+        ("Statement on the verdict", dt.date(2027, 1, 12)), ("Call for signatures", dt.date(2027, 1, 14))]

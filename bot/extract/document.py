@@ -124,12 +124,12 @@ def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _on_date_line(text: str, mention: Mention) -> bool:
-    line_start = text.rfind("\n", max(0, mention.begin - 61), mention.begin) + 1
-    line_end = text.find("\n", mention.end, mention.end + 61)
-    if (line_start == 0 and mention.begin > 61) or (line_end < 0 and len(text) - mention.end > 61):
+    line_start = text.rfind("\n", max(0, mention.begin - 91), mention.begin) + 1
+    line_end = text.find("\n", mention.end, mention.end + 91)
+    if (line_start == 0 and mention.begin > 91) or (line_end < 0 and len(text) - mention.end > 91):
         return False  # a line longer than a date line: no need to look further
     line = text[line_start:line_end if line_end >= 0 else len(text)]
-    return len(line) <= 60 and _date_line(line) is not None
+    return len(line) <= 90 and _date_line(line) is not None
 
 
 def _reference(post: Post, mention: Mention, anchors: "_Anchors", context: Context, month: dt.date | None) -> Reference:

@@ -42,6 +42,8 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia", "event", "ceremony", 2.2),
     (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario", "event", "workshop", 1.8),
     (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|visit|vigil|screening|launch|exhibition|panel|event\b|événement|evento|veranstaltung|debate|débat", "event", "meeting", 1.2),
+    (r"(?:public|parliamentary|congressional|senate|committee|subcommittee|joint) hearings?|hearings? (?:of|at|in|before|organi[sz]ed by) the (?:European Parliament|Parliament|Congress|Senate|(?:Sub)?[Cc]ommittee|Assembly)", "event", "meeting", 3.2),
+    (r"universal periodic review|UPR|interactive dialogues?", "event", "session", 2.2),
     # court dates
     (r"(?:court|tribunal) of appeals?|appeals? (?:hearing|court|trial)|appeals?|appellate|cassation|cour d'appel|apelaci[oó]n|recurso|berufung|revisione|appello|recurso", "hearing", "appeal", 2.4),
     (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto", "hearing", "verdict", 2.0),

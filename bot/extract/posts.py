@@ -20,6 +20,7 @@ _DATE_LINE_PREFIX = re.compile(
 _PLACE_PREFIX = re.compile(
     r"[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*(?:[ -](?:(?:de|del|la|el|du|des|di|am|sur|on)\s)?[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*){0,3},\s*"
 )
+_BYLINE = re.compile(r"\s*(?:(?:by|par|por|von|di)\s+[\w .'’-]{1,40}?)?\s*(?:[|·•–—-]\s*[\w ,&'’-]{1,40})?\s*")
 _DATELINE = re.compile(
     r"^[ \t]*(?:[A-Z\u00c0-\u024f][\w\u00c0-\u024f’' ./-]{1,50}?,[ \t]*)?(?P<date>[^\n–—:-]{6,40}?)[ \t]*(?:[–—:-]|\|)[ \t]"
 )
@@ -70,16 +71,19 @@ def _full_date(text: str) -> tuple[dt.date, Mention] | None:
 def _date_line(line: str) -> dt.date | None:
     """The date of a line that holds nothing but a date ("January 30, 2026")."""
     stripped = line.strip()
-    if not 6 <= len(stripped) <= 48:
+    if not 6 <= len(stripped) <= 80:
         return None
     rest = _DATE_LINE_PREFIX.sub("", stripped)
     parsed = _full_date(rest)
     if parsed is None:
         return None
     date, mention = parsed
-    leftover = (rest[:mention.begin] + rest[mention.end:]).strip(" ,.|·-–—")
-    # "Istanbul, 2 December 2026": a place before the date still makes a date line.
-    return date if not leftover or _PLACE_PREFIX.fullmatch(rest[:mention.begin]) and not rest[mention.end:].strip(" .") else None
+    before, after = rest[:mention.begin], rest[mention.end:]
+    # "Istanbul, 2 December 2026" (a place first) and "12 January 2026 by admin | News"
+    # (an author or category after) are date lines too.
+    if before.strip() and not _PLACE_PREFIX.fullmatch(before):
+        return None
+    return date if not after.strip(" .") or _BYLINE.fullmatch(after) else None
 
 
 def _title_like(line: str) -> bool:
@@ -105,7 +109,7 @@ def split_posts(text: str) -> list[Post]:
     posts: list[Post] = []
     last_date_index = -10
     for index, (pos, line) in enumerate(lines):
-        date = _date_line(line) if len(line) <= 60 else None
+        date = _date_line(line) if len(line) <= 90 else None
         if date is None:
             continue
         title_index = _title_above(lines, index)
