@@ -189,3 +189,9 @@ def test_ids_are_stable():
     text = "The deadline for applications is 30 April 2027."
     first = extract(text, today=D(2026, 11, 24)).opportunities[0].id
     assert first == extract(text, today=D(2026, 11, 25)).opportunities[0].id
+
+
+def test_a_year_written_in_the_text_beats_the_clock():
+    result = extract("Call for nominations: 2025 Defenders Prize. The deadline is 15 March.", today=D(2026, 11, 24))
+    [item] = result.opportunities
+    assert item.start == D(2025, 3, 15) and item.confidence < 0.7

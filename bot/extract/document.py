@@ -144,7 +144,21 @@ def _reference(post: Post, mention: Mention, anchors: "_Anchors", context: Conte
         return Reference(nearby, "nearby date")
     if month is not None:
         return Reference(month, "document month")
+    year = _latest_year(anchors.text, post, context.today)
+    if year is not None:
+        return Reference(dt.date(year, 1, 1), "year in text")
     return Reference(context.today, "clock")
+
+
+_YEAR = re.compile(r"(?<![\d/.,:-])(20\d\d)(?![\d/-]|[.,:]\d)")
+
+
+def _latest_year(text: str, post: Post, today: dt.date) -> int | None:
+    """The latest year written in the post ("the 2027 edition", "© 2026"), ignoring targets far
+    ahead ("by 2030"): a better guess at when it was written than the machine's clock."""
+    years = [int(y) for y in _YEAR.findall(text, post.begin, min(post.end, post.begin + 50_000))]
+    years = [y for y in years if y <= today.year + 1]
+    return max(years) if years else None
 
 
 def _full(mention: Mention) -> dt.date | None:
@@ -158,6 +172,7 @@ class _Anchors:
     """Full dates of a document (day, month and year), to lend their year to year-less ones."""
 
     def __init__(self, text: str, mentions: list[Mention]):
+        self.text = text
         full = [(m, _full(m)) for m in mentions if _full(m)]
         self.ends = [m.end for m, _ in full]
         self.begins = [m.begin for m, _ in full]
@@ -320,6 +335,8 @@ def _confidence(mention: Mention, reading: Reading) -> float:
     score += 0.1 if reading.distance <= 40 else 0.0
     if not mention.has_year and reading.reference.source == "clock":
         score -= 0.35
+    elif not mention.has_year and reading.reference.source == "year in text":
+        score -= 0.2
     if mention.month_only:
         score -= 0.2
     return round(max(0.05, min(0.99, score)), 2)
