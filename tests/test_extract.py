@@ -123,6 +123,14 @@ CASES += [
                  None, [("event", "session", "2027-05-05", None)], id="upr"),
 ]
 
+CASES += [
+    pytest.param("Заявки принимаются до 15 января 2027 года.", None, [("deadline", "other", "2027-01-15", None)], id="russian-until"),
+    pytest.param("Судебное заседание по делу правозащитника состоится 3 февраля 2027 года.", None,
+                 [("hearing", "hearing", "2027-02-03", None)], id="russian-hearing"),
+    pytest.param("Rozprawa apelacyjna odbędzie się 12 stycznia 2027 r.", None, [("hearing", "appeal", "2027-01-12", None)], id="polish-appeal"),
+    pytest.param("Aanmelden kan tot en met 20 januari 2027.", None, [("deadline", "registration", "2027-01-20", None)], id="dutch-registration"),
+]
+
 NEGATIVES = [
     pytest.param("The 58th regular session ran from February 24 to April 4, 2025, resulting in 32 resolutions.", id="ran-from"),
     pytest.param("She was arrested on 13 September 2020 and sentenced on 2 May 2021 by a court in Tunis.", id="arrest-and-sentence"),
@@ -132,6 +140,7 @@ NEGATIVES = [
     pytest.param("Salary: €57,000 gross per year. 1,025 organisations signed Resolution 58/23.", id="numbers"),
     pytest.param("The court hearing was held on 4 March 2026 and the judge adjourned proceedings.", id="past-hearing"),
     pytest.param("The deadline was 15 January 2027, and it has passed.", id="deadline-passed"),
+    pytest.param("Активиста задержали 5 мая 2025 года.", id="russian-arrest"),
     pytest.param("The Prosecutor's register of banned organisations was updated today.", id="updated-today"),
 ]
 

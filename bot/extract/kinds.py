@@ -21,12 +21,12 @@ _WORD_START = r"(?<![^\W\d_])(?=[^\W\d_])"
 # (pattern, kind, subtype, weight). The subtype may be None: another cue names it.
 _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     # deadlines
-    (r"deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|\w*frist|scadenza|(?:bewerbungs|einsende|anmelde|annahme)schluss", "deadline", None, 3.0),
+    (r"deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|\w*frist|scadenza|(?:bewerbungs|einsende|anmelde|annahme)schluss|uiterlijk|termin(?:u)? (?:składania|zgłoszeń)|(?:крайний )?срок\w*|термін\w*", "deadline", None, 3.0),
     (r"no later than|not later than|at the latest|au plus tard|a m[aá]s tardar|spätestens|entro e non oltre|o mais tardar", "deadline", None, 3.0),
     (r"nominations?|nominate|nominees?|candidatures?|candidaturas?|postulaci[oó]n(?:es)?|postulantes?", "deadline", "nomination", 2.0),
     (r"applications?|apply|applicants?|cover letter|\bCV\b|curriculum|résumé|resume\b|recruit\w*|vacanc\w+|job (?:offer|opening)|hiring|postuler|candidater|postular|bewerbung|bewerben|candidatar", "deadline", "job", 1.6),
     (r"submissions?|submit|inputs?|contributions?|questionnaires?|contribuciones|aportes|comentarios|contributions écrites|stellungnahmen", "deadline", "call-for-input", 1.6),
-    (r"registration|registrations|register (?:for|by|before|now|here|online|your|at)|RSVP|sign[ -]?up|confirm (?:your )?(?:participation|attendance)|inscri\w+|anmeld\w+|iscri\w+", "deadline", "registration", 1.8),
+    (r"aanmeld\w*|zgłosze\w*|rejestracj\w*|регистрац\w*|реєстрац\w*|registration|registrations|register (?:for|by|before|now|here|online|your|at)|RSVP|sign[ -]?up|confirm (?:your )?(?:participation|attendance)|inscri\w+|anmeld\w+|iscri\w+", "deadline", "registration", 1.8),
     (r"sign[- ]on|signator\w+|sign (?:the|our|this) (?:letter|statement|petition|appeal)|endorse\w*|signatures?|firmas?|adhesiones|unterzeichn\w+", "deadline", "sign-on", 1.8),
     (r"grants?|funding|funds?\b|fondos?|fonds|subvenci\w+|subventions?|financement|financiamiento|förderung|sovvenzion\w+|solicitudes de (?:apoyo|financiamiento)", "deadline", "grant", 1.2),
     (r"fellowships?|scholarships?|internships?|residenc(?:y|ies)|bourses?|becas?|stipendi\w+|pasant[ií]as?|stages?\b|(?:temporary )?relocation|relocalisation|reubicación|shelter (?:city|programme|program)|programme de protection", "deadline", "fellowship", 1.3),
@@ -45,10 +45,10 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"(?:public|parliamentary|congressional|senate|committee|subcommittee|joint) hearings?|hearings? (?:of|at|in|before|organi[sz]ed by) the (?:European Parliament|Parliament|Congress|Senate|(?:Sub)?[Cc]ommittee|Assembly)", "event", "meeting", 3.2),
     (r"universal periodic review|UPR|interactive dialogues?", "event", "session", 2.2),
     # court dates
-    (r"(?:court|tribunal) of appeals?|appeals? (?:hearing|court|trial)|appeals?|appellate|cassation|cour d'appel|apelaci[oó]n|recurso|berufung|revisione|appello|recurso", "hearing", "appeal", 2.4),
-    (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto", "hearing", "verdict", 2.0),
-    (r"trials?|procès|juicio|proceso judicial|prozess|processo|julgamento", "hearing", "trial", 2.4),
-    (r"hearings?|audiences?|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza", "hearing", "hearing", 2.0),
+    (r"(?:court|tribunal) of appeals?|appeals? (?:hearing|court|trial)|appeals?|appellate|cassation|cour d'appel|apelaci[oó]n|recurso|berufung|revisione|appello|recurso|hoger beroep|apelac\w*|апелляц\w*|апеляц\w*", "hearing", "appeal", 2.4),
+    (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto|uitspraak|wyrok\w*|приговор\w*|вирок\w*", "hearing", "verdict", 2.0),
+    (r"trials?|procès|juicio|proceso judicial|prozess|processo|julgamento|rechtszaak|proces\b|судебный процесс|процес\w*", "hearing", "trial", 2.4),
+    (r"hearings?|audiences?|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza|zitting|rozpraw\w*|заседани\w*|слушани\w*|засідан\w*", "hearing", "hearing", 2.0),
     (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale", "hearing", None, 1.8),
 ]
 _DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
@@ -66,7 +66,8 @@ _FORWARD = re.compile(
     r"|se tiendra|aura lieu|reprendra|prévue?s?|renvoy[ée]e? au|report[ée]e? au|doit|doivent|pourront|peuvent"
     r"|se celebrar[áa]|tendr[áa] lugar|ser[áa]|prevista|programad[ao]|aplazad[ao] (?:al|para)|pospuest[ao] (?:al|para)|podr[áa]n"
     r"|\w{2,}r[áà]n?|sera|seront|aura|auront|se tiendra|se déroulera|reprendra|examinera|statuera|rendra|\w{3,}eront"
-    r"|wird|werden|findet|stattfinden|vorgesehen|si terr[àa]|avr[àa] luogo|sar[àa]|será|ocorrerá|acontecerá|deverão|poderão)\b",
+    r"|wird|werden|findet|stattfinden|vorgesehen|si terr[àa]|avr[àa] luogo|sar[àa]|será|ocorrerá|acontecerá|deverão|poderão"
+    r"|zal|zullen|vindt plaats|odbędzie się|odbędą się|będzie|состоится|пройдет|пройдёт|будет|відбудеться|буде)\b",
     _I,
 )
 _RETRO = re.compile(
@@ -76,14 +77,16 @@ _RETRO = re.compile(
     r"|called on|urged|decided|ruled|visited|attended|participated|spoke|delivered|organi[sz]ed|hosted|held|met|joined|signed|submitted|received|won|awarded|honoured|honored|went|came|filed|lodged|updated|passed|elected|appointed"
     r"|since|ago|last year|last month|last week|anniversary|initially|originally|previously|earlier|formerly|was|were|had|did"
     r"|has passed|have passed|expired|has closed|closed on|is closed|are closed"
-    r"|a eu lieu|s'est tenue?|s’est tenue?|ont eu lieu|a été|ont été|arrêtée?|tuvo lugar|se celebr[óo]|fue|fueron|detenid[ao]s?|fand statt|wurde|wurden|ha avuto luogo|fu|foi|foram|ocorreu)\b",
+    r"|a eu lieu|s'est tenue?|s’est tenue?|ont eu lieu|a été|ont été|arrêtée?|tuvo lugar|se celebr[óo]|fue|fueron|detenid[ao]s?|fand statt|wurde|wurden|ha avuto luogo|fu|foi|foram|ocorreu"
+    r"|vond plaats|werd|werden gearresteerd|odbyła się|odbył się|został|została|zatrzyman\w*|состоялось|состоялся|прошло|прошел|был|была|были|задержан\w*|арестован\w*|відбулося|було|затриман\w*)\b",
     _I,
 )
 # Words just before a date that make it the date something must be done by.
 _DEADLINE_MARKER = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|close[sd]?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
     r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta el|antes del|a más tardar el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
-    r"|bis zum|bis|spätestens am|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
+    r"|bis zum|bis|spätestens am|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?"
+    r"|uiterlijk(?: op)?|tot en met|tot|do dnia|do|до|не позднее|не пізніше)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
     _I,
 )
 _SUPERSEDED = re.compile(
@@ -173,7 +176,7 @@ def _scores(dated: Dated, cues: Cues):
 
 _MARKER_HINT = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|later|latest|deadline|clos|due|ends?\b|jusqu|avant|tard|limite|hasta|antes|fecha|plazo"
-    r"|bis|spätestens|entro|scadenza|até|prazo|initially|originally|previously|scheduled|set for|adjourned|postponed"
+    r"|bis|spätestens|entro|scadenza|até|prazo|uiterlijk|tot|do|до|не|initially|originally|previously|scheduled|set for|adjourned|postponed"
     r"|deferred|moved|extended|will|expected|takes|opens|starts|begins|aura|tiendra|renvoy|report|celebrar|tendr|aplazad|findet)",
     _I,
 )

@@ -40,6 +40,22 @@ MONTHS: dict[str, dict[str, int]] = {
         "mai": 5, "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10,
         "november": 11, "dezember": 12,
     },
+    "nl": {
+        "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
+        "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    },
+    "pl": {
+        "stycznia": 1, "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6,
+        "lipca": 7, "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
+    },
+    "ru": {
+        "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
+        "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+    },
+    "uk": {
+        "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6, "липня": 7,
+        "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
+    },
 }
 
 WEEKDAYS: dict[str, dict[str, int]] = {
@@ -84,7 +100,7 @@ PLACE_ZONES: dict[str, str] = {
     "brussels": "Europe/Brussels", "bruxelles": "Europe/Brussels", "belgian": "Europe/Brussels",
     "strasbourg": "Europe/Paris", "paris": "Europe/Paris", "french": "Europe/Paris",
     "france": "Europe/Paris", "lyon": "Europe/Paris", "marseille": "Europe/Paris",
-    "the hague": "Europe/Amsterdam", "amsterdam": "Europe/Amsterdam", "dutch": "Europe/Amsterdam",
+    "the hague": "Europe/Amsterdam", "den haag": "Europe/Amsterdam", "utrecht": "Europe/Amsterdam", "amsterdam": "Europe/Amsterdam", "dutch": "Europe/Amsterdam",
     "netherlands": "Europe/Amsterdam", "berlin": "Europe/Berlin", "german": "Europe/Berlin",
     "vienna": "Europe/Vienna", "wien": "Europe/Vienna", "madrid": "Europe/Madrid",
     "barcelona": "Europe/Madrid", "spanish": "Europe/Madrid", "rome": "Europe/Rome",
