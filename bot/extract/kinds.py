@@ -177,7 +177,9 @@ def _scores(dated: Dated, cues: Cues):
 _MARKER_HINT = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|later|latest|deadline|clos|due|ends?\b|jusqu|avant|tard|limite|hasta|antes|fecha|plazo"
     r"|bis|spätestens|entro|scadenza|até|prazo|uiterlijk|tot|do|до|не|initially|originally|previously|scheduled|set for|adjourned|postponed"
-    r"|deferred|moved|extended|will|expected|takes|opens|starts|begins|aura|tiendra|renvoy|report|celebrar|tendr|aplazad|findet)",
+    r"|deferred|moved|extended|will|expected|takes|opens|starts|begins|aura|tiendra|renvoy|report|celebrar|tendr|aplazad|findet"
+    r"|set|fixed|first|formerly|earlier|cancel|called|suspend|aplaz|suspendi|cancel|pospu|ajourn|annul|verschob|rinvi|adiou"
+    r"|initial|inicial|ursprünglich|iniziale|open|accepted|received|submitted|possible|run|ouvert|abiert|recibir|aceptar)",
     _I,
 )
 
@@ -193,10 +195,6 @@ def _before(sentence: str, begin: int, floor: int = 0) -> str | None:
         if re.fullmatch(r"[\s,]*(?:on|le|el|am|del|of|the|,)?[\s,]*", before[clock.end():]):
             return re.sub(r"\b(?:at|à|a las|um|alle|às)\s*$", "", before[:clock.start()].rstrip()) + " "
     return before
-
-
-def cues_near(cues: "Cues", lo: int, hi: int):
-    return cues.within("kind", lo, hi)
 
 
 _OPEN_WINDOW = re.compile(
@@ -219,7 +217,7 @@ def is_deadline(dated: Dated, cues: "Cues") -> bool:
     if is_open_window(dated):
         return True
     lo, hi = max(dated.start, dated.begin - 110), min(dated.stop, dated.end + 40)
-    return any(cue == _DEADLINE_NOUN_CUE for _, _, cue in cues_near(cues, lo, hi))
+    return any(cue == _DEADLINE_NOUN_CUE for _, _, cue in cues.within("kind", lo, hi))
 
 
 def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | None, str, int]:
