@@ -60,3 +60,9 @@ def test_wordpress_bylines_and_categories_are_date_lines():
             "Call for signatures\n\n14 January 2027 | Statements\n\nBody.\n")
     assert [(p.title, p.date) for p in split_posts(text)] == [
         ("Statement on the verdict", dt.date(2027, 1, 12)), ("Call for signatures", dt.date(2027, 1, 14))]
+
+
+def test_a_date_under_a_label_is_not_a_post_date():
+    text = "Call for inputs\n\nDeadline\n20 January 2027\n\nPurpose\nTo inform the report.\n"
+    [post] = split_posts(text)
+    assert post.date is None and not post.is_own_date(text.index("20 January"))

@@ -14,7 +14,7 @@ from . import fields
 from .dates import Mention, find_mentions
 from .kinds import Cues, Dated, classify_kind, orientation
 from .lexicon import PLACE_ZONES
-from .posts import Post, _date_line, document_month, split_posts
+from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
 from .sentences import bounds
 from .times import ClockTime, find_time
@@ -83,9 +83,8 @@ def _candidates(text: str, mentions: list[Mention]):
     """(post, mention, dated sentence) for every mention that is not a post's own date."""
     starts = [m.begin for m in mentions]
     for post in split_posts(text):
-        datelines = {line.mention_begin for line in post.datelines}
         for mention in mentions[bisect.bisect_left(starts, post.begin):bisect.bisect_left(starts, post.end)]:
-            if mention.begin in datelines or _on_date_line(text, mention):
+            if post.is_own_date(mention.begin):
                 continue
             block = _labelled_block(text, mention, post)
             if block:
@@ -95,18 +94,19 @@ def _candidates(text: str, mentions: list[Mention]):
             yield post, mention, Dated(text, start, stop, mention.begin, mention.end)
 
 
-_LABEL = re.compile(
-    r"[ \t•*-]*(?:date|dates|when|date and time|date & time|day|fecha|fechas|fecha y hora|date et heure|quand"
-    r"|wann|datum|data|quando|dia)[ \t]*:[ \t]*$",
-    re.IGNORECASE,
-)
-
-
 def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] | None:
-    """The paragraph around a "Date: 12 March 2027" line, or None for other dates."""
+    """The paragraph around a "Date: 12 March 2027" line (or a date under a "Deadline" line),
+    or None for other dates."""
     line_start = text.rfind("\n", max(post.begin, mention.begin - 40), mention.begin) + 1
-    if not line_start or not _LABEL.match(text, line_start, mention.begin):
+    if not line_start:
         return None
+    if not LABEL_LINE.match(text, line_start, mention.begin):
+        if text[line_start:mention.begin].strip():
+            return None
+        above = text.rfind("\n", max(post.begin, line_start - 60), line_start - 1) + 1
+        if not above or not LABEL_LINE.fullmatch(text, above, line_start - 1):
+            return None
+        line_start = above
     start = text.rfind("\n\n", max(post.begin, line_start - 400), line_start)
     stop = text.find("\n\n", mention.end, min(post.end, mention.end + 400))
     return (start + 2 if start >= 0 else max(post.begin, line_start - 400),
@@ -121,15 +121,6 @@ def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append([lo, hi])
     return [(lo, hi) for lo, hi in merged]
-
-
-def _on_date_line(text: str, mention: Mention) -> bool:
-    line_start = text.rfind("\n", max(0, mention.begin - 91), mention.begin) + 1
-    line_end = text.find("\n", mention.end, mention.end + 91)
-    if (line_start == 0 and mention.begin > 91) or (line_end < 0 and len(text) - mention.end > 91):
-        return False  # a line longer than a date line: no need to look further
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
-    return len(line) <= 90 and _date_line(line) is not None
 
 
 def _reference(post: Post, mention: Mention, anchors: "_Anchors", context: Context, month: dt.date | None) -> Reference:

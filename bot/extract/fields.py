@@ -26,7 +26,7 @@ _NAME_WORD = r"(?:[A-Z][\w&’'-]*|[A-Z]{2,})"
 _CONNECTOR = r"(?:of|for|the|and|on|de|des|du|la|le|del|für|für|&|pour|per|di|do|da)"
 _ORG = rf"{_NAME_WORD}(?:\s(?:{_CONNECTOR}\s)*{_NAME_WORD}){{0,9}}(?:\s\((?:[A-Z][\w-]{{1,12}})\))?"
 _ORG_BY = re.compile(
-    rf"\b(?:organi[sz]ed|co-organi[sz]ed|hosted|convened|run|issued|launched|coordinated|led|offered|funded|awarded|sponsored|organisé|organisée|organizado|organizada|convocad[ao]|veranstaltet)\s(?:jointly\s)?(?:by|par|por|von)\s(?:the\s)?(?P<org>{_ORG})"
+    rf"\b(?i:organi[sz]ed|co-organi[sz]ed|hosted|convened|run|issued|launched|coordinated|led|offered|funded|awarded|sponsored|organisé|organisée|organizado|organizada|convocad[ao]|veranstaltet)\s(?:jointly\s)?(?i:by|par|por|von):?\s(?:the\s)?(?P<org>{_ORG})"
 )
 _ORG_SUBJECT = re.compile(
     rf"(?:^|[.:;]\s)(?:The\s)?(?P<org>{_ORG})\s(?:is recruiting|is hiring|seeks|is seeking|is looking for|invites|calls for|is calling for|opens|announces|will host|will hold|will organi[sz]e|is organi[sz]ing|will be collecting|is collecting|launches|welcomes applications|recrute|convoca|invita|lanza|abre)\b"
@@ -97,11 +97,16 @@ def _spelled_out(name: str, post_text: str) -> str:
     return name
 
 
+# UN mandates are named in lower case after their head word: "Special Rapporteur on the situation of …".
+_MANDATE = re.compile(r"(?:Special Rapporteur|Independent Expert|Working Group|Committee|Commission)\s(?:on|for|of)\s[^.;:\n()]{3,90}")
+
+
 def _stated_organizer(text: str) -> str | None:
     for pattern in (_ORG_BY, _ORG_SUBJECT):
         match = pattern.search(text)
         if match and not _NOT_ORGS.match(match.group("org")):
-            return _org_name(match.group("org"))
+            mandate = _MANDATE.match(text, match.start("org"))
+            return _org_name(mandate.group() if mandate else match.group("org"))
     return None
 
 

@@ -20,6 +20,13 @@ _DATE_LINE_PREFIX = re.compile(
 _PLACE_PREFIX = re.compile(
     r"[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*(?:[ -](?:(?:de|del|la|el|du|des|di|am|sur|on)\s)?[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*){0,3},\s*"
 )
+# A line that labels the date under it or after it: "Deadline", "Date:", "Fecha límite :".
+LABEL_LINE = re.compile(
+    r"[ \t•*-]*(?:date|dates|when|date and time|date & time|day|deadline|application deadline|closing date"
+    r"|fecha|fechas|fecha y hora|fecha límite|plazo|date limite|date limite de dépôt|date et heure|quand|délai"
+    r"|wann|datum|frist|bewerbungsfrist|data|quando|dia|scadenza|prazo|termin)[ \t]*:?[ \t]*$",
+    re.IGNORECASE,
+)
 _BYLINE = re.compile(r"\s*(?:(?:by|par|por|von|di)\s+[\w .'’-]{1,40}?)?\s*(?:[|·•–—-]\s*[\w ,&'’-]{1,40})?\s*")
 _DATELINE = re.compile(
     r"^[ \t]*(?:[A-Z\u00c0-\u024f][\w\u00c0-\u024f’' ./-]{1,50}?,[ \t]*)?(?P<date>[^\n–—:-]{6,40}?)[ \t]*(?:[–—:-]|\|)[ \t]"
@@ -45,6 +52,12 @@ class Post:
     title: str | None = None
     date: dt.date | None = None
     datelines: list[Dateline] = field(default_factory=list)
+    own_dates: list[tuple[int, int]] = field(default_factory=list)  # spans of its date line and datelines
+
+    def is_own_date(self, position: int) -> bool:
+        """True when `position` lies in the post's own date line or a dateline: dates that
+        say when the text was written, not what it announces."""
+        return any(lo <= position < hi for lo, hi in self.own_dates)
 
     def reference(self, position: int) -> tuple[dt.date | None, str]:
         """The date the text at `position` was written, and where that came from."""
@@ -113,6 +126,8 @@ def split_posts(text: str) -> list[Post]:
         if date is None:
             continue
         title_index = _title_above(lines, index)
+        if title_index is not None and LABEL_LINE.match(lines[title_index][1]):
+            continue  # "Deadline" / "Date" on the line above: an announced date, not a post's
         # Nothing but a caption between two date lines: the second dates the same post.
         inner = posts and _nonblank_between(lines, last_date_index, title_index if title_index is not None else index) == 0
         if inner or title_index is None:
@@ -122,6 +137,7 @@ def split_posts(text: str) -> list[Post]:
                 posts.append(Post(0, len(text), _first_title(lines), date))
         else:
             posts.append(Post(lines[title_index][0], len(text), lines[title_index][1].strip(), date))
+        posts[-1].own_dates.append((pos, pos + len(line)))
         last_date_index = index
     if not posts:
         posts = [Post(0, len(text), _first_title(lines), None)]
@@ -129,8 +145,10 @@ def split_posts(text: str) -> list[Post]:
     for before, after in zip(posts, posts[1:]):
         before.end = after.begin
     for post in posts:
-        post.datelines.extend(find_datelines(text, post.begin, post.end))
+        found = find_datelines(text, post.begin, post.end)
+        post.datelines.extend(found)
         post.datelines.sort(key=lambda d: d.begin)
+        post.own_dates.extend((line.mention_begin, line.mention_end) for line in found)
     return posts
 
 
