@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -52,8 +53,10 @@ class Extraction:
 
 @dataclass(frozen=True)
 class Reference:
+    """The date a passage is read against, and how it was found."""
+
     date: dt.date
-    source: str  # dateline | post date | published | document month | nearby date | clock
+    source: str  # dateline | post date | published | nearby date | document month | year in text | clock
 
     @property
     def is_writing_date(self) -> bool:
@@ -61,26 +64,25 @@ class Reference:
 
 
 def read(text: str, context: Context) -> Extraction:
-    """All opportunities in `text`, in order of appearance, duplicates within a post merged."""
+    """All opportunities in `text`, in order of appearance (the facade merges duplicates)."""
     mentions, warnings = find_mentions(text, context.lang)
     anchors = _Anchors(text, mentions)
     month = document_month(text)
     result = Extraction(warnings=warnings)
-    candidates = list(_candidates(text, mentions))
-    cues = Cues(text, _merged_spans([(d.start, d.stop) for _, _, d in candidates]))
-    for post, mention, dated in candidates:
-
-        def reference(mention=mention, post=post) -> Reference:
-            return _reference(post, mention, anchors, context, month)
-
+    reach = 450  # a sentence is clipped at 400 characters either side of its date
+    cues = Cues(text, _merged_spans([(max(0, m.begin - reach), m.end + reach) for m in mentions]))
+    for post, mention, dated in _candidates(text, mentions, cues):
+        # The reference is looked up only for dates that pass the cheaper tests first.
+        reference = functools.partial(_reference, post, mention, anchors, context, month)
         item = _read_mention(post, mention, dated, cues, reference, context)
         if item is not None:
             result.opportunities.append(item)
     return result
 
 
-def _candidates(text: str, mentions: list[Mention]):
-    """(post, mention, dated sentence) for every mention that is not a post's own date."""
+def _candidates(text: str, mentions: list[Mention], cues: Cues):
+    """(post, mention, dated sentence) for every mention that is not a post's own date and
+    has a cue word near it (or stands on a labelled line)."""
     starts = [m.begin for m in mentions]
     for post in split_posts(text):
         for mention in mentions[bisect.bisect_left(starts, post.begin):bisect.bisect_left(starts, post.end)]:
@@ -90,6 +92,8 @@ def _candidates(text: str, mentions: list[Mention]):
             if block:
                 yield post, mention, Dated(text, block[0], block[1], mention.begin, mention.end, labelled=True)
                 continue
+            if not cues.any_near(mention.begin, mention.end):
+                continue  # no kind cue and no marker word anywhere near: nothing to read here
             start, stop = bounds(text, mention.begin, mention.end, post.begin, post.end)
             yield post, mention, Dated(text, start, stop, mention.begin, mention.end)
 

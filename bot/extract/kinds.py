@@ -125,12 +125,18 @@ class Cues:
     that many dates in one sentence do not mean many scans of it."""
 
     def __init__(self, text: str, spans: list[tuple[int, int]]):
-        self.hits: dict[str, list[tuple[int, int, int]]] = {"kind": [], "forward": [], "retro": []}
+        self.hits: dict[str, list[tuple[int, int, int]]] = {"kind": [], "forward": [], "retro": [], "marker": []}
         for lo, hi in spans:
             self.hits["kind"].extend((m.start(), m.end(), int(m.lastgroup[1:])) for m in _ANY_KIND.finditer(text, lo, hi))
             self.hits["forward"].extend((m.start(), m.end(), 0) for m in _FORWARD.finditer(text, lo, hi))
             self.hits["retro"].extend((m.start(), m.end(), 0) for m in _RETRO.finditer(text, lo, hi))
+            self.hits["marker"].extend((m.start(), m.end(), 0) for m in _MARKER_HINT.finditer(text, lo, hi))
         self.starts = {family: [h[0] for h in hits] for family, hits in self.hits.items()}
+
+    def any_near(self, begin: int, end: int) -> bool:
+        """True when a kind cue stands within a sentence's reach of text[begin:end], or a
+        marker word ("until", "by", "scheduled") in the 90 characters before it."""
+        return bool(self.within("kind", begin - 400, end + 400) or self.within("marker", begin - 90, begin))
 
     def within(self, family: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
         """Hits of `family` that start in [lo, hi), as absolute offsets."""
