@@ -10,7 +10,7 @@ DATE = "5 March 2027"
 def _dated(before: str, after: str = ".") -> tuple[Dated, Cues]:
     text = f"{before}{DATE}{after}"
     dated = Dated(text, 0, len(text), len(before), len(before) + len(DATE))
-    return dated, Cues(text, [(0, len(text))])
+    return dated, Cues(text).scan(("kind", "forward", "retro", "marker"), [(0, len(text))])
 
 
 @pytest.mark.parametrize(

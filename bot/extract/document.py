@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from ..model import Opportunity, Source
 from . import fields
 from .dates import Mention, find_mentions
-from .kinds import Cues, Dated, classify_kind, orientation
+from .kinds import KIND_REACH, Cues, Dated, classify_kind, orientation
 from .lexicon import PLACE_ZONES
 from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
@@ -69,9 +69,13 @@ def read(text: str, context: Context) -> Extraction:
     anchors = _Anchors(text, mentions)
     month = document_month(text)
     result = Extraction(warnings=warnings)
-    reach = 450  # a sentence is clipped at 400 characters either side of its date
-    cues = Cues(text, _merged_spans([(max(0, m.begin - reach), m.end + reach) for m in mentions]))
-    for post, mention, dated in _candidates(text, mentions, cues):
+    # Two passes, each over the least text it needs: kind cues and marker words near the
+    # dates first, then tense cues over the sentences of the dates that had any.
+    cues = Cues(text).scan(("kind", "marker"), _merged_spans(
+        [(max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions]))
+    candidates = list(_candidates(text, mentions, cues))
+    cues.scan(("forward", "retro"), _merged_spans([(d.start, d.stop) for _, _, d in candidates]))
+    for post, mention, dated in candidates:
         # The reference is looked up only for dates that pass the cheaper tests first.
         reference = functools.partial(_reference, post, mention, anchors, context, month)
         item = _read_mention(post, mention, dated, cues, reference, context)
@@ -191,7 +195,7 @@ class _Anchors:
 def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, reference_of,
                   context: Context) -> Opportunity | None:
     kind, subtype, distance = classify_kind(dated, cues, post.title)
-    if kind is None or distance > 160:
+    if kind is None or distance > KIND_REACH:
         return None
     direction, superseded = orientation(dated, cues)
     if superseded or direction <= 0 or (mention.month_only and direction < 2):

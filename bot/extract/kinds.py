@@ -116,6 +116,9 @@ _IMMEDIATE_FORWARD = re.compile(
 )
 
 
+KIND_REACH = 160  # a kind cue farther than this from its date does not decide the date's kind
+
+
 def _weight(distance: int) -> float:
     return 1.0 / (1.0 + distance / 30.0)
 
@@ -124,19 +127,28 @@ class Cues:
     """The cue words of a document, found in one pass over the spans that hold dates, so
     that many dates in one sentence do not mean many scans of it."""
 
-    def __init__(self, text: str, spans: list[tuple[int, int]]):
-        self.hits: dict[str, list[tuple[int, int, int]]] = {"kind": [], "forward": [], "retro": [], "marker": []}
-        for lo, hi in spans:
-            self.hits["kind"].extend((m.start(), m.end(), int(m.lastgroup[1:])) for m in _ANY_KIND.finditer(text, lo, hi))
-            self.hits["forward"].extend((m.start(), m.end(), 0) for m in _FORWARD.finditer(text, lo, hi))
-            self.hits["retro"].extend((m.start(), m.end(), 0) for m in _RETRO.finditer(text, lo, hi))
-            self.hits["marker"].extend((m.start(), m.end(), 0) for m in _MARKER_HINT.finditer(text, lo, hi))
-        self.starts = {family: [h[0] for h in hits] for family, hits in self.hits.items()}
+    _PATTERNS = ("kind", "forward", "retro", "marker")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.hits: dict[str, list[tuple[int, int, int]]] = {family: [] for family in self._PATTERNS}
+        self.starts: dict[str, list[int]] = {family: [] for family in self._PATTERNS}
+
+    def scan(self, families: tuple[str, ...], spans: list[tuple[int, int]]) -> "Cues":
+        """Find the cues of `families` in the (sorted, disjoint) `spans` of the text."""
+        for family in families:
+            pattern = _FAMILIES[family]
+            hits = self.hits[family] = []
+            for lo, hi in spans:
+                hits.extend((m.start(), m.end(), int(m.lastgroup[1:]) if family == "kind" else 0)
+                            for m in pattern.finditer(self.text, lo, hi))
+            self.starts[family] = [h[0] for h in hits]
+        return self
 
     def any_near(self, begin: int, end: int) -> bool:
-        """True when a kind cue stands within a sentence's reach of text[begin:end], or a
-        marker word ("until", "by", "scheduled") in the 90 characters before it."""
-        return bool(self.within("kind", begin - 400, end + 400) or self.within("marker", begin - 90, begin))
+        """True when a kind cue stands within `KIND_REACH` of text[begin:end], or a marker
+        word ("until", "by", "scheduled") in the 90 characters before it."""
+        return bool(self.within("kind", begin - KIND_REACH, end + KIND_REACH) or self.within("marker", begin - 90, begin))
 
     def within(self, family: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
         """Hits of `family` that start in [lo, hi), as absolute offsets."""
@@ -188,6 +200,9 @@ _MARKER_HINT = re.compile(
     r"|initial|inicial|ursprünglich|iniziale|open|accepted|received|submitted|possible|run|ouvert|abiert|recibir|aceptar)",
     _I,
 )
+
+
+_FAMILIES = {"kind": _ANY_KIND, "forward": _FORWARD, "retro": _RETRO, "marker": _MARKER_HINT}
 
 
 def _before(sentence: str, begin: int, floor: int = 0) -> str | None:
