@@ -240,7 +240,7 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
     begin_at, end_at, zone_name = _timed(reading.first, reading.last, clock, place_text, context.tz)
     evidence = _DATELINE_HEAD.sub("", re.sub(r"\s+", " ", sentence).strip())
     kind, subtype = reading.kind, reading.subtype
-    title = fields.title(kind, subtype, post.title, evidence, mention.text)
+    title = fields.title(kind, subtype, _subject_heading(text, post, dated.start), evidence, mention.text)
     confidence = _confidence(mention, reading)
     source = Source(context.name, post.title, post.date, (mention.begin, mention.end))
     return Opportunity(
@@ -252,6 +252,25 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
         reference=fields.reference(sentence, post_text) if kind == "deadline" else None,
         evidence=evidence, confidence=confidence, sources=(source,),
     )
+
+
+_HEADING = re.compile(r"\n\n[ \t]*([^\n]{12,150}?)[ \t]*\n")
+
+
+def _subject_heading(text: str, post: Post, position: int) -> str | None:
+    """What the item is about: the post's title for an archive post; for a long text without
+    posts (a newsletter, several statements), the nearest heading above the sentence."""
+    if post.date is not None or post.end - post.begin < 3000:
+        return post.title
+    floor = max(post.begin, position - 3000)
+    headings = [m.group(1) for m in _HEADING.finditer(text, floor, position + 1) if _is_heading(m.group(1))]
+    return headings[-1] if headings else None
+
+
+def _is_heading(line: str) -> bool:
+    stripped = line.strip()
+    return (len(stripped.split()) >= 3 and not stripped.endswith((".", ":", ";", ","))
+            and not stripped.isupper() and not stripped.startswith(("http", "•", "-", "*", "“", '"')))
 
 
 def _clock_near(sentence: str, begin: int, end: int) -> ClockTime | None:

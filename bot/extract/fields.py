@@ -75,9 +75,17 @@ def title(kind: str, subtype: str, post_title: str | None, sentence: str, date_t
     return f"{label}: {subject}"
 
 
+_ATTRIBUTION = re.compile(
+    r"^.{0,120}?\b(?:said|says|stated|reported|announced|noted|warned|confirmed|explained)\b(?: in a \w+)?(?: on \w+)?(?:,)? that\s+"
+    r"|^(?:In addition|Meanwhile|Moreover|However|Also|Furthermore|Today|Tomorrow),\s+",
+    re.IGNORECASE,
+)
+
+
 def _sentence_subject(sentence: str, date_text: str) -> str:
-    """The sentence without its date and filler words, as a fallback subject."""
-    text = sentence.replace(date_text, " ")
+    """The sentence without its date, attribution and filler words, as a fallback subject."""
+    text = _ATTRIBUTION.sub("", sentence.replace(date_text, " "))
+    text = text[:1].upper() + text[1:]
     text = re.sub(r"\b(?:on|from|by|until|to|of|at)\s+(?=[,.;]|\s*$)", " ", text)
     text = re.sub(r"\s+(?:on|by)\s+(?=the (?:appeal|case|trial))", " ", text)
     return _clean(text) or "Untitled"
