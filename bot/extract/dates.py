@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .lexicon import MONTHS, WEEKDAYS
+from .spans import merged
 
 
 @dataclass(slots=True)  # plain slots: a frozen init costs a setattr per field, and there are many mentions
@@ -263,22 +264,9 @@ def _windows(text: str):
     for match in _TOKEN.finditer(text):
         if match.group().lower() in _TRIGGERS:
             spans.append((max(0, match.start() - _REACH), match.end() + _REACH))
-    yield from _merged(text, spans, numeric=False)
+    yield from (_widened(text, span, False) for span in merged(spans))
     numeric = [(max(0, m.start() - 12), m.end() + 12) for m in _NUMERIC_HINT.finditer(text)]
-    yield from _merged(text, numeric, numeric=True)
-
-
-def _merged(text: str, spans, numeric: bool):
-    current = None
-    for lo, hi in spans:
-        if current and lo <= current[1]:
-            current[1] = max(current[1], hi)
-            continue
-        if current:
-            yield _widened(text, current, numeric)
-        current = [lo, hi]
-    if current:
-        yield _widened(text, current, numeric)
+    yield from (_widened(text, span, True) for span in merged(numeric))
 
 
 def _widened(text: str, span, numeric: bool):

@@ -18,6 +18,7 @@ from .lexicon import PLACE_ZONES
 from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
 from .sentences import bounds
+from .spans import merged
 from .times import ClockTime, find_time
 
 _REPORTING = re.compile(
@@ -71,10 +72,10 @@ def read(text: str, context: Context) -> Extraction:
     result = Extraction(warnings=warnings)
     # Two passes, each over the least text it needs: kind cues and marker words near the
     # dates first, then tense cues over the sentences of the dates that had any.
-    cues = Cues(text).scan(("kind", "marker"), _merged_spans(
+    cues = Cues(text).scan(("kind", "marker"), merged(
         [(max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions]))
     candidates = list(_candidates(text, mentions, cues))
-    cues.scan(("forward", "retro"), _merged_spans([(d.start, d.stop) for _, _, d in candidates]))
+    cues.scan(("forward", "retro"), merged([(d.start, d.stop) for _, _, d in candidates]))
     for post, mention, dated in candidates:
         # The reference is looked up only for dates that pass the cheaper tests first.
         reference = functools.partial(_reference, post, mention, anchors, context, month)
@@ -119,16 +120,6 @@ def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] 
     stop = text.find("\n\n", mention.end, min(post.end, mention.end + 400))
     return (start + 2 if start >= 0 else max(post.begin, line_start - 400),
             stop if stop >= 0 else min(post.end, mention.end + 400))
-
-
-def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for lo, hi in sorted(spans):
-        if merged and lo <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], hi)
-        else:
-            merged.append([lo, hi])
-    return [(lo, hi) for lo, hi in merged]
 
 
 def _reference(post: Post, mention: Mention, anchors: "_Anchors", context: Context, month: dt.date | None) -> Reference:

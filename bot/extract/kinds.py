@@ -127,12 +127,10 @@ class Cues:
     """The cue words of a document, found in one pass over the spans that hold dates, so
     that many dates in one sentence do not mean many scans of it."""
 
-    _PATTERNS = ("kind", "forward", "retro", "marker")
-
     def __init__(self, text: str):
         self.text = text
-        self.hits: dict[str, list[tuple[int, int, int]]] = {family: [] for family in self._PATTERNS}
-        self.starts: dict[str, list[int]] = {family: [] for family in self._PATTERNS}
+        self.hits: dict[str, list[tuple[int, int, int]]] = {family: [] for family in _FAMILIES}
+        self.starts: dict[str, list[int]] = {family: [] for family in _FAMILIES}
 
     def scan(self, families: tuple[str, ...], spans: list[tuple[int, int]]) -> "Cues":
         """Find the cues of `families` in the (sorted, disjoint) `spans` of the text."""
