@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import __version__, yamlio
+from . import __version__, store, yamlio
 from .extract import extract
 from .extract.merge import merge
 from .intake import DEFAULT_MAX_BYTES, InputError, read_document
@@ -60,7 +60,40 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", type=Path, help="write the YAML here (atomically) instead of standard output")
     ex.add_argument("--max-mb", type=int, default=DEFAULT_MAX_BYTES // (1024 * 1024), help="refuse files larger than this (MB)")
     ex.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
+    ing = commands.add_parser("ingest", help="merge extracted opportunities into the curated store")
+    ing.add_argument("extracted", type=Path, metavar="EXTRACTED.yaml", help="output of `extract -o`")
+    ing.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
+    wd = commands.add_parser("withdraw", help="mark a stored opportunity as cancelled (it is never deleted)")
+    wd.add_argument("id", help="the opportunity's id")
+    wd.add_argument("--reason", help="why, recorded in its history")
+    wd.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
     return parser
+
+
+def run_ingest(args: argparse.Namespace, now: dt.datetime) -> int:
+    items = store.extracted_items(store.load_yaml(args.extracted), str(args.extracted))
+    target = store.Store(args.store)
+    records, changes = store.ingest(target.load(), items, now)
+    changed = {c.id for c in changes if c.action in ("added", "updated")}
+    target.save(records, changed)
+    counts = {action: sum(c.action == action for c in changes) for action in ("added", "updated", "unchanged")}
+    print(f"{args.store}: {counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged")
+    for change in changes:
+        if change.action == "updated":
+            print(f"  {change.id}: {'; '.join(change.details)}")
+    return 0
+
+
+def run_withdraw(args: argparse.Namespace, now: dt.datetime) -> int:
+    target = store.Store(args.store)
+    records = target.load()
+    if args.id not in records:
+        print(f"error: no opportunity {args.id!r} in {args.store}", file=sys.stderr)
+        return 1
+    records[args.id] = store.withdraw(records[args.id], now, args.reason)
+    target.save(records, {args.id})
+    print(f"{args.id}: cancelled (sequence {records[args.id]['sequence']})")
+    return 0
 
 
 def _progress(total: int):
@@ -109,15 +142,22 @@ def run_extract(args: argparse.Namespace, today: dt.date) -> int:
     return 1 if failed else 0
 
 
-def main(argv: list[str] | None = None, *, today: dt.date | None = None) -> int:
-    """Entry point; `today` is the clock, read here and nowhere else."""
+def main(argv: list[str] | None = None, *, now: dt.datetime | None = None, today: dt.date | None = None) -> int:
+    """Entry point; `now` is the clock, read here and nowhere else."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
-    today = today or dt.date.today()
+    now = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     try:
         if args.command == "extract":
-            return run_extract(args, today)
+            return run_extract(args, today or now.date())
+        if args.command == "ingest":
+            return run_ingest(args, now)
+        if args.command == "withdraw":
+            return run_withdraw(args, now)
+    except store.StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0
     except OSError as exc:

@@ -1,0 +1,219 @@
+"""The curated store: one YAML file per opportunity under `calendars/<kind>s/`, written
+atomically, readable and editable by a person and reviewable in git (the Radicale/khal layout).
+
+A stored item is the extractor's item plus what curation needs:
+
+- `sequence`: bumped on every material change, so calendar clients take the update;
+- `status`: confirmed | tentative | cancelled (items are withdrawn, never deleted);
+- `first_seen`, `updated`: when the store learnt of it and when it last changed;
+- `changes`: a readable history ("start moved from 2026-04-30 to 2026-05-15");
+- `extracted`: a short fingerprint of each field as the extractor last wrote it. A field whose
+  value no longer matches its fingerprint was edited by hand, and ingest leaves it alone.
+
+`ingest` is a pure function of (stored items, extracted items, now); `Store` is the thin edge
+that reads and writes the files.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import yamlio
+
+# Fields the extractor owns; a curator may override any of them by editing the file.
+EXTRACTED_FIELDS = (
+    "kind", "subtype", "title", "start", "end", "all_day", "timezone", "organizer", "location",
+    "online", "url", "contact", "reference", "evidence", "confidence",
+)
+# Changes worth telling subscribers about (and bumping SEQUENCE for).
+MATERIAL_FIELDS = ("kind", "title", "start", "end", "all_day", "timezone", "location", "url")
+STATUSES = ("confirmed", "tentative", "cancelled")
+_ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z]+-[0-9a-f]{10}$")
+
+
+class StoreError(Exception):
+    """A store file or an input file that cannot be used; the message names file and line."""
+
+
+def fingerprint(value) -> str:
+    """A short, stable digest of a field value as the extractor wrote it."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:8]
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+
+
+@dataclass
+class Change:
+    """What one ingest did to one item, for the report and for change notices."""
+
+    id: str
+    action: str  # added | updated | unchanged | kept
+    details: list[str] = field(default_factory=list)
+
+
+def _normalise(item: dict) -> dict:
+    """Extractor output as stored: dates as ISO text, so YAML round-trips them unchanged."""
+    out = dict(item)
+    for key in ("start", "end"):
+        out[key] = _text(out.get(key))
+    return out
+
+
+def _key(item: dict) -> tuple:
+    """What makes two readings the same opportunity even when its date moved."""
+    title = re.sub(r"\W+", " ", str(item.get("title") or "").lower()).strip()
+    return (item.get("kind"), item.get("subtype"), title)
+
+
+def _new_record(item: dict, now: dt.datetime) -> dict:
+    record = {key: item.get(key) for key in ("id", *EXTRACTED_FIELDS)}
+    record.update(
+        sources=item.get("sources") or [], status="confirmed", sequence=0,
+        first_seen=now.isoformat(), updated=now.isoformat(), changes=[],
+        extracted={key: fingerprint(item.get(key)) for key in EXTRACTED_FIELDS},
+    )
+    return record
+
+
+def _describe(key: str, old, new) -> str:
+    if key == "start":
+        return f"start moved from {old} to {new}"
+    if old is None:
+        return f"{key} set to {new}"
+    return f"{key} changed from {old} to {new}"
+
+
+def _update(record: dict, item: dict, now: dt.datetime) -> Change:
+    """Apply a new extraction to a stored record, keeping fields a curator edited."""
+    change = Change(record["id"], "unchanged")
+    material = False
+    for key in EXTRACTED_FIELDS:
+        new = item.get(key)
+        curated = record.get("extracted", {}).get(key) != fingerprint(record.get(key))
+        if curated or record.get(key) == new:
+            continue
+        change.details.append(_describe(key, record.get(key), new))
+        material = material or key in MATERIAL_FIELDS
+        record[key] = new
+        record.setdefault("extracted", {})[key] = fingerprint(new)
+    sources = record.get("sources") or []
+    for source in item.get("sources") or []:
+        if source not in sources:
+            sources.append(source)
+    record["sources"] = sources
+    if change.details:
+        change.action = "updated"
+        record["updated"] = now.isoformat()
+        record.setdefault("changes", []).append({"at": now.isoformat(), "what": "; ".join(change.details)})
+        if material:
+            record["sequence"] = int(record.get("sequence") or 0) + 1
+    return change
+
+
+def ingest(records: dict[str, dict], items: list[dict], now: dt.datetime) -> tuple[dict[str, dict], list[Change]]:
+    """Merge extracted `items` into stored `records` (by id, else by kind+subtype+title).
+
+    Returns the new records and what happened to each incoming item. Nothing is deleted:
+    stored items that no longer appear are left as they are.
+    """
+    out = copy.deepcopy(records)  # the caller's records stay as they were
+    by_key = {_key(record): rid for rid, record in out.items()}
+    changes = []
+    for raw in items:
+        item = _normalise(raw)
+        rid = item["id"] if item.get("id") in out else by_key.get(_key(item))
+        if rid is None:
+            out[item["id"]] = _new_record(item, now)
+            by_key[_key(item)] = item["id"]
+            changes.append(Change(item["id"], "added"))
+            continue
+        changes.append(_update(out[rid], item, now))
+    return out, changes
+
+
+class Store:
+    """The YAML files under `root`: `<root>/<kind>s/<id>.yaml`."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path(self, record: dict) -> Path:
+        return self.root / f"{record['kind']}s" / f"{record['id']}.yaml"
+
+    def load(self) -> dict[str, dict]:
+        """Every stored record by id; StoreError names the first file that cannot be read."""
+        records = {}
+        for path in sorted(self.root.glob("*s/*.yaml")):
+            record = load_yaml(path)
+            if not isinstance(record, dict) or not _ID.match(str(record.get("id", ""))):
+                raise StoreError(f"{path}: not an opportunity record (no valid 'id')")
+            status = record.get("status", "confirmed")
+            if status not in STATUSES:
+                raise StoreError(f"{path}: status must be one of {', '.join(STATUSES)}, not {status!r}")
+            records[record["id"]] = record
+        return records
+
+    def save(self, records: dict[str, dict], changed: set[str]) -> None:
+        """Write the `changed` records, each atomically; move a file when its kind changed."""
+        for rid in sorted(changed):
+            record = records[rid]
+            target = self.path(record)
+            yamlio.write_atomic(target, yamlio.dump(record))
+            for stale in self.root.glob(f"*s/{rid}.yaml"):
+                if stale != target:
+                    stale.unlink()
+
+
+def withdraw(record: dict, now: dt.datetime, reason: str | None = None) -> dict:
+    """The record marked cancelled, with its sequence bumped so calendars drop the event."""
+    out = dict(record)
+    if out.get("status") == "cancelled":
+        return out
+    out.update(status="cancelled", sequence=int(out.get("sequence") or 0) + 1, updated=now.isoformat())
+    what = "withdrawn" + (f": {reason}" if reason else "")
+    out["changes"] = list(out.get("changes") or []) + [{"at": now.isoformat(), "what": what}]
+    return out
+
+
+def extracted_items(data, source: str) -> list[dict]:
+    """The `opportunities:` list of an extractor output file, checked item by item."""
+    items = data.get("opportunities") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise StoreError(f"{source}: expected a top-level 'opportunities:' list")
+    for index, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise StoreError(f"{source}: item {index} is not a mapping")
+        missing = [key for key in ("id", "kind", "title", "start") if not item.get(key)]
+        if missing:
+            raise StoreError(f"{source}: item {index} lacks {', '.join(missing)}")
+        if not _ID.match(str(item["id"])):
+            raise StoreError(f"{source}: item {index} has an invalid id {item['id']!r}")
+        if item["kind"] not in ("deadline", "event", "hearing"):
+            raise StoreError(f"{source}: item {index} has an unknown kind {item['kind']!r}")
+    return items
+
+
+def load_yaml(path: Path):
+    """Parsed YAML of `path`; StoreError with file and line when it is malformed."""
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise StoreError(f"{where}: malformed YAML: {exc.problem or exc.context}") from None
+    except UnicodeDecodeError:
+        raise StoreError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read ({exc.strerror})") from None

@@ -1,0 +1,143 @@
+"""The curated store: ingest by stable id, change history, curator edits kept, nothing deleted."""
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from bot import store
+from bot.cli import main
+
+NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.timezone.utc)
+LATER = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def _item(**changes):
+    item = {
+        "id": "2027-01-15-deadline-0123456789", "kind": "deadline", "subtype": "nomination",
+        "title": "Courage Award 2027: nominations close", "start": "2027-01-15", "end": None, "all_day": True,
+        "timezone": None, "organizer": "Defenders Network", "location": None, "online": None,
+        "url": "https://example.org/award", "contact": "award@example.org", "reference": None,
+        "evidence": "The deadline for nominations is 15 January 2027.", "confidence": 0.9,
+        "sources": [{"document": "a.txt", "post_title": "Courage Award", "post_date": "2026-12-01", "offsets": [10, 25]}],
+    }
+    item.update(changes)
+    return item
+
+
+def test_new_items_are_added_with_sequence_zero():
+    records, changes = store.ingest({}, [_item()], NOW)
+    [record] = records.values()
+    assert [c.action for c in changes] == ["added"]
+    assert record["sequence"] == 0 and record["status"] == "confirmed" and record["first_seen"] == NOW.isoformat()
+
+
+def test_same_input_changes_nothing():
+    records, _ = store.ingest({}, [_item()], NOW)
+    again, changes = store.ingest(records, [_item()], LATER)
+    assert [c.action for c in changes] == ["unchanged"] and again == records
+
+
+def test_moved_deadline_keeps_its_id_bumps_sequence_and_says_so():
+    records, _ = store.ingest({}, [_item()], NOW)
+    moved = _item(id="2027-01-31-deadline-9876543210", start="2027-01-31")
+    records, [change] = store.ingest(records, [moved], LATER)
+    [record] = records.values()
+    assert record["id"] == "2027-01-15-deadline-0123456789"  # the calendar UID must not change
+    assert record["start"] == "2027-01-31" and record["sequence"] == 1 and record["updated"] == LATER.isoformat()
+    assert change.details == ["start moved from 2027-01-15 to 2027-01-31"]
+    assert record["changes"][-1]["what"] == "start moved from 2027-01-15 to 2027-01-31"
+
+
+def test_minor_change_is_recorded_without_sequence_bump():
+    records, _ = store.ingest({}, [_item()], NOW)
+    records, [change] = store.ingest(records, [_item(confidence=0.7)], LATER)
+    assert change.action == "updated" and next(iter(records.values()))["sequence"] == 0
+
+
+def test_fields_a_curator_edited_are_kept():
+    records, _ = store.ingest({}, [_item()], NOW)
+    record = next(iter(records.values()))
+    record["title"] = "Courage Award: nominations (edited by hand)"
+    records, [change] = store.ingest(records, [_item(title="Courage Award 2027: nominations close!", start="2027-01-20")], LATER)
+    record = next(iter(records.values()))
+    assert record["title"] == "Courage Award: nominations (edited by hand)"
+    assert record["start"] == "2027-01-20"
+
+
+def test_items_are_never_deleted():
+    records, _ = store.ingest({}, [_item()], NOW)
+    records, changes = store.ingest(records, [], LATER)
+    assert len(records) == 1 and changes == []
+
+
+def test_withdraw_cancels_and_bumps_sequence():
+    records, _ = store.ingest({}, [_item()], NOW)
+    record = store.withdraw(next(iter(records.values())), LATER, "call withdrawn by the organiser")
+    assert record["status"] == "cancelled" and record["sequence"] == 1
+    assert record["changes"][-1]["what"] == "withdrawn: call withdrawn by the organiser"
+
+
+def _write_extracted(path, items):
+    path.write_text(yaml.safe_dump({"opportunities": items}, sort_keys=False))
+
+
+def test_ingest_command_round_trip(tmp_path, capsys):
+    extracted, root = tmp_path / "items.yaml", tmp_path / "calendars"
+    _write_extracted(extracted, [_item()])
+    assert main(["ingest", str(extracted), "--store", str(root)], now=NOW) == 0
+    assert "1 added" in capsys.readouterr().out
+    path = root / "deadlines" / "2027-01-15-deadline-0123456789.yaml"
+    assert yaml.safe_load(path.read_text())["title"] == "Courage Award 2027: nominations close"
+    _write_extracted(extracted, [_item(start="2027-02-01")])
+    assert main(["ingest", str(extracted), "--store", str(root)], now=LATER) == 0
+    assert "start moved from 2027-01-15 to 2027-02-01" in capsys.readouterr().out
+    assert sorted(p.name for p in root.rglob("*")) == ["2027-01-15-deadline-0123456789.yaml", "deadlines"]
+
+
+def test_kind_change_moves_the_file(tmp_path):
+    target = store.Store(tmp_path)
+    records, changes = store.ingest({}, [_item()], NOW)
+    target.save(records, {c.id for c in changes})
+    record = records["2027-01-15-deadline-0123456789"]
+    record["kind"] = "event"
+    target.save(records, {record["id"]})
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.yaml")] == ["events/2027-01-15-deadline-0123456789.yaml"]
+
+
+def test_malformed_store_file_is_reported_with_line_and_nothing_is_written(tmp_path, capsys):
+    extracted, root = tmp_path / "items.yaml", tmp_path / "calendars"
+    (root / "deadlines").mkdir(parents=True)
+    broken = root / "deadlines" / "2027-01-01-deadline-aaaaaaaaaa.yaml"
+    broken.write_text("id: 2027-01-01-deadline-aaaaaaaaaa\ntitle: [unclosed\nkind: deadline\n")
+    _write_extracted(extracted, [_item()])
+    assert main(["ingest", str(extracted), "--store", str(root)], now=NOW) == 1
+    err = capsys.readouterr().err
+    assert f"{broken}:3:" in err and "malformed YAML" in err and "Traceback" not in err
+    assert [p.name for p in root.rglob("*.yaml")] == [broken.name]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("opportunities: [\n", "malformed YAML"),
+        ("- just a list\n", "expected a top-level 'opportunities:' list"),
+        ("opportunities:\n- {kind: deadline}\n", "item 1 lacks id, title, start"),
+        ("opportunities:\n- {id: ../../etc/passwd, kind: deadline, title: x, start: '2027-01-01'}\n", "invalid id"),
+    ],
+)
+def test_bad_extracted_file_is_refused(tmp_path, capsys, content, message):
+    extracted = tmp_path / "items.yaml"
+    extracted.write_text(content)
+    assert main(["ingest", str(extracted), "--store", str(tmp_path / "calendars")], now=NOW) == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "calendars").exists()
+
+
+def test_withdraw_command(tmp_path, capsys):
+    extracted, root = tmp_path / "items.yaml", tmp_path / "calendars"
+    _write_extracted(extracted, [_item()])
+    main(["ingest", str(extracted), "--store", str(root)], now=NOW)
+    assert main(["withdraw", "2027-01-15-deadline-0123456789", "--store", str(root)], now=LATER) == 0
+    assert store.Store(root).load()["2027-01-15-deadline-0123456789"]["status"] == "cancelled"
+    assert main(["withdraw", "2027-01-15-deadline-ffffffffff", "--store", str(root)], now=LATER) == 1
