@@ -101,7 +101,8 @@ def _update(record: dict, item: dict, now: dt.datetime) -> Change:
     material = False
     for key in EXTRACTED_FIELDS:
         new = item.get(key)
-        curated = record.get("extracted", {}).get(key) != fingerprint(record.get(key))
+        stamp = record.get("extracted", {}).get(key)
+        curated = stamp is not None and stamp != fingerprint(record.get(key))  # no stamp: the extractor's
         if curated or record.get(key) == new:
             continue
         change.details.append(_describe(key, record.get(key), new))

@@ -141,3 +141,12 @@ def test_withdraw_command(tmp_path, capsys):
     assert main(["withdraw", "2027-01-15-deadline-0123456789", "--store", str(root)], now=LATER) == 0
     assert store.Store(root).load()["2027-01-15-deadline-0123456789"]["status"] == "cancelled"
     assert main(["withdraw", "2027-01-15-deadline-ffffffffff", "--store", str(root)], now=LATER) == 1
+
+
+def test_deleting_a_fingerprint_hands_the_field_back_to_the_extractor():
+    records, _ = store.ingest({}, [_item()], NOW)
+    record = next(iter(records.values()))
+    record["title"] = "Edited by hand"
+    del record["extracted"]["title"]
+    records, _ = store.ingest(records, [_item(title="Courage Award 2027: nominations close")], LATER)
+    assert next(iter(records.values()))["title"] == "Courage Award 2027: nominations close"
