@@ -131,10 +131,13 @@ def ingest(records: dict[str, dict], items: list[dict], now: dt.datetime) -> tup
     """
     out = copy.deepcopy(records)  # the caller's records stay as they were
     by_key = {_key(record): rid for rid, record in out.items()}
+    # A curator may have retitled an item: it is still found by the title the extractor gave it.
+    by_stamp = {(r.get("kind"), r.get("subtype"), r.get("extracted", {}).get("title")): rid for rid, r in out.items()}
     changes = []
     for raw in items:
         item = _normalise(raw)
-        rid = item["id"] if item.get("id") in out else by_key.get(_key(item))
+        rid = (item["id"] if item.get("id") in out else by_key.get(_key(item))
+               or by_stamp.get((item.get("kind"), item.get("subtype"), fingerprint(item.get("title")))))
         if rid is None:
             out[item["id"]] = _new_record(item, now)
             by_key[_key(item)] = item["id"]

@@ -150,3 +150,10 @@ def test_deleting_a_fingerprint_hands_the_field_back_to_the_extractor():
     del record["extracted"]["title"]
     records, _ = store.ingest(records, [_item(title="Courage Award 2027: nominations close")], LATER)
     assert next(iter(records.values()))["title"] == "Courage Award 2027: nominations close"
+
+
+def test_a_retitled_item_still_catches_its_moved_deadline():
+    records, _ = store.ingest({}, [_item()], NOW)
+    next(iter(records.values()))["title"] = "Edited by hand"
+    records, [change] = store.ingest(records, [_item(id="2027-02-01-deadline-1111111111", start="2027-02-01")], LATER)
+    assert len(records) == 1 and change.details == ["start moved from 2027-01-15 to 2027-02-01"]
