@@ -11,8 +11,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-demo: $(VENV)/.installed  ## extract the bundled example texts and print the opportunities
-	$(PY) -m bot extract examples/*.txt
+demo: $(VENV)/.installed  ## extract the bundled examples, print them, store them and build feeds in .demo/
+	$(PY) -m bot extract examples/*.txt -o .demo/extracted.yaml
+	cat .demo/extracted.yaml
+	$(PY) -m bot ingest .demo/extracted.yaml --store .demo/calendars
+	$(PY) -m bot build --store .demo/calendars
 
 test: $(VENV)/.installed  ## run the test suite
 	$(PY) -m pytest

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import __version__, store, yamlio
+from . import __version__, ical, store, yamlio
 from .extract import extract
 from .extract.merge import merge
 from .intake import DEFAULT_MAX_BYTES, InputError, read_document
@@ -67,7 +67,21 @@ def build_parser() -> argparse.ArgumentParser:
     wd.add_argument("id", help="the opportunity's id")
     wd.add_argument("--reason", help="why, recorded in its history")
     wd.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
+    bd = commands.add_parser("build", help="write the calendar feeds (all, deadlines, events, hearings) as .ics files")
+    bd.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
+    bd.add_argument("--out", type=Path, help="where to write the feeds (default: STORE/feeds)")
+    bd.add_argument("--today", type=_date, help="build as of this day (default: today); the window is future items plus 30 days")
     return parser
+
+
+def run_build(args: argparse.Namespace, today: dt.date) -> int:
+    records = list(store.Store(args.store).load().values())
+    out = args.out or args.store / "feeds"
+    for feed in ical.FEEDS:
+        data = ical.render(records, feed, today=today)
+        yamlio.write_atomic(out / f"{feed.slug}.ics", data)
+        print(f"{out / f'{feed.slug}.ics'}: {data.count(b'BEGIN:VEVENT')} events, {len(data)} bytes")
+    return 0
 
 
 def run_ingest(args: argparse.Namespace, now: dt.datetime) -> int:
@@ -155,6 +169,8 @@ def main(argv: list[str] | None = None, *, now: dt.datetime | None = None, today
             return run_ingest(args, now)
         if args.command == "withdraw":
             return run_withdraw(args, now)
+        if args.command == "build":
+            return run_build(args, args.today or now.date())
     except store.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -36,6 +36,7 @@ EXTRACTED_FIELDS = (
 # Changes worth telling subscribers about (and bumping SEQUENCE for).
 MATERIAL_FIELDS = ("kind", "title", "start", "end", "all_day", "timezone", "location", "url")
 STATUSES = ("confirmed", "tentative", "cancelled")
+KINDS = ("deadline", "event", "hearing")
 _ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z]+-[0-9a-f]{10}$")
 
 
@@ -159,7 +160,7 @@ class Store:
     def load(self) -> dict[str, dict]:
         """Every stored record by id; StoreError names the first file that cannot be read."""
         records = {}
-        for path in sorted(self.root.glob("*s/*.yaml")):
+        for path in sorted(p for kind in KINDS for p in (self.root / f"{kind}s").glob("*.yaml")):
             record = load_yaml(path)
             if not isinstance(record, dict) or not _ID.match(str(record.get("id", ""))):
                 raise StoreError(f"{path}: not an opportunity record (no valid 'id')")
@@ -175,9 +176,9 @@ class Store:
             record = records[rid]
             target = self.path(record)
             yamlio.write_atomic(target, yamlio.dump(record))
-            for stale in self.root.glob(f"*s/{rid}.yaml"):
+            for stale in (self.root / f"{kind}s" / f"{rid}.yaml" for kind in KINDS):
                 if stale != target:
-                    stale.unlink()
+                    stale.unlink(missing_ok=True)
 
 
 def withdraw(record: dict, now: dt.datetime, reason: str | None = None) -> dict:
@@ -204,7 +205,7 @@ def extracted_items(data, source: str) -> list[dict]:
             raise StoreError(f"{source}: item {index} lacks {', '.join(missing)}")
         if not _ID.match(str(item["id"])):
             raise StoreError(f"{source}: item {index} has an invalid id {item['id']!r}")
-        if item["kind"] not in ("deadline", "event", "hearing"):
+        if item["kind"] not in KINDS:
             raise StoreError(f"{source}: item {index} has an unknown kind {item['kind']!r}")
     return items
 

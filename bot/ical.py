@@ -1,0 +1,160 @@
+"""Stored opportunities → RFC 5545 calendars that Google, Apple, Outlook and Thunderbird subscribe to.
+
+`render` is pure and byte-deterministic: the same records, feed and day give the same bytes.
+Every timestamp in a VEVENT comes from the data (`updated`, `first_seen`), never the clock;
+`today` only chooses which items are in the window (future ones plus a short past).
+
+Timed items are written in UTC ("…Z"): the extractor often knows only an offset ("CET"), and
+UTC needs no VTIMEZONE, which Outlook requires for every TZID and ical.js misreads in the
+RDATE-list form that generators produce. Clients show UTC times in the user's own zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from icalendar import Alarm, Calendar, Event, vText
+
+PRODID = "-//hrd-calendar//opportunities for human rights defenders//EN"
+PAST_DAYS = 30  # past items, and cancelled ones, stay this long so clients update or remove them
+STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CANCELLED"}
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One calendar: its file name, title, description and which kinds it holds."""
+
+    slug: str
+    name: str
+    description: str
+    kinds: tuple[str, ...]
+
+
+FEEDS = (
+    Feed("all", "Human rights defenders: all opportunities", "Deadlines, events and court dates.",
+         ("deadline", "event", "hearing")),
+    Feed("deadlines", "Human rights defenders: deadlines", "Nominations, applications, calls for input, sign-on letters.",
+         ("deadline",)),
+    Feed("events", "Human rights defenders: events", "UN sessions, side events, roundtables, webinars, meetings.",
+         ("event",)),
+    Feed("hearings", "Human rights defenders: court dates", "Hearings, trials, appeals and verdicts.", ("hearing",)),
+)
+
+
+def _parse(value) -> dt.date | dt.datetime | None:
+    """A stored start or end: ISO text (or a date YAML already parsed) as date or aware datetime."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    if "T" in text:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return dt.date.fromisoformat(text)
+
+
+def _stamp(value) -> dt.datetime:
+    parsed = _parse(value) or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    if not isinstance(parsed, dt.datetime):
+        parsed = dt.datetime(parsed.year, parsed.month, parsed.day, tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc)
+
+
+def _last_day(record: dict) -> dt.date:
+    last = _parse(record.get("end")) or _parse(record.get("start"))
+    return last.date() if isinstance(last, dt.datetime) else last
+
+
+def in_window(record: dict, today: dt.date) -> bool:
+    """Future items and the last `PAST_DAYS` days; cancelled ones for `PAST_DAYS` after cancelling."""
+    horizon = today - dt.timedelta(days=PAST_DAYS)
+    if record.get("status") == "cancelled" and _stamp(record.get("updated")).date() < horizon:
+        return False
+    return _last_day(record) >= horizon
+
+
+def _description(record: dict) -> str:
+    lines = []
+    for label, key in (("Organiser", "organizer"), ("Where", "location"), ("Contact", "contact"),
+                       ("Reference", "reference"), ("Link", "url")):
+        if record.get(key):
+            lines.append(f"{label}: {record[key]}")
+    if record.get("online"):
+        lines.append("Online")
+    if record.get("evidence"):
+        lines.append(f"From the text: “{record['evidence']}”")
+    sources = [s.get("document") for s in record.get("sources") or [] if s.get("document")]
+    if sources:
+        lines.append("Source: " + ", ".join(dict.fromkeys(sources)))
+    return "\n".join(lines)
+
+
+def _dates(event: Event, record: dict) -> None:
+    start, end = _parse(record.get("start")), _parse(record.get("end"))
+    if isinstance(start, dt.datetime):
+        if not (isinstance(end, dt.datetime) and end > start):
+            # Clients disagree on events without an end: a deadline is a moment, a meeting an hour.
+            end = start + (dt.timedelta(minutes=1) if record.get("kind") == "deadline" else dt.timedelta(hours=1))
+        event.add("dtstart", start.astimezone(dt.timezone.utc))
+        event.add("dtend", end.astimezone(dt.timezone.utc))
+        return
+    last = end if isinstance(end, dt.date) and not isinstance(end, dt.datetime) and end >= start else start
+    event.add("dtstart", start)
+    event.add("dtend", last + dt.timedelta(days=1))  # DTEND of an all-day event is exclusive
+
+
+def event(record: dict, alarms: tuple[dt.timedelta, ...] = ()) -> Event:
+    """The VEVENT of one stored record."""
+    item = Event()
+    item.add("uid", f"{record['id']}@hrd-calendar")
+    item.add("dtstamp", _stamp(record.get("updated")))
+    item.add("created", _stamp(record.get("first_seen") or record.get("updated")))
+    item.add("last-modified", _stamp(record.get("updated")))
+    item.add("sequence", int(record.get("sequence") or 0))
+    item.add("summary", record.get("title") or "Untitled")
+    _dates(item, record)
+    item.add("status", STATUS.get(record.get("status", "confirmed"), "CONFIRMED"))
+    item.add("description", _description(record))
+    if record.get("url"):
+        item.add("url", record["url"])
+    if record.get("location") or record.get("online"):
+        item.add("location", record.get("location") or "Online")
+    item.add("categories", [c for c in (record.get("kind"), record.get("subtype"), *(record.get("tags") or [])) if c])
+    if record.get("kind") == "deadline" and record.get("status") != "cancelled":
+        for lead in alarms:
+            item.add_component(_alarm(record, lead))
+    return item
+
+
+def _alarm(record: dict, lead: dt.timedelta) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Deadline: {record.get('title') or 'opportunity'}")
+    alarm.add("trigger", -lead)
+    return alarm
+
+
+def render(records: list[dict], feed: Feed, *, today: dt.date,
+           alarms: tuple[dt.timedelta, ...] = (dt.timedelta(days=3), dt.timedelta(days=1))) -> bytes:
+    """The feed's calendar as bytes, events sorted by start then id.
+
+    >>> render([], FEEDS[1], today=dt.date(2026, 11, 24)).startswith(b"BEGIN:VCALENDAR")
+    True
+    """
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", feed.name)
+    calendar.add("x-wr-calname", feed.name)
+    calendar.add("x-wr-caldesc", vText(feed.description))  # X- properties are not escaped unless typed
+    calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT6H")
+    chosen = [r for r in records if r.get("kind") in feed.kinds and in_window(r, today)]
+    for record in sorted(chosen, key=lambda r: (str(_parse(r.get("start"))), r["id"])):
+        calendar.add_component(event(record, alarms))
+    return calendar.to_ical()
