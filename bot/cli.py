@@ -71,7 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
     bd.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
     bd.add_argument("--out", type=Path, help="where to write the feeds (default: STORE/feeds)")
     bd.add_argument("--today", type=_date, help="build as of this day (default: today); the window is future items plus 30 days")
+    sv = commands.add_parser("serve", help="serve the calendar feeds and JSON over HTTP")
+    sv.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
     return parser
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn  # imported here: only the server needs it
+
+    from .web import create_app
+
+    app = create_app(args.store, today=lambda: dt.datetime.now(dt.timezone.utc).date())
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
 
 
 def run_build(args: argparse.Namespace, today: dt.date) -> int:
@@ -169,6 +183,8 @@ def main(argv: list[str] | None = None, *, now: dt.datetime | None = None, today
             return run_ingest(args, now)
         if args.command == "withdraw":
             return run_withdraw(args, now)
+        if args.command == "serve":
+            return run_serve(args)
         if args.command == "build":
             return run_build(args, args.today or now.date())
     except store.StoreError as exc:

@@ -138,9 +138,10 @@ def _alarm(record: dict, lead: dt.timedelta) -> Alarm:
     return alarm
 
 
-def render(records: list[dict], feed: Feed, *, today: dt.date,
+def render(records: list[dict], feed: Feed, *, today: dt.date | None,
            alarms: tuple[dt.timedelta, ...] = (dt.timedelta(days=3), dt.timedelta(days=1))) -> bytes:
-    """The feed's calendar as bytes, events sorted by start then id.
+    """The feed's calendar as bytes, events sorted by start then id; `today` sets the window
+    (None: every record, for a single-event file).
 
     >>> render([], FEEDS[1], today=dt.date(2026, 11, 24)).startswith(b"BEGIN:VCALENDAR")
     True
@@ -154,7 +155,7 @@ def render(records: list[dict], feed: Feed, *, today: dt.date,
     calendar.add("x-wr-caldesc", vText(feed.description))  # X- properties are not escaped unless typed
     calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
-    chosen = [r for r in records if r.get("kind") in feed.kinds and in_window(r, today)]
+    chosen = [r for r in records if r.get("kind") in feed.kinds and (today is None or in_window(r, today))]
     for record in sorted(chosen, key=lambda r: (str(_parse(r.get("start"))), r["id"])):
         calendar.add_component(event(record, alarms))
     return calendar.to_ical()

@@ -1,0 +1,107 @@
+"""The feed server: an ASGI app (Starlette) over the curated store.
+
+Routes: /calendars/<feed>.ics (with filters), /opportunities/<id>.ics, /api/opportunities.json,
+/healthz. Every route parses its input, asks the `Catalog`, and formats the answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from .. import ical
+from .catalog import Body, Catalog
+from .filters import ID, BadQuery, Filters
+
+CALENDAR = "text/calendar; charset=utf-8"
+CACHE_CONTROL = "public, max-age=300, must-revalidate"
+FEEDS = {feed.slug: feed for feed in ical.FEEDS}
+
+
+def _not_modified(request: Request, body: Body) -> bool:
+    """RFC 9110: If-None-Match wins; If-Modified-Since only when it is absent."""
+    tags = request.headers.get("if-none-match")
+    if tags is not None:
+        return tags.strip() == "*" or body.etag in [t.strip().removeprefix("W/") for t in tags.split(",")]
+    since = request.headers.get("if-modified-since")
+    if since:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            return body.modified_at.replace(microsecond=0) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _send(request: Request, body: Body, media_type: str, gzipped: bool = False) -> Response:
+    headers = {"ETag": body.etag, "Last-Modified": body.last_modified, "Cache-Control": CACHE_CONTROL,
+               "Vary": "Accept-Encoding"}
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    if _not_modified(request, body):
+        return Response(status_code=304, headers=headers)
+    content = b"" if request.method == "HEAD" else body.data
+    response = Response(content, media_type=media_type, headers=headers)
+    response.headers["Content-Length"] = str(len(body.data))
+    return response
+
+
+def _filters(request: Request) -> Filters:
+    return Filters.parse(request.query_params.multi_items(), len(request.url.query))
+
+
+def _wants_gzip(request: Request) -> bool:
+    return "gzip" in request.headers.get("accept-encoding", "").lower()
+
+
+def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float = 1.0) -> Starlette:
+    """The ASGI app serving the store at `root`; `today` is the clock that sets feed windows."""
+    catalog = Catalog(root, today, rescan_every)
+
+    async def calendar(request: Request) -> Response:
+        """A feed, optionally filtered: /calendars/deadlines.ics?subtype=nomination."""
+        feed = FEEDS.get(request.path_params["name"])
+        if feed is None:
+            return PlainTextResponse(f"no such calendar; try {', '.join(f'{s}.ics' for s in FEEDS)}\n", 404)
+        catalog.refresh()
+        gzipped = _wants_gzip(request)
+        return _send(request, catalog.feed(feed, _filters(request), gzipped), CALENDAR, gzipped)
+
+    async def single(request: Request) -> Response:
+        """One opportunity as its own .ics, for "add this one"."""
+        rid = request.path_params["rid"]
+        if not ID.match(rid):
+            return PlainTextResponse("not an opportunity id\n", 404)
+        catalog.refresh()
+        body = catalog.single(rid)
+        return _send(request, body, CALENDAR) if body else PlainTextResponse("no such opportunity\n", 404)
+
+    async def listing(request: Request) -> Response:
+        """The items of the window as JSON, with the same filters as the feeds."""
+        catalog.refresh()
+        records = sorted(catalog.selected(_filters(request)), key=lambda r: (str(r.get("start")), r["id"]))
+        return JSONResponse({"opportunities": records}, headers={"Cache-Control": CACHE_CONTROL})
+
+    async def health(request: Request) -> Response:
+        catalog.refresh()
+        status = 503 if catalog.error else 200
+        return JSONResponse({"status": "error" if catalog.error else "ok", "items": len(catalog.records),
+                             "error": catalog.error}, status_code=status)
+
+    async def bad_query(request: Request, exc: BadQuery) -> Response:
+        return PlainTextResponse(f"bad query: {exc}\n", 400)
+
+    routes = [
+        Route("/calendars/{name}.ics", calendar, methods=["GET", "HEAD"]),
+        Route("/opportunities/{rid}.ics", single, methods=["GET", "HEAD"]),
+        Route("/api/opportunities.json", listing, methods=["GET", "HEAD"]),
+        Route("/healthz", health, methods=["GET", "HEAD"]),
+    ]
+    return Starlette(routes=routes, exception_handlers={BadQuery: bad_query})

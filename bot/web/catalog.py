@@ -1,0 +1,106 @@
+"""What the feed server serves: the store's records, reloaded when the store changes, and
+rendered feeds cached by (feed, filters, day, encoding) with their validators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Callable
+
+from .. import ical, store
+from .filters import Filters
+
+
+MAX_CACHED = 256
+
+
+@dataclass(frozen=True)
+class Body:
+    """Bytes to send and the validators that go with them."""
+
+    data: bytes
+    etag: str
+    last_modified: str
+    modified_at: dt.datetime
+
+
+def _body(data: bytes, modified_at: dt.datetime, suffix: str = "") -> Body:
+    etag = f'"{hashlib.sha256(data).hexdigest()[:32]}{suffix}"'
+    return Body(data, etag, format_datetime(modified_at, usegmt=True), modified_at)
+
+
+class Catalog:
+    """The store as the server sees it. `today` is the clock; `rescan_every` bounds how often
+    the files are looked at for changes (seconds)."""
+
+    def __init__(self, root: Path, today: Callable[[], dt.date], rescan_every: float = 1.0,
+                 monotonic: Callable[[], float] = time.monotonic):
+        self.root, self.today, self.rescan_every, self.monotonic = Path(root), today, rescan_every, monotonic
+        self.records: dict[str, dict] = {}
+        self.signature: tuple = ()
+        self.checked_at = float("-inf")
+        self.cache: dict[tuple, Body] = {}
+        self.lock = threading.Lock()
+        self.error: str | None = None
+
+    def _signature(self) -> tuple:
+        files = sorted(p for kind in store.KINDS for p in (self.root / f"{kind}s").glob("*.yaml"))
+        return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+    def refresh(self) -> None:
+        """Reload the records if any store file changed; keep serving the old ones if the
+        store is momentarily unreadable (a half-edited file), and say so on /healthz."""
+        now = self.monotonic()
+        if now - self.checked_at < self.rescan_every:
+            return
+        with self.lock:
+            self.checked_at = now
+            try:
+                signature = self._signature()
+                if signature != self.signature:
+                    self.records, self.signature, self.cache = store.Store(self.root).load(), signature, {}
+                self.error = None
+            except (store.StoreError, OSError) as exc:
+                self.error = str(exc)
+
+    def selected(self, filters: Filters) -> list[dict]:
+        today = self.today()
+        return [r for r in self.records.values() if ical.in_window(r, today) and filters.match(r)]
+
+    def _modified(self, records: list[dict]) -> dt.datetime:
+        stamps = [ical._stamp(r.get("updated")) for r in records]
+        return max(stamps, default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+
+    def feed(self, feed: ical.Feed, filters: Filters, gzipped: bool) -> Body:
+        """The feed's bytes (gzip-compressed when asked), cached until the store or the day changes."""
+        today = self.today()
+        plain_key = (feed.slug, filters, today, False)
+        if plain_key not in self.cache:
+            records = [r for r in self.selected(filters) if r.get("kind") in feed.kinds]
+            self._remember(plain_key, _body(ical.render(records, feed, today=today), self._modified(records)))
+        plain = self.cache[plain_key]
+        if not gzipped:
+            return plain
+        packed_key = (feed.slug, filters, today, True)
+        if packed_key not in self.cache:
+            self._remember(packed_key, _body(gzip.compress(plain.data, mtime=0), plain.modified_at, "-gz"))
+        return self.cache[packed_key]
+
+    def _remember(self, key: tuple, body: Body) -> None:
+        if len(self.cache) >= MAX_CACHED:  # arbitrary filters must not grow memory without bound
+            self.cache.clear()
+        self.cache[key] = body
+
+    def single(self, rid: str) -> Body | None:
+        record = self.records.get(rid)
+        if record is None:
+            return None
+        feed = ical.Feed(rid, record.get("title") or rid, "One opportunity", (record.get("kind"),))
+        data = ical.render([record], feed, today=None)
+        return _body(data, self._modified([record]))

@@ -1,0 +1,74 @@
+"""Query parameters of the feed server, validated: unknown names, oversized or odd values are
+refused with a message instead of being passed on."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..model import KINDS, SUBTYPES
+
+NAMES = ("kind", "subtype", "tag", "location", "q")
+MAX_VALUE = 100
+MAX_QUERY = 1000
+
+
+class BadQuery(ValueError):
+    """A query the server refuses; the message is shown to the client."""
+
+
+def _clean(name: str, value: str) -> str:
+    if len(value) > MAX_VALUE:
+        raise BadQuery(f"'{name}' is longer than {MAX_VALUE} characters")
+    if any(unicodedata.category(c).startswith("C") for c in value):
+        raise BadQuery(f"'{name}' contains control characters")
+    return value.strip().casefold()
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which stored items a feed or list holds; empty fields match everything."""
+
+    kind: str = ""
+    subtype: str = ""
+    tag: str = ""
+    location: str = ""
+    q: str = ""
+
+    @classmethod
+    def parse(cls, items: list[tuple[str, str]], raw_length: int = 0) -> "Filters":
+        """Filters from query items; BadQuery names the problem."""
+        if raw_length > MAX_QUERY:
+            raise BadQuery(f"query longer than {MAX_QUERY} characters")
+        values: dict[str, str] = {}
+        for name, value in items:
+            if name not in NAMES:
+                raise BadQuery(f"unknown parameter '{name}' (use {', '.join(NAMES)})")
+            if name in values:
+                raise BadQuery(f"parameter '{name}' given twice")
+            values[name] = _clean(name, value)
+        if values.get("kind") and values["kind"] not in KINDS:
+            raise BadQuery(f"kind must be one of {', '.join(KINDS)}")
+        if values.get("subtype") and values["subtype"] not in SUBTYPES:
+            raise BadQuery("unknown subtype")
+        return cls(**values)
+
+    def match(self, record: dict) -> bool:
+        if self.kind and record.get("kind") != self.kind:
+            return False
+        if self.subtype and record.get("subtype") != self.subtype:
+            return False
+        if self.tag and self.tag not in {str(t).casefold() for t in record.get("tags") or []}:
+            return False
+        if self.location and self.location not in str(record.get("location") or "").casefold():
+            return False
+        return not self.q or self.q in _haystack(record)
+
+
+def _haystack(record: dict) -> str:
+    fields = ("title", "organizer", "location", "evidence", "subtype", "reference")
+    return " ".join(str(record.get(f) or "") for f in fields).casefold()
+
+
+ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z]+-[0-9a-f]{10}$")
