@@ -74,8 +74,10 @@ _RETRO = re.compile(
     _WORD_START + r"(?:took place|was held|were held|ran from|ran between|brought together|gathered|was scheduled|were scheduled|had been scheduled"
     r"|arrested|detained|released|sentenced|convicted|acquitted|killed|murdered|died|disappeared|abducted|raided|stormed|banned|designated|dismissed|deported|expelled|jailed|imprisoned|tortured"
     r"|published|issued|said|says|stated|reported|wrote|sent|expressed|announced|adopted|occurred|happened|began|ended|concluded|marked|celebrated|welcomed|condemned|denounced|decried|launched|featured"
-    r"|called on|urged|decided|ruled|visited|attended|participated|spoke|delivered|organi[sz]ed|hosted|held|met|joined|signed|submitted|received|won|awarded|honoured|honored|went|came|filed|lodged|updated|passed|elected|appointed"
-    r"|since|ago|last year|last month|last week|anniversary|initially|originally|previously|earlier|formerly|was|were|had|did"
+    r"|called on|urged|decided|ruled|visited|attended|participated|spoke|delivered|met|joined|signed|submitted|received|won|awarded|honoured|honored|went|came|filed|lodged|updated|passed|elected|appointed"
+    # "hosted by", "organised by": a participle naming who runs it, not a past tense
+    r"|(?:organi[sz]ed|hosted|held|convened|co-sponsored|sponsored|co-organi[sz]ed)(?!\s+(?:by|jointly|in|at)\b)"
+    r"|since|ago|last (?:year|month|week)(?!['’]s)|anniversary|initially|originally|previously|earlier|formerly|was|were|had|did"
     r"|has passed|have passed|expired|has closed|closed on|is closed|are closed"
     r"|a eu lieu|s'est tenue?|s’est tenue?|ont eu lieu|a été|ont été|arrêtée?|tuvo lugar|se celebr[óo]|fue|fueron|detenid[ao]s?|fand statt|wurde|wurden|ha avuto luogo|fu|foi|foram|ocorreu"
     r"|vond plaats|werd|werden gearresteerd|odbyła się|odbył się|został|została|zatrzyman\w*|состоялось|состоялся|прошло|прошел|был|была|были|задержан\w*|арестован\w*|відбулося|було|затриман\w*)\b",
@@ -83,7 +85,7 @@ _RETRO = re.compile(
 )
 # Words just before a date that make it the date something must be done by.
 _DEADLINE_MARKER = re.compile(
-    _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|close[sd]?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
+    _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|closes?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
     r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta el|antes del|a más tardar el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
     r"|bis zum|bis|spätestens am|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?"
     r"|uiterlijk(?: op)?|tot en met|tot|do dnia|do|до|не позднее|не пізніше)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
@@ -94,6 +96,7 @@ _SUPERSEDED = re.compile(
     r"\s+(?:the\s+|la\s+|el\s+|l'|le\s+|die\s+|a\s+)?\w+(?:\s+\w+){0,3}\s+(?:scheduled|set|planned|due|prevista|programada|fixée|prévue|vorgesehen|prevista)"
     r"\s*(?:for|on|para|pour|au|am|per)?(?:\s+el|\s+le|\s+the)?\s*$|"
     + _WORD_START + r"(?:initially|originally|previously|first|formerly|earlier)\s+(?:scheduled|set|planned|foreseen|expected|due)?\s*(?:for|on|to)?\s*$"
+    r"|\b(?:had been|was|were|has been)\s+(?:initially\s+|originally\s+)?(?:scheduled|set|planned|fixed|due)\s+(?:for|on|to)\s*(?:the\s*)?$"
     r"|\b(?:initialement|inicialmente|ursprünglich|inizialmente)\s+\w+\s+(?:pour|para|le|el|au|al|für|per)?\s*$",
     _I,
 )
