@@ -103,12 +103,40 @@ def _candidates(text: str, mentions: list[Mention], cues: Cues):
             yield post, mention, Dated(text, start, stop, mention.begin, mention.end)
 
 
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–]|\d{1,2}[.)])[ \t]+")
+_LINE_HEAD = re.compile(r"[ \t]*(?:[-•*·–][ \t]+)?(?:[A-Z][a-z]+day,?[ \t]+)?$")
+
+
+def _schedule_line(text: str, mention: Mention, line_start: int) -> bool:
+    """A short line of a schedule: a list item ("- Dakar, 14–15 January 2027") or a line that
+    opens with its date ("Wednesday 4 March 2026, 12:00–13:00 CET")."""
+    line_end = text.find("\n", mention.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if line_end - line_start > 140:
+        return False
+    return bool(_LIST_ITEM.match(text, line_start) or _LINE_HEAD.fullmatch(text, line_start, mention.begin))
+
+
+def _intro_start(text: str, start: int, post: Post) -> int:
+    """Where the context of a schedule begins: its paragraph, or the paragraph before when
+    that one introduces it ("… three roundtables will be held:")."""
+    if start >= 2 and text[start - 2:start] == "\n\n" and text[:start].rstrip().endswith(":"):
+        before = text.rfind("\n\n", max(post.begin, start - 600), start - 2)
+        return before + 2 if before >= 0 else max(post.begin, start - 600)
+    return start
+
+
 def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] | None:
-    """The paragraph around a "Date: 12 March 2027" line (or a date under a "Deadline" line),
-    or None for other dates."""
-    line_start = text.rfind("\n", max(post.begin, mention.begin - 40), mention.begin) + 1
+    """The paragraph around a "Date: 12 March 2027" line, a date under a "Deadline" line or
+    a schedule line, or None for other dates."""
+    line_start = text.rfind("\n", max(post.begin, mention.begin - 140), mention.begin) + 1
     if not line_start:
         return None
+    if _schedule_line(text, mention, line_start):
+        start = text.rfind("\n\n", max(post.begin, line_start - 400), line_start)
+        start = start + 2 if start >= 0 else max(post.begin, line_start - 400)
+        stop = text.find("\n", mention.end)
+        return _intro_start(text, start, post), (len(text) if stop < 0 else stop)
     if not LABEL_LINE.match(text, line_start, mention.begin):
         if text[line_start:mention.begin].strip():
             return None

@@ -34,7 +34,9 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"side[- ]events?|événement parallèle|evento paralelo|evento paralelo|nebenveranstaltung", "event", "side-event", 2.6),
     (r"round[- ]?tables?|table ronde|mesa redonda|tavola rotonda|runder tisch", "event", "roundtable", 2.6),
     (r"webinars?|webinaires?|seminario web|online (?:event|discussion|briefing|meeting|session)|(?:séance|réunion|sesión|reunión|sessão) (?:d'|d’|de |en línea|informativa)\w*|session d['’]information", "event", "webinar", 2.4),
-    (r"information sessions?|info sessions?|briefing sessions?", "event", "meeting", 2.4),
+    (r"information sessions?|info sessions?|briefing sessions?|Q&A|questions and answers|open house", "event", "meeting", 2.4),
+    (r"(?:public |solidarity |film |fundraising )?(?:evenings?|receptions?|screenings?|concerts?|rall(?:y|ies)|vigils?|demonstrations?|marches)|protest (?:outside|in front)|hand (?:in|over) (?:a|the|our) petition|hand a petition"
+     r"|(?:will|we are|we'll|are) (?:hold|holding|host|hosting|organi[sz]e|organi[sz]ing|run|running)|join us|welcome to join", "event", "other", 1.6),
     (r"press conferences?|press briefings?|conférence de presse|rueda de prensa|conferencia de prensa|\w*pressekonferenz|conferenza stampa|coletiva de imprensa", "event", "press-conference", 2.8),
     (r"(?:regular |special |\d+(?:st|nd|rd|th) )?sessions? of the (?:UN |United Nations )?Human Rights Council|HRC ?\d\d|(?:\d+(?:st|nd|rd|th|e|ème|ª|a)|regular|special|annual|plenary) sessions?|sesi[oó]n(?:es)? (?:ordinaria|del consejo)|session du conseil|sessione", "event", "session", 2.4),
     (r"forums?|foro|fórum", "event", "forum", 2.2),
@@ -97,6 +99,7 @@ _SUPERSEDED = re.compile(
     r"\s*(?:for|on|para|pour|au|am|per)?(?:\s+el|\s+le|\s+the)?\s*$|"
     + _WORD_START + r"(?:initially|originally|previously|first|formerly|earlier)\s+(?:scheduled|set|planned|foreseen|expected|due)?\s*(?:for|on|to)?\s*$"
     r"|\b(?:had been|was|were|has been)\s+(?:initially\s+|originally\s+)?(?:scheduled|set|planned|fixed|due)\s+(?:for|on|to)\s*(?:the\s*)?$"
+    r"|\b(?:extended|moved|postponed|brought forward|changed|prolongée?|reportée?|ampliad[ao]|prorrogad[ao])\s+(?:from|du|de|del)\s*(?:the\s*)?$"
     r"|\b(?:initialement|inicialmente|ursprünglich|inizialmente)\s+\w+\s+(?:pour|para|le|el|au|al|für|per)?\s*$",
     _I,
 )
@@ -108,7 +111,7 @@ _CALLED_OFF = re.compile(
 )
 # Words right before a date that tie it to the past, whatever the rest of the sentence says.
 _PAST_ANCHOR = re.compile(
-    _WORD_START + r"(?:since|as of|ran from|from|between|took place on|was held on|were held on|arrested on|detained on|released on|killed on|died on|published on|issued on|dated|in)\s*(?:the\s*)?$",
+    _WORD_START + r"(?:since|as of|ran from|ran between|took place on|was held on|were held on|arrested on|detained on|released on|killed on|died on|published on|issued on|dated)\s*(?:the\s*)?$",
     _I,
 )
 _IMMEDIATE_FORWARD = re.compile(
@@ -284,10 +287,16 @@ def _subtype(kind: str, subtype_scores: dict, title: str | None) -> str:
     return max(candidates, key=lambda s: candidates[s])
 
 
+def _line(dated: Dated) -> str:
+    """The line that holds the date."""
+    text = dated.text
+    start = text.rfind("\n", dated.start, dated.begin) + 1 or dated.start
+    stop = text.find("\n", dated.end, dated.stop)
+    return text[start:stop if stop >= 0 else dated.stop]
+
+
 def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
     """(score, superseded): score > 0 when the date lies ahead of the writer."""
-    if dated.labelled:
-        return 1.5, False  # an announcement's "Date:" line; past ones fall to the post-date check
     if _CALLED_OFF.match(dated.text, dated.end, min(dated.stop, dated.end + 60)):
         return -1.0, True
     if is_open_window(dated):
@@ -301,6 +310,8 @@ def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
             return 2.0, False
     else:
         before = dated.text[max(dated.start, dated.begin - 60):dated.begin]
+    if dated.labelled and not _RETRO.search(_line(dated)):
+        return 1.5, False  # a schedule or "Date:" line; past ones fall to the post-date check
     forward = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("forward", dated.start, dated.stop))
     retro = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("retro", dated.start, dated.stop))
     if _PAST_ANCHOR.search(before):

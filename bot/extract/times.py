@@ -93,7 +93,7 @@ def _zone(match: re.Match) -> tuple[Zone | None, bool]:
 def _plausible(match: re.Match) -> bool:
     """Bare "10h" or "3.15" only count with a zone or a range: they are often numbers."""
     token = match.group("t1")
-    if re.search(r"[:]|[ap]\.?\s?m|^\D", token, re.IGNORECASE):
+    if re.search(r"[:]|\dh\d|[ap]\.?\s?m|^\D", token, re.IGNORECASE):
         return True
     return bool(match.group("zone") or match.group("t2"))
 
