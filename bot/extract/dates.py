@@ -321,7 +321,10 @@ def _dateparser_month(word: str, lang: str) -> int | None:
 
 
 _JOIN = re.compile(
-    r"^(?:\s*(?:-|–|—|to|till|until|through|thru|au|al|bis|hasta|jusqu'au|jusqu’au|a)\s*)$", re.IGNORECASE
+    r"^(?:\s*(?:-|–|—|to|till|until|through|thru|au|al|bis|hasta|jusqu'au|jusqu’au|a)\s*)$"
+    # "opens on 23 February and will run until 2 April"
+    r"|^,?\s+and\s+(?:will\s+)?(?:run|runs|last|lasts|continue|continues|end|ends|close|closes)\s+(?:until|till|to|through|on)\s+$",
+    re.IGNORECASE,
 )
 
 
@@ -334,7 +337,7 @@ def _join_ranges(text: str, mentions: list[Mention]) -> list[Mention]:
             prev is not None and prev.last is None and mention.last is None
             and prev.first is not None and mention.first is not None
             and not prev.month_only and not mention.month_only
-            and mention.begin - prev.end <= 12
+            and mention.begin - prev.end <= 40
             and _JOIN.match(text[prev.end:mention.begin])
         ):
             first = prev.first if prev.first.year is not None else replace(prev.first, year=mention.first.year)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from ..model import Opportunity, Source
 from . import fields
-from .dates import Mention, find_mentions
+from .dates import WEEKDAY, Mention, find_mentions
 from .kinds import KIND_REACH, Cues, Dated, classify_kind, orientation
 from .lexicon import PLACE_ZONES
 from .posts import LABEL_LINE, Post, document_month, split_posts
@@ -103,8 +103,15 @@ def _candidates(text: str, mentions: list[Mention], cues: Cues):
             yield post, mention, Dated(text, start, stop, mention.begin, mention.end)
 
 
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–]|\d{1,2}[.)])[ \t]+")
-_LINE_HEAD = re.compile(r"[ \t]*(?:[-•*·–][ \t]+)?(?:[A-Z][a-z]+day,?[ \t]+)?$")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–▸►▪→]|\d{1,2}[.)])[ \t]+")
+# What may stand before the date on a schedule line: a bullet, a short label ("Session 1 –"),
+# an article and a weekday ("Le jeudi", "On Tuesday").
+_LINE_HEAD = re.compile(
+    rf"[ \t]*(?:[-•*·–▸►▪→][ \t]+)?(?:[\w’'.]+(?:[ \t][\w’'.]+){{0,3}}[ \t]*[–—:-][ \t]*)?"
+    rf"(?:(?:on|le|el|am|il|the|from|du|del)[ \t]+)?(?:{WEEKDAY},?[ \t]+)?$",
+    re.IGNORECASE,
+)
+_CLOCK_LINE = re.compile(r"[ \t]*(?:time:?\s*|heure\s*:?\s*|hora\s*:?\s*)?\d{1,2}(?:[:.h]\d\d|h|\s?[ap]\.?m)", re.IGNORECASE)
 
 
 def _schedule_line(text: str, mention: Mention, line_start: int) -> bool:
@@ -136,7 +143,11 @@ def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] 
         start = text.rfind("\n\n", max(post.begin, line_start - 400), line_start)
         start = start + 2 if start >= 0 else max(post.begin, line_start - 400)
         stop = text.find("\n", mention.end)
-        return _intro_start(text, start, post), (len(text) if stop < 0 else stop)
+        stop = len(text) if stop < 0 else stop
+        if _CLOCK_LINE.match(text, stop + 1):  # the time on the line under the date
+            after = text.find("\n", stop + 1)
+            stop = len(text) if after < 0 else after
+        return _intro_start(text, start, post), min(stop, post.end)
     if not LABEL_LINE.match(text, line_start, mention.begin):
         if text[line_start:mention.begin].strip():
             return None

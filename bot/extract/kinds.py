@@ -50,7 +50,8 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"(?:court|tribunal) of appeals?|appeals? (?:hearing|court|trial)|appeals?|appellate|cassation|cour d'appel|apelaci[oó]n|recurso|berufung|revisione|appello|recurso|hoger beroep|apelac\w*|апелляц\w*|апеляц\w*", "hearing", "appeal", 2.4),
     (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto|uitspraak|wyrok\w*|приговор\w*|вирок\w*", "hearing", "verdict", 2.0),
     (r"trials?|procès|juicio|proceso judicial|prozess|processo|julgamento|rechtszaak|proces\b|судебный процесс|процес\w*", "hearing", "trial", 2.4),
-    (r"hearings?|audiences?|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza|zitting|rozpraw\w*|заседани\w*|слушани\w*|засідан\w*", "hearing", "hearing", 2.0),
+    (r"hearings?|audiences?|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza|zitting|rozpraw\w*|заседани\w*|слушани\w*|засідан\w*"
+     r"|chambre (?:d'accusation|criminelle|correctionnelle)|juge d'instruction|mise en liberté|bail (?:hearing|application)", "hearing", "hearing", 2.0),
     (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale", "hearing", None, 1.8),
 ]
 _DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
@@ -67,7 +68,7 @@ _FORWARD = re.compile(
     r"|date limite|fecha l[ií]mite|plazo|prazo|frist|scadenza|bewerbungsschluss|einsendeschluss|closing date"
     r"|se tiendra|aura lieu|reprendra|prévue?s?|renvoy[ée]e? au|report[ée]e? au|doit|doivent|pourront|peuvent"
     r"|se celebrar[áa]|tendr[áa] lugar|ser[áa]|prevista|programad[ao]|aplazad[ao] (?:al|para)|pospuest[ao] (?:al|para)|podr[áa]n"
-    r"|\w{2,}r[áà]n?|sera|seront|aura|auront|se tiendra|se déroulera|reprendra|examinera|statuera|rendra|\w{3,}eront"
+    r"|\w{2,}r[áà]n?|\w{2,}remos|sera|seront|aura|auront|se tiendra|se déroulera|reprendra|examinera|statuera|rendra|\w{3,}eront|\w{4,}(?:era|ira)"
     r"|wird|werden|findet|stattfinden|vorgesehen|si terr[àa]|avr[àa] luogo|sar[àa]|será|ocorrerá|acontecerá|deverão|poderão"
     r"|zal|zullen|vindt plaats|odbędzie się|odbędą się|będzie|состоится|пройдет|пройдёт|будет|відбудеться|буде)\b",
     _I,
@@ -88,7 +89,7 @@ _RETRO = re.compile(
 # Words just before a date that make it the date something must be done by.
 _DEADLINE_MARKER = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|closes?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
-    r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta el|antes del|a más tardar el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
+    r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta(?: el| este| el próximo)?|antes del?|a más tardar el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
     r"|bis zum|bis|spätestens am|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?"
     r"|uiterlijk(?: op)?|tot en met|tot|do dnia|do|до|не позднее|не пізніше)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
     _I,
@@ -253,9 +254,14 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
         nearest["deadline"] = 0
     else:
         scores.pop("deadline", None)  # "applications" alone makes a topic, not a deadline
-    if not scores and dated.labelled and title:
-        scores, subtype_scores = _title_scores(title)
-        nearest = dict.fromkeys(scores, 0)
+    if dated.labelled and title:
+        # A schedule line's own words describe its topic ("trial monitoring"); what the
+        # items are ("Webinar series: …") is said in the title.
+        for key, value in _title_scores(title)[0].items():
+            scores[key] = scores.get(key, 0.0) + 2 * value
+            nearest[key] = 0
+        for key, value in _title_scores(title)[1].items():
+            subtype_scores[key] = subtype_scores.get(key, 0.0) + 2 * value
     if not scores:
         return None, "other", 999
     kind = max(scores, key=lambda k: scores[k])

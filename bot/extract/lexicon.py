@@ -158,4 +158,13 @@ PLACE_ZONES: dict[str, str] = {
     "greece": "Europe/Athens", "ukraine": "Europe/Kyiv", "netherlands": "Europe/Amsterdam",
     "belgium": "Europe/Brussels", "switzerland": "Europe/Zurich", "germany": "Europe/Berlin",
     "spain": "Europe/Madrid", "italy": "Europe/Rome", "portugal": "Europe/Lisbon",
+    "italia": "Europe/Rome", "italiana": "Europe/Rome", "italian": "Europe/Rome", "trapani": "Europe/Rome",
+    "milano": "Europe/Rome", "milan": "Europe/Rome", "napoli": "Europe/Rome", "palermo": "Europe/Rome",
+    "mexico": "America/Mexico_City", "méxico": "America/Mexico_City", "oaxaca": "America/Mexico_City",
+    "chiapas": "America/Mexico_City", "guerrero": "America/Mexico_City", "brasil": "America/Sao_Paulo",
+    "brazil": "America/Sao_Paulo", "pará": "America/Belem", "altamira": "America/Belem", "belém": "America/Belem",
+    "tiflis": "Asia/Tbilisi", "georgien": "Asia/Tbilisi", "deutschland": "Europe/Berlin", "deutscher": "Europe/Berlin",
+    "argentina": "America/Argentina/Buenos_Aires", "paraguay": "America/Asuncion", "uruguay": "America/Montevideo",
+    "hong kong": "Asia/Hong_Kong", "kowloon": "Asia/Hong_Kong", "zambia": "Africa/Lusaka", "lusaka": "Africa/Lusaka",
+    "dhaka": "Asia/Dhaka", "strasbourg": "Europe/Paris",
 }

@@ -34,7 +34,8 @@ class ClockTime:
 
 
 _AMPM = r"(?:[ap]\.?\s?m\b\.?)"
-_CLOCK = rf"(?:(?:[01]?\d|2[0-4])(?:[:.h]\s?[0-5]\d|(?=\s?{_AMPM})|h\b)(?:\s?{_AMPM})?|(?:[01]?\d|2[0-4])h(?=\s))"
+_CLOCK = (rf"(?:(?:[01]?\d|2[0-4])(?:[:.h]\s?[0-5]\d|(?=\s?{_AMPM})|h\b|(?=\s?Uhr\b))(?:\s?{_AMPM})?(?:\s?(?:Uhr|horas|hrs|hs)\b)?"
+          rf"|(?:[01]?\d|2[0-4])h(?=\s))")
 _WORD = r"(?:midnight|noon|midday|minuit|midi|medianoche|mediodía|mezzanotte|mezzogiorno|mitternacht|meia-noite|meio-dia)"
 _ABBR = "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True))
 _PLACE = "|".join(re.escape(p) for p in sorted(PLACE_ZONES, key=len, reverse=True))
@@ -93,7 +94,7 @@ def _zone(match: re.Match) -> tuple[Zone | None, bool]:
 def _plausible(match: re.Match) -> bool:
     """Bare "10h" or "3.15" only count with a zone or a range: they are often numbers."""
     token = match.group("t1")
-    if re.search(r"[:]|\dh\d|[ap]\.?\s?m|^\D", token, re.IGNORECASE):
+    if re.search(r"[:]|\dh\d|[ap]\.?\s?m|uhr|^\D", token, re.IGNORECASE):
         return True
     return bool(match.group("zone") or match.group("t2"))
 
