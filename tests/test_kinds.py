@@ -52,6 +52,11 @@ def test_kind_and_subtype(before, kind, subtype):
         ("She was arrested on ", ".", False, False),
         ("He has been detained since ", ".", False, False),
         ("The experts issued a statement on ", ".", False, False),
+        ("Authors will present their drafts at a workshop on ", ", hosted by the Centre.", True, False),
+        ("Join our webinar with last year's winner on ", ".", True, False),
+        ("RSF organised in Istanbul a training on ", ".", False, False),
+        ("The hearing, which had been set for ", ", will now take place later.", False, True),
+        ("The call for input closed on ", ".", False, False),
     ],
 )
 def test_direction(before, after, ahead, superseded):

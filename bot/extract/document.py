@@ -127,7 +127,9 @@ def _schedule_line(text: str, mention: Mention, line_start: int) -> bool:
 def _intro_start(text: str, start: int, post: Post) -> int:
     """Where the context of a schedule begins: its paragraph, or the paragraph before when
     that one introduces it ("… three roundtables will be held:")."""
-    if start >= 2 and text[start - 2:start] == "\n\n" and text[:start].rstrip().endswith(":"):
+    previous = text.rfind("\n\n", max(post.begin, start - 600), start - 2)
+    short = 0 <= start - 2 - previous <= 250  # a heading block right above: "An evening of solidarity …"
+    if start >= 2 and text[start - 2:start] == "\n\n" and (text[:start].rstrip().endswith(":") or short):
         before = text.rfind("\n\n", max(post.begin, start - 600), start - 2)
         return before + 2 if before >= 0 else max(post.begin, start - 600)
     return start
@@ -228,6 +230,8 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, refere
     if kind is None or distance > KIND_REACH:
         return None
     direction, superseded = orientation(dated, cues)
+    if direction == 0 and not superseded and distance <= 60 and _ahead_of_writing(mention, reference_of()):
+        direction = 0.5  # no tense cue either way ("Am 3. Dezember stellen wir … vor"): a later date is ahead
     if superseded or direction <= 0 or (mention.month_only and direction < 2):
         return None
     if mention.relative_days is not None and mention.relative_days <= 0 and (direction < 2 or distance > 30):
@@ -243,6 +247,14 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, refere
         return None
     reading = Reading(kind, subtype, first, last, distance, direction, reference)
     return _build(post, mention, dated, reading, context)
+
+
+def _ahead_of_writing(mention: Mention, reference: Reference) -> bool:
+    """True when the text's writing date is known and the mention falls after it."""
+    if not reference.is_writing_date:
+        return False
+    days = resolve(mention, reference.date, 1)
+    return days is not None and days[0] > reference.date
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre", "event", "conference", 2.0),
     (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia", "event", "ceremony", 2.2),
     (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario", "event", "workshop", 1.8),
-    (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|visit|vigil|screening|launch|exhibition|panel|event\b|événement|evento|veranstaltung|debate|débat", "event", "meeting", 1.2),
+    (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|visit|vigil|screening|launch|exhibition|panel|event\b|événement|evento|veranstaltung|debate|débat|\w*veranstaltung", "event", "meeting", 1.2),
     (r"(?:public|parliamentary|congressional|senate|committee|subcommittee|joint) hearings?|hearings? (?:of|at|in|before|organi[sz]ed by) the (?:European Parliament|Parliament|Congress|Senate|(?:Sub)?[Cc]ommittee|Assembly)", "event", "meeting", 3.2),
     (r"universal periodic review|UPR|interactive dialogues?", "event", "session", 2.2),
     # court dates
@@ -57,7 +57,8 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
 _DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
 _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _KIND_CUES]
 # All cues in one pattern, so a sentence is scanned once; the group name says which cue hit.
-_ANY_KIND = re.compile(_WORD_START + "(?:" + "|".join(rf"(?P<c{i}>{p})" for i, (p, *_rest) in enumerate(_KIND_CUES)) + ")", _I)
+# Digits may start a cue ("71st session"), so this guard is any word start.
+_ANY_KIND = re.compile(r"(?<!\w)(?=\w)(?:" + "|".join(rf"(?P<c{i}>{p})" for i, (p, *_rest) in enumerate(_KIND_CUES)) + ")", _I)
 
 # Cues that the dated thing is still to come, and that it is already past.
 _FORWARD = re.compile(
@@ -65,6 +66,7 @@ _FORWARD = re.compile(
     r"|(?<!was )(?<!were )(?<!had been )(?:scheduled|planned)|upcoming|forthcoming|deadline|(?<!was )(?<!were )expected"
     r"|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)|set for|next"
     r"|takes place|apply|submit|register|confirm|join|attend|participate|take part|sign up|RSVP|nominate|please|invites?|invited to|must|should|open until|remains? open|is open|are open|opens"
+    r"|(?:are|is|we're) (?:holding|hosting|organi[sz]ing|running|launching|co-hosting)"
     r"|date limite|fecha l[ií]mite|plazo|prazo|frist|scadenza|bewerbungsschluss|einsendeschluss|closing date"
     r"|se tiendra|aura lieu|reprendra|prévue?s?|renvoy[ée]e? au|report[ée]e? au|doit|doivent|pourront|peuvent"
     r"|se celebrar[áa]|tendr[áa] lugar|ser[áa]|prevista|programad[ao]|aplazad[ao] (?:al|para)|pospuest[ao] (?:al|para)|podr[áa]n"
@@ -79,7 +81,7 @@ _RETRO = re.compile(
     r"|published|issued|said|says|stated|reported|wrote|sent|expressed|announced|adopted|occurred|happened|began|ended|concluded|marked|celebrated|welcomed|condemned|denounced|decried|launched|featured"
     r"|called on|urged|decided|ruled|visited|attended|participated|spoke|delivered|met|joined|signed|submitted|received|won|awarded|honoured|honored|went|came|filed|lodged|updated|passed|elected|appointed"
     # "hosted by", "organised by": a participle naming who runs it, not a past tense
-    r"|(?:organi[sz]ed|hosted|held|convened|co-sponsored|sponsored|co-organi[sz]ed)(?!\s+(?:by|jointly|in|at)\b)"
+    r"|(?:organi[sz]ed|hosted|held|convened|co-sponsored|sponsored|co-organi[sz]ed)(?!\s+(?:by|jointly)\b)"
     r"|since|ago|last (?:year|month|week)(?!['’]s)|anniversary|initially|originally|previously|earlier|formerly|was|were|had|did"
     r"|has passed|have passed|expired|has closed|closed on|is closed|are closed"
     r"|a eu lieu|s'est tenue?|s’est tenue?|ont eu lieu|a été|ont été|arrêtée?|tuvo lugar|se celebr[óo]|fue|fueron|detenid[ao]s?|fand statt|wurde|wurden|ha avuto luogo|fu|foi|foram|ocorreu"
