@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import __version__, ical, store, yamlio
+from . import __version__, store, yamlio
 from .extract import extract
 from .extract.merge import merge
 from .intake import DEFAULT_MAX_BYTES, InputError, read_document
@@ -89,6 +89,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace, today: dt.date) -> int:
+    from . import ical  # imported here: icalendar is only needed to build feeds
+
     records = list(store.Store(args.store).load().values())
     out = args.out or args.store / "feeds"
     for feed in ical.FEEDS:
