@@ -66,6 +66,8 @@ def decode(name: str, data: bytes) -> Document:
 
 
 def _normalise(text: str) -> str:
+    if "\r" not in text:
+        return text  # the usual case; a copy of a 50 MB text is not free
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

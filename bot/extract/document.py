@@ -129,7 +129,8 @@ def _intro_start(text: str, start: int, post: Post) -> int:
     that one introduces it ("… three roundtables will be held:")."""
     previous = text.rfind("\n\n", max(post.begin, start - 600), start - 2)
     short = 0 <= start - 2 - previous <= 250  # a heading block right above: "An evening of solidarity …"
-    if start >= 2 and text[start - 2:start] == "\n\n" and (text[:start].rstrip().endswith(":") or short):
+    intro = text[max(post.begin, start - 200):start].rstrip().endswith(":")  # a bounded slice: never the whole text
+    if start >= 2 and text[start - 2:start] == "\n\n" and (intro or short):
         before = text.rfind("\n\n", max(post.begin, start - 600), start - 2)
         return before + 2 if before >= 0 else max(post.begin, start - 600)
     return start
