@@ -259,10 +259,11 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
     if dated.labelled and title:
         # A schedule line's own words describe its topic ("trial monitoring"); what the
         # items are ("Webinar series: …") is said in the title.
-        for key, value in _title_scores(title)[0].items():
+        title_kinds, title_subtypes = _title_scores(title)
+        for key, value in title_kinds.items():
             scores[key] = scores.get(key, 0.0) + 2 * value
             nearest[key] = 0
-        for key, value in _title_scores(title)[1].items():
+        for key, value in title_subtypes.items():
             subtype_scores[key] = subtype_scores.get(key, 0.0) + 2 * value
     if not scores:
         return None, "other", 999
