@@ -131,6 +131,13 @@ CASES += [
     pytest.param("Aanmelden kan tot en met 20 januari 2027.", None, [("deadline", "registration", "2027-01-20", None)], id="dutch-registration"),
 ]
 
+CASES += [
+    pytest.param("The trial resumes at West Kowloon Magistrates' Courts on Thursday at 9:30 am.", D(2026, 11, 16),
+                 [("hearing", "trial", "2026-11-19T09:30+08:00", None)], id="bare-weekday-ahead"),
+    pytest.param("Our coordinator will answer questions in a final open Q&A today at 16:00 UTC.", D(2026, 11, 20),
+                 [("event", "meeting", "2026-11-20T16:00+00:00", None)], id="today-at-a-time"),
+]
+
 NEGATIVES = [
     pytest.param("The 58th regular session ran from February 24 to April 4, 2025, resulting in 32 resolutions.", id="ran-from"),
     pytest.param("She was arrested on 13 September 2020 and sentenced on 2 May 2021 by a court in Tunis.", id="arrest-and-sentence"),
@@ -141,6 +148,8 @@ NEGATIVES = [
     pytest.param("The court hearing was held on 4 March 2026 and the judge adjourned proceedings.", id="past-hearing"),
     pytest.param("The deadline was 15 January 2027, and it has passed.", id="deadline-passed"),
     pytest.param("Активиста задержали 5 мая 2025 года.", id="russian-arrest"),
+    pytest.param("Human Rights Watch said in a statement on Friday that the hearing was unfair.", id="said-on-friday"),
+    pytest.param("The hearing on Tuesday lasted nine hours.", id="hearing-on-tuesday-lasted"),
     pytest.param("The Prosecutor's register of banned organisations was updated today.", id="updated-today"),
 ]
 

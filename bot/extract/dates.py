@@ -105,7 +105,9 @@ _RELATIVE = re.compile(
     r"|(?P<mañana>(?<!la )(?<!esta )(?<!por la )mañana(?! por| de)))\b"
     rf"|\b(?P<rel>next|this|coming|this coming|prochain|el próximo|este|nächsten|kommenden)"
     rf"{_W}+(?P<rwd>{WEEKDAY})\b"
-    rf"|\b(?P<wd2>{WEEKDAY}){_W}+(?:next|prochain)\b",
+    rf"|\b(?P<wd2>{WEEKDAY}){_W}+(?:next|prochain)\b"
+    # "resumes on Thursday": a bare weekday, but not one that opens a full date ("Thursday 10 December")
+    rf"|\b(?:on|le|el|am|il|this coming){_W}+(?P<bare>{WEEKDAY})\b(?![\s,]*(?:the\s+)?(?:\d|{MONTH}))",
     re.IGNORECASE,
 )
 _RELATIVE_DAYS = {
@@ -190,7 +192,7 @@ def _relative(m: re.Match) -> Mention:
     word = groups.get("word") or groups.get("mañana")
     if word:
         return Mention(m.start(), m.end(), m.group(), None, relative_days=_RELATIVE_DAYS[word.lower()])
-    token = groups.get("rwd") or groups.get("wd2")
+    token = groups.get("rwd") or groups.get("wd2") or groups.get("bare")
     return Mention(m.start(), m.end(), m.group(), None, next_weekday=_WEEKDAY_WORDS[token.rstrip(".").lower()])
 
 

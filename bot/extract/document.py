@@ -30,6 +30,7 @@ _LOCAL_PLACE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(PLACE_Z
 
 
 _DATELINE_HEAD = re.compile(r"^[A-Z][^,.\n]{1,40}, [^–—\n]{6,40}? [–—-] (?=[A-Z])")  # "Nairobi, 28 November 2026 — "
+_TIME_NEXT = re.compile(r"\s*(?:at|from|à|a las|um|alle|às)\s+\d{1,2}(?:[:.h]\d\d|\s?[ap]\.?m)", re.IGNORECASE)
 _FIELD_REACH = 4000  # characters either side of a date where its link, contact and organiser are looked for
 
 
@@ -235,8 +236,9 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, refere
         direction = 0.5  # no tense cue either way ("Am 3. Dezember stellen wir … vor"): a later date is ahead
     if superseded or direction <= 0 or (mention.month_only and direction < 2):
         return None
-    if mention.relative_days is not None and mention.relative_days <= 0 and (direction < 2 or distance > 30):
-        return None  # "updated today", "said yesterday": the writing date, not an announcement
+    if (mention.relative_days is not None and mention.relative_days <= 0 and (direction < 2 or distance > 30)
+            and not (mention.relative_days == 0 and _TIME_NEXT.match(dated.text, mention.end))):
+        return None  # "updated today", "said yesterday": the writing date; "today at 16:00" is an announcement
     reference = reference_of()
     days = resolve(mention, reference.date, direction)
     if days is None:
