@@ -120,9 +120,9 @@ def _schedule_line(text: str, mention: Mention, line_start: int) -> bool:
     opens with its date ("Wednesday 4 March 2026, 12:00–13:00 CET")."""
     line_end = text.find("\n", mention.end)
     line_end = len(text) if line_end < 0 else line_end
-    if line_end - line_start > 140:
-        return False
-    return bool(_LIST_ITEM.match(text, line_start) or _LINE_HEAD.fullmatch(text, line_start, mention.begin))
+    if _LINE_HEAD.fullmatch(text, line_start, mention.begin) and text[line_start:mention.begin].strip()[:2] not in ("On", "on"):
+        return True  # "Le jeudi 26 novembre 2026, de 14h à 15h30 …" under its heading
+    return line_end - line_start <= 140 and bool(_LIST_ITEM.match(text, line_start))
 
 
 def _intro_start(text: str, start: int, post: Post) -> int:

@@ -319,8 +319,10 @@ def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
             return 2.0, False
     else:
         before = dated.text[max(dated.start, dated.begin - 60):dated.begin]
-    if dated.labelled and not _RETRO.search(_line(dated)):
-        return 1.5, False  # a schedule or "Date:" line; past ones fall to the post-date check
+    if dated.labelled:
+        # A schedule or "Date:" line: its own words decide; the rest of its block may be about
+        # something else. Past ones without a tense cue fall to the post-date check.
+        return (-1.0, False) if _RETRO.search(_line(dated)) else (1.5, False)
     forward = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("forward", dated.start, dated.stop))
     retro = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("retro", dated.start, dated.stop))
     if _PAST_ANCHOR.search(before):
