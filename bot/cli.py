@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    sv.add_argument("--base-url", help="public address of the server, for subscribe links "
+                    "(e.g. https://calendar.example.org; default: the address each request came to)")
     return parser
 
 
@@ -83,7 +85,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from .web import create_app
 
-    app = create_app(args.store, today=lambda: dt.datetime.now(dt.timezone.utc).date())
+    app = create_app(args.store, today=lambda: dt.datetime.now(dt.timezone.utc).date(), base_url=args.base_url)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 

@@ -2,9 +2,6 @@
 
 import datetime as dt
 import gzip
-import socket
-import threading
-import time
 import urllib.request
 
 import pytest
@@ -125,23 +122,9 @@ def test_half_written_store_keeps_serving_and_health_says_so(client, root):
     assert health.status_code == 503 and "malformed YAML" in health.json()["error"]
 
 
-def test_real_socket(root):
-    import uvicorn
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(root, today=lambda: TODAY), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.01)  # waiting for the server to bind, not for time to pass
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/calendars/all.ics", headers={"Accept-Encoding": "gzip"})
+def test_real_socket(root, serving):
+    with serving(create_app(root, today=lambda: TODAY)) as base:
+        request = urllib.request.Request(f"{base}/calendars/all.ics", headers={"Accept-Encoding": "gzip"})
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200 and response.headers["Content-Encoding"] == "gzip"
             assert gzip.decompress(response.read()).startswith(b"BEGIN:VCALENDAR")
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)

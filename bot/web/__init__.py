@@ -1,7 +1,7 @@
 """The feed server: an ASGI app (Starlette) over the curated store.
 
-Routes: /calendars/<feed>.ics (with filters), /opportunities/<id>.ics, /api/opportunities.json,
-/healthz. Every route parses its input, asks the `Catalog`, and formats the answer.
+Routes: / (the web page), /calendars/<feed>.ics (with filters), /opportunities/<id>.ics,
+/api/opportunities.json, /healthz. Every route parses its input, asks the `Catalog`, and formats the answer.
 """
 
 from __future__ import annotations
@@ -12,15 +12,20 @@ from typing import Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from .. import ical
+from . import page
 from .catalog import Body, Catalog
 from .filters import ID, BadQuery, Filters
 
 CALENDAR = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "public, max-age=300, must-revalidate"
+# The page needs no script at all; saying so stops injected markup from running any.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'"
+ICON = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1" y="2" width="14" height="13" rx="2" '
+        b'fill="#fff" stroke="#0b4f9c" stroke-width="1.5"/><rect x="1" y="2" width="14" height="4" fill="#0b4f9c"/></svg>')
 FEEDS = {feed.slug: feed for feed in ical.FEEDS}
 
 
@@ -61,9 +66,33 @@ def _wants_gzip(request: Request) -> bool:
     return "gzip" in request.headers.get("accept-encoding", "").lower()
 
 
-def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float = 1.0) -> Starlette:
-    """The ASGI app serving the store at `root`; `today` is the clock that sets feed windows."""
+def _templates():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    # Autoescaping matters: titles and quotes come from text anyone can publish.
+    return Environment(loader=PackageLoader("bot.web"), autoescape=select_autoescape(default=True))
+
+
+def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float = 1.0,
+               base_url: str | None = None) -> Starlette:
+    """The ASGI app serving the store at `root`; `today` is the clock that sets feed windows;
+    `base_url` is the public address used in subscribe links (default: the request's own)."""
     catalog = Catalog(root, today, rescan_every)
+    template = _templates().get_template("page.html")
+
+    async def home(request: Request) -> Response:
+        """The browsable list with filters and subscribe links; a bad filter is shown, not raised."""
+        catalog.refresh()
+        public = base_url or str(request.base_url)
+        try:
+            filters, error = _filters(request), None
+        except BadQuery as exc:
+            filters, error = Filters(), f"That filter was not understood: {exc}. Showing everything."
+        shown = page.view(list(catalog.records.values()), filters, today(), public)
+        shown.error = error
+        html = template.render(v=shown, title="Opportunities for human rights defenders")
+        return HTMLResponse(html, status_code=400 if error else 200,
+                            headers={"Cache-Control": "public, max-age=60", "Content-Security-Policy": CSP})
 
     async def calendar(request: Request) -> Response:
         """A feed, optionally filtered: /calendars/deadlines.ics?subtype=nomination."""
@@ -95,10 +124,15 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
         return JSONResponse({"status": "error" if catalog.error else "ok", "items": len(catalog.records),
                              "error": catalog.error}, status_code=status)
 
+    async def icon(request: Request) -> Response:
+        return Response(ICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+
     async def bad_query(request: Request, exc: BadQuery) -> Response:
         return PlainTextResponse(f"bad query: {exc}\n", 400)
 
     routes = [
+        Route("/", home, methods=["GET", "HEAD"]),
+        Route("/favicon.svg", icon, methods=["GET", "HEAD"]),
         Route("/calendars/{name}.ics", calendar, methods=["GET", "HEAD"]),
         Route("/opportunities/{rid}.ics", single, methods=["GET", "HEAD"]),
         Route("/api/opportunities.json", listing, methods=["GET", "HEAD"]),

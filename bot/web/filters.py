@@ -23,7 +23,7 @@ def _clean(name: str, value: str) -> str:
         raise BadQuery(f"'{name}' is longer than {MAX_VALUE} characters")
     if any(unicodedata.category(c).startswith("C") for c in value):
         raise BadQuery(f"'{name}' contains control characters")
-    return value.strip().casefold()
+    return value.strip()
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class Filters:
             if name in values:
                 raise BadQuery(f"parameter '{name}' given twice")
             values[name] = _clean(name, value)
+        for exact in ("kind", "subtype"):
+            values[exact] = values.get(exact, "").casefold()
         if values.get("kind") and values["kind"] not in KINDS:
             raise BadQuery(f"kind must be one of {', '.join(KINDS)}")
         if values.get("subtype") and values["subtype"] not in SUBTYPES:
@@ -55,15 +57,16 @@ class Filters:
         return cls(**values)
 
     def match(self, record: dict) -> bool:
+        """Kind and subtype exactly; tag, place and words ignoring case."""
         if self.kind and record.get("kind") != self.kind:
             return False
         if self.subtype and record.get("subtype") != self.subtype:
             return False
-        if self.tag and self.tag not in {str(t).casefold() for t in record.get("tags") or []}:
+        if self.tag and self.tag.casefold() not in {str(t).casefold() for t in record.get("tags") or []}:
             return False
-        if self.location and self.location not in str(record.get("location") or "").casefold():
+        if self.location and self.location.casefold() not in str(record.get("location") or "").casefold():
             return False
-        return not self.q or self.q in _haystack(record)
+        return not self.q or self.q.casefold() in _haystack(record)
 
 
 def _haystack(record: dict) -> str:
