@@ -18,6 +18,7 @@ from . import __version__, store, yamlio
 from .extract import extract
 from .extract.merge import merge
 from .intake import DEFAULT_MAX_BYTES, InputError, read_document
+from .settings import SettingsError
 
 log = logging.getLogger("bot")
 
@@ -77,7 +78,43 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
     sv.add_argument("--base-url", help="public address of the server, for subscribe links "
                     "(e.g. https://calendar.example.org; default: the address each request came to)")
+    rn = commands.add_parser("run", help="run the Telegram bot, its reminders and the feed server in one process")
+    rn.add_argument("--store", type=Path, help="store directory (default: the settings' store, calendars/)")
+    rn.add_argument("--config", type=Path, help="settings file (default: config/settings.yaml if it exists)")
+    rn.add_argument("--no-feeds", action="store_true", help="do not serve the calendar feeds from this process")
+    tr = commands.add_parser("try", help="try the bot in this terminal against a built-in fake Telegram (no account needed)")
+    tr.add_argument("--store", type=Path, help="store directory (default: the bundled examples, read afresh)")
+    tr.add_argument("--script", type=Path, help="read the chat lines from this file instead of the keyboard")
     return parser
+
+
+def _settings(args: argparse.Namespace):
+    from . import settings
+
+    loaded = settings.load(args.config) if getattr(args, "config", None) else settings.load()
+    return loaded.model_copy(update={"store": args.store}) if args.store else loaded
+
+
+def run_bot(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .telegram import app
+
+    loaded = _settings(args)
+    if loaded.token is None:
+        print("error: TELEGRAM_BOT_TOKEN is not set (create a bot with @BotFather and export its token); "
+              "to try the bot without Telegram: python -m bot try", file=sys.stderr)
+        return 2
+    logging.getLogger().setLevel(logging.INFO)
+    return asyncio.run(app.main(loaded, lambda: dt.datetime.now(dt.timezone.utc), serve_feeds=not args.no_feeds))
+
+
+def run_try(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .telegram import tryit
+
+    return asyncio.run(tryit.main(_settings(args), args.store, args.script, lambda: dt.datetime.now(dt.timezone.utc)))
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -191,6 +228,13 @@ def main(argv: list[str] | None = None, *, now: dt.datetime | None = None, today
             return run_serve(args)
         if args.command == "build":
             return run_build(args, args.today or now.date())
+        if args.command == "run":
+            return run_bot(args)
+        if args.command == "try":
+            return run_try(args)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except store.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

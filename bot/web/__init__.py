@@ -7,6 +7,7 @@ Routes: / (the web page), /calendars/<feed>.ics (with filters), /opportunities/<
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -26,6 +27,7 @@ CACHE_CONTROL = "public, max-age=300, must-revalidate"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'"
 ICON = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1" y="2" width="14" height="13" rx="2" '
         b'fill="#fff" stroke="#0b4f9c" stroke-width="1.5"/><rect x="1" y="2" width="14" height="4" fill="#0b4f9c"/></svg>')
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 FEEDS = {feed.slug: feed for feed in ical.FEEDS}
 
 
@@ -74,9 +76,10 @@ def _templates():
 
 
 def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float = 1.0,
-               base_url: str | None = None) -> Starlette:
+               base_url: str | None = None, personal: Callable[[str], object] | None = None) -> Starlette:
     """The ASGI app serving the store at `root`; `today` is the clock that sets feed windows;
-    `base_url` is the public address used in subscribe links (default: the request's own)."""
+    `base_url` is the public address used in subscribe links (default: the request's own);
+    `personal(token)` gives the chat behind a /feeds/<token>.ics address (the bot passes it)."""
     catalog = Catalog(root, today, rescan_every)
     template = _templates().get_template("page.html")
 
@@ -112,6 +115,19 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
         body = catalog.single(rid)
         return _send(request, body, CALENDAR) if body else PlainTextResponse("no such opportunity\n", 404)
 
+    async def mine(request: Request) -> Response:
+        """A chat's own feed: what its filters, follows and mutes let through. The token is the
+        only key, so unknown and revoked ones look the same: 404."""
+        token = request.path_params["token"]
+        chat = personal(token) if personal is not None and TOKEN.match(token) else None
+        if chat is None:
+            return PlainTextResponse("no such feed (it may have been revoked; ask the bot for /feeds)\n", 404)
+        catalog.refresh()
+        body = catalog.personal(chat)
+        response = _send(request, body, CALENDAR)
+        response.headers["Cache-Control"] = "private, max-age=300, must-revalidate"
+        return response
+
     async def listing(request: Request) -> Response:
         """The items of the window as JSON, with the same filters as the feeds."""
         catalog.refresh()
@@ -135,6 +151,7 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
         Route("/favicon.svg", icon, methods=["GET", "HEAD"]),
         Route("/calendars/{name}.ics", calendar, methods=["GET", "HEAD"]),
         Route("/opportunities/{rid}.ics", single, methods=["GET", "HEAD"]),
+        Route("/feeds/{token}.ics", mine, methods=["GET", "HEAD"]),
         Route("/api/opportunities.json", listing, methods=["GET", "HEAD"]),
         Route("/healthz", health, methods=["GET", "HEAD"]),
     ]

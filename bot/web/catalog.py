@@ -97,6 +97,16 @@ class Catalog:
             self.cache.clear()
         self.cache[key] = body
 
+    def personal(self, chat) -> Body:
+        """A chat's own feed (not cached: one per chat, and its settings change)."""
+        from ..reminders import concerns
+
+        today = self.today()
+        records = [r for r in self.records.values() if ical.in_window(r, today) and concerns(chat, r)]
+        feed = ical.Feed("mine", "Human rights defenders: followed in Telegram",
+                         "What your Telegram chat follows.", ("deadline", "event", "hearing"))
+        return _body(ical.render(records, feed, today=today), self._modified(records))
+
     def single(self, rid: str) -> Body | None:
         record = self.records.get(rid)
         if record is None:

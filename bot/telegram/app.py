@@ -1,0 +1,189 @@
+"""The bot process: python-telegram-bot polling, the JobQueue, the outbox and the feed server in
+one asyncio loop (`python -m bot run`).
+
+Exit codes, for a supervisor: 0 after SIGTERM/SIGINT, 1 when polling or the server died
+(restart it), 2 for a configuration error (a restart will not help), 3 when another instance
+polls with the same token (409 Conflict: stop one of them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import signal
+from typing import Callable
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.request import HTTPXRequest
+
+from ..settings import Settings
+from ..state import State, migrate, open_engine
+from ..web import create_app
+from ..web.catalog import Catalog
+from . import handlers, jobs
+from .delivery import Outbox, Pacer
+from .service import Service
+
+log = logging.getLogger(__name__)
+
+
+class Redact(logging.Filter):
+    """Keeps the bot token out of every log line, whoever writes it (httpx logs request URLs)."""
+
+    def __init__(self, secret: str):
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secret and self.secret in record.getMessage():
+            record.msg, record.args = record.getMessage().replace(self.secret, "[token]"), None
+        return True
+
+
+def quiet_logs(token: str) -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in the URL
+    redact = Redact(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def _file_url(base_url: str) -> str:
+    return base_url[:-3] + "file/bot" if base_url.endswith("/bot") else base_url.rstrip("/") + "/file/bot"
+
+
+async def _post_init(application: Application) -> None:
+    """Start-up calls other than getMe are useful, not essential: log a failure and go on."""
+    try:
+        await application.bot.set_my_commands(handlers.COMMANDS)
+    except TelegramError as exc:
+        log.warning("setMyCommands failed (%s); commands still work, the menu may be stale", type(exc).__name__)
+
+
+async def _error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A handler failed: log the kind of error (never the message text) and go on."""
+    log.error("handler error: %s", type(context.error).__name__, exc_info=context.error)
+
+
+def build(service: Service, token: str, *, base_url: str, poll_timeout: int = 30) -> Application:
+    """The PTB Application with our handlers; `base_url` chooses Telegram or a local fake."""
+    application = (ApplicationBuilder().token(token).base_url(base_url).base_file_url(_file_url(base_url))
+                   .request(HTTPXRequest(connection_pool_size=32, read_timeout=15, connect_timeout=10))
+                   .get_updates_request(HTTPXRequest(read_timeout=poll_timeout + 10))
+                   .post_init(_post_init).build())
+    application.bot_data["service"] = service
+    handlers.install(application)
+    application.add_error_handler(_error)
+    return application
+
+
+def make_service(settings: Settings, clock: Callable[[], dt.datetime]) -> Service:
+    migrate(settings.database_url)
+    state = State(open_engine(settings.database_url))
+    catalog = Catalog(settings.store, lambda: clock().date(), rescan_every=1.0)
+    catalog.refresh()
+    base = settings.server.public_base_url or f"http://{settings.server.host}:{settings.server.port}"
+    return Service(settings, state, catalog, clock, base_url=base)
+
+
+def attach_outbox(service: Service, application: Application) -> Outbox:
+    delivery = service.settings.delivery
+    pacer = Pacer(delivery.overall_per_second, delivery.private_interval, delivery.group_per_minute)
+    service.outbox = Outbox(application.bot, service.state, pacer, now=service.clock,
+                            max_attempts=delivery.max_attempts)
+    return service.outbox
+
+
+class Runner:
+    """Starts everything, waits for a stop signal or a failure, stops everything in order."""
+
+    def __init__(self, service: Service, application: Application, web_app=None):
+        self.service, self.application, self.web_app = service, application, web_app
+        self.stop = asyncio.Event()
+        self.code = 0
+
+    def _polling_error(self, error: TelegramError) -> None:
+        if isinstance(error, Conflict):
+            log.error("another instance is polling with this token (409 Conflict); stopping this one. "
+                      "Run exactly one bot per token.")
+            self.code = 3
+            self.stop.set()
+        else:
+            log.warning("polling error: %s; retrying", type(error).__name__)
+
+    async def run(self) -> int:
+        outbox = self.service.outbox
+        async with self.application:
+            sender = asyncio.create_task(outbox.run())
+            await self.application.start()
+            await self.application.updater.start_polling(
+                timeout=self.service.settings.telegram.poll_timeout, bootstrap_retries=5,
+                error_callback=self._polling_error, allowed_updates=Update.ALL_TYPES)
+            stale = list(jobs.stale(self.service, self.service.clock()))
+            if stale:
+                log.warning("%d messages from the last run may or may not have arrived; not re-sending them", len(stale))
+            jobs.start(self.service, self.application.job_queue)
+            server = await self._serve()
+            await self._wait(server)
+            await self._shutdown(sender, server)
+        return self.code
+
+    async def _serve(self):
+        if self.web_app is None:
+            return None
+        import uvicorn
+
+        settings = self.service.settings.server
+        server = uvicorn.Server(uvicorn.Config(self.web_app, host=settings.host, port=settings.port,
+                                               log_level="warning", access_log=False, lifespan="off"))
+        server.install_signal_handlers = lambda: None  # ours handle SIGTERM for the whole process
+        task = asyncio.create_task(server.serve())
+        return server, task
+
+    async def _wait(self, server) -> None:
+        while not self.stop.is_set():
+            try:
+                await asyncio.wait_for(self.stop.wait(), 1.0)
+            except asyncio.TimeoutError:
+                pass
+            if not self.application.updater.running or (server and server[1].done()):
+                log.error("polling or the feed server stopped unexpectedly; exiting so a supervisor restarts us")
+                self.code = 1
+                self.stop.set()
+
+    async def _shutdown(self, sender, server) -> None:
+        if self.application.updater.running:
+            await self.application.updater.stop()
+        await self.application.stop()
+        await asyncio.wait_for(self.service.outbox.drain(), 10) if self.service.outbox.queued() else None
+        self.service.outbox.close()
+        await sender
+        if server:
+            server[0].should_exit = True
+            await server[1]
+
+
+def web_app(service: Service):
+    return create_app(service.settings.store, today=lambda: service.clock().date(),
+                      base_url=service.settings.server.public_base_url, personal=service.personal_filter)
+
+
+async def main(settings: Settings, clock: Callable[[], dt.datetime], *, serve_feeds: bool = True) -> int:
+    """`python -m bot run`."""
+    token = settings.token.get_secret_value() if settings.token else ""
+    quiet_logs(token)
+    service = make_service(settings, clock)
+    application = build(service, token, base_url=settings.telegram.api_base_url,
+                        poll_timeout=settings.telegram.poll_timeout)
+    attach_outbox(service, application)
+    runner = Runner(service, application, web_app(service) if serve_feeds else None)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, runner.stop.set)
+    try:
+        return await runner.run()
+    except InvalidToken:
+        log.error("Telegram refused the token (TELEGRAM_BOT_TOKEN): check it with @BotFather")
+        return 2

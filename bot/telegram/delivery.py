@@ -1,0 +1,258 @@
+"""Every message the bot sends on its own goes through one paced queue, the `Outbox`.
+
+Pacing stays under Telegram's published limits: ≤ 30 messages/s overall, ≤ 1/s to one private
+chat, ≤ 20/min to one group or channel. A RetryAfter holds back that chat only. Forbidden
+(blocked, kicked) deactivates the chat. Errors that prove the message never reached Telegram
+(connection refused, connect timeout, a 5xx answer) are retried with backoff.
+
+Exactly one message per ledger key: the key is claimed in the ledger (a unique insert, so a
+second process or a repeated job cannot also win) before the send, and marked sent after it.
+- A crash before the claim: nothing was sent; the next plan sends it (late, marked so).
+- A failure proven before delivery: the claim is released after the last attempt, and the next
+  plan sends it late.
+- A crash, or a lost connection, after the request left and before the answer was recorded: the
+  claim stays and is never re-sent. That one message may be lost; none can be doubled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+import httpx
+from telegram import Bot
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+
+log = logging.getLogger(__name__)
+
+NEVER_ARRIVED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@dataclass
+class Outgoing:
+    """One message to send: `send(bot)` makes the API call. `key` is its ledger key (None for
+    an answer to a command, which the user is waiting for and which needs no ledger)."""
+
+    chat_id: int
+    send: Callable[[Bot], Awaitable[object]]
+    key: str | None = None
+    item_id: str | None = None
+    group: bool = False
+    attempts: int = 0
+    claimed: bool = False
+    result: asyncio.Future | None = None
+
+
+class Pacer:
+    """When the next message to a chat may leave; time is a monotonic float passed in."""
+
+    def __init__(self, overall_per_second: float = 30, private_interval: float = 1.0, group_per_minute: int = 20):
+        self.gap = 1.0 / overall_per_second
+        self.private_interval, self.group_per_minute = private_interval, group_per_minute
+        self.last_any = float("-inf")
+        self.last: dict[int, float] = {}
+        self.window: dict[int, collections.deque] = collections.defaultdict(collections.deque)
+        self.held: dict[int, float] = {}
+
+    def ready_at(self, chat_id: int, group: bool) -> float:
+        """The earliest moment a message to this chat respects every limit."""
+        times = [self.last_any + self.gap, self.held.get(chat_id, float("-inf"))]
+        if group:
+            window = self.window[chat_id]
+            if len(window) >= self.group_per_minute:
+                times.append(window[-self.group_per_minute] + 60.0)
+        else:
+            times.append(self.last.get(chat_id, float("-inf")) + self.private_interval)
+        return max(times)
+
+    def took(self, chat_id: int, group: bool, at: float) -> None:
+        self.last_any = at
+        if group:
+            window = self.window[chat_id]
+            window.append(at)
+            while len(window) > self.group_per_minute:
+                window.popleft()
+        else:
+            self.last[chat_id] = at
+
+    def hold(self, chat_id: int, until: float) -> None:
+        """Telegram asked us to wait (RetryAfter): only this chat waits."""
+        self.held[chat_id] = max(until, self.held.get(chat_id, float("-inf")))
+
+
+def never_arrived(error: NetworkError) -> bool:
+    """True when the error proves Telegram did not get the message, so a retry cannot double it:
+    no connection was made, or Telegram answered with a server error."""
+    cause = error.__cause__
+    if cause is None:
+        return True  # an HTTP answer (5xx, 502) with no transport error under it
+    return isinstance(cause, NEVER_ARRIVED)
+
+
+class Outbox:
+    """The paced queue. `ledger` is the State (claim/mark_sent/release/mark_failed/deactivate);
+    `now` gives wall-clock UTC for the ledger, `monotonic` and `sleep` drive pacing."""
+
+    def __init__(self, bot: Bot, ledger, pacer: Pacer, *, now: Callable[[], dt.datetime],
+                 monotonic: Callable[[], float] = time.monotonic, max_attempts: int = 5,
+                 backoff: float = 1.0, in_flight: int = 16):
+        self.bot, self.ledger, self.pacer, self.now, self.monotonic = bot, ledger, pacer, now, monotonic
+        self.max_attempts, self.backoff, self.in_flight = max_attempts, backoff, in_flight
+        self.pending: dict[int, collections.deque[Outgoing]] = collections.defaultdict(collections.deque)
+        self.busy: set[int] = set()
+        self.tasks: set[asyncio.Task] = set()
+        self.wake = asyncio.Event()
+        self.idle = asyncio.Event()
+        self.idle.set()
+        self.closed = False
+        self.sent_count = 0
+
+    def put(self, message: Outgoing) -> None:
+        self.pending[message.chat_id].append(message)
+        self.idle.clear()
+        self.wake.set()
+
+    async def call(self, chat_id: int, send: Callable[[Bot], Awaitable[object]], group: bool = False):
+        """Send through the queue and wait for the answer (a reply to a command): the user's own
+        chat is paced like any other, and errors reach the caller."""
+        message = Outgoing(chat_id, send, group=group, result=asyncio.get_running_loop().create_future())
+        self.put(message)
+        return await message.result
+
+    def queued(self) -> int:
+        return sum(len(q) for q in self.pending.values()) + len(self.busy)
+
+    async def drain(self) -> None:
+        """Wait until everything queued has been sent or given up."""
+        await self.idle.wait()
+
+    def close(self) -> None:
+        self.closed = True
+        self.wake.set()
+
+    async def run(self) -> None:
+        """Send until closed: always the message whose chat is ready first."""
+        while not self.closed:
+            chosen = self._next()
+            if chosen is None:
+                self._maybe_idle()
+                await self._wait(None)
+                continue
+            chat_id, ready = chosen
+            delay = ready - self.monotonic()
+            if delay > 0 or len(self.busy) >= self.in_flight:
+                await self._wait(max(delay, 0.005))
+                continue
+            message = self.pending[chat_id].popleft()
+            self.busy.add(chat_id)
+            self.pacer.took(chat_id, message.group, self.monotonic())
+            task = asyncio.create_task(self._deliver(message))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    def _next(self) -> tuple[int, float] | None:
+        ready = [(self.pacer.ready_at(c, q[0].group), c) for c, q in self.pending.items() if q and c not in self.busy]
+        if not ready:
+            return None
+        at, chat_id = min(ready)
+        return chat_id, at
+
+    def _maybe_idle(self) -> None:
+        if not self.busy and not any(self.pending.values()):
+            self.idle.set()
+
+    async def _wait(self, timeout: float | None) -> None:
+        self.wake.clear()
+        try:
+            await asyncio.wait_for(self.wake.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
+
+    async def _deliver(self, message: Outgoing) -> None:
+        try:
+            await self._attempt(message)
+        except Exception as exc:  # one bad message must not stop the queue
+            log.exception("sending to chat %s failed unexpectedly", message.chat_id)
+            self._settle(message, "failed")
+            self._answer(message, error=exc)
+        finally:
+            self.busy.discard(message.chat_id)
+            self.wake.set()
+
+    async def _attempt(self, message: Outgoing) -> None:
+        if message.key and not message.claimed:
+            if not self.ledger.claim(message.chat_id, message.key, message.item_id, self.now()):
+                return  # another job or process owns this message: it is theirs to send
+            message.claimed = True
+        try:
+            result = await message.send(self.bot)
+        except RetryAfter as exc:
+            self._again(message, _seconds(exc.retry_after), count=False)
+        except Forbidden as exc:
+            log.info("chat %s blocked or removed the bot; deactivated", message.chat_id)
+            self.ledger.deactivate(message.chat_id)
+            self._drop_chat(message, exc)
+        except ChatMigrated as exc:
+            log.info("chat %s became supergroup %s", message.chat_id, exc.new_chat_id)
+            self._settle(message, "failed", exc)
+        except BadRequest as exc:
+            log.warning("Telegram refused a message to chat %s: %s", message.chat_id, exc.message)
+            self._settle(message, "failed", exc)
+        except NetworkError as exc:
+            self._network_error(message, exc)
+        else:
+            self.sent_count += 1
+            if message.key:
+                self.ledger.mark_sent(message.chat_id, message.key, getattr(result, "message_id", None), self.now())
+            self._answer(message, result=result)
+
+    @staticmethod
+    def _answer(message: Outgoing, result=None, error: BaseException | None = None) -> None:
+        if message.result is None or message.result.done():
+            return
+        if error is not None:
+            message.result.set_exception(error)
+        else:
+            message.result.set_result(result)
+
+    def _network_error(self, message: Outgoing, exc: NetworkError) -> None:
+        if not never_arrived(exc):
+            log.warning("lost the connection while sending to chat %s; not resending (it may have arrived)",
+                        message.chat_id)
+            self._settle(message, "unknown", exc)
+        elif message.attempts + 1 < self.max_attempts:
+            self._again(message, self.backoff * 2 ** message.attempts, count=True)
+        else:
+            log.warning("giving up on chat %s after %d attempts: %s", message.chat_id, self.max_attempts,
+                        type(exc).__name__)
+            self._settle(message, "release", exc)
+
+    def _again(self, message: Outgoing, wait: float, count: bool) -> None:
+        message.attempts += 1 if count else 0
+        self.pacer.hold(message.chat_id, self.monotonic() + wait)
+        self.pending[message.chat_id].appendleft(message)
+
+    def _settle(self, message: Outgoing, how: str, error: BaseException | None = None) -> None:
+        """Record a message that will not be sent now: released claims are planned again later;
+        failed and unknown ones never are. A waiting caller gets the error."""
+        self._answer(message, error=error or TelegramError("not sent"))
+        if not (message.key and message.claimed):
+            return
+        if how == "release":
+            self.ledger.release(message.chat_id, message.key)
+        else:
+            self.ledger.mark_failed(message.chat_id, message.key)
+
+    def _drop_chat(self, message: Outgoing, error: BaseException) -> None:
+        self._settle(message, "release", error)
+        for other in self.pending.pop(message.chat_id, collections.deque()):
+            self._settle(other, "release", error)
+
+
+def _seconds(value) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)

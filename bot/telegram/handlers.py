@@ -1,0 +1,347 @@
+"""Commands and buttons. Each handler parses the update, calls one function of the plan, the
+state or the messages module, and replies through the outbox. No message text is logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from zoneinfo import available_timezones
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from .. import ical, reminders
+from ..model import SUBTYPES
+from . import jobs, messages
+from .service import Service
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    ("upcoming", "what is next: /upcoming [N] [kind or word]"), ("deadlines", "the next deadlines"),
+    ("events", "the next events"), ("hearings", "the next court dates"), ("search", "find by words"),
+    ("settings", "time zone, what to follow, reminders, digest"), ("timezone", "set the time zone"),
+    ("follow", "follow items that mention a word"), ("unfollow", "stop following a word"),
+    ("feeds", "calendar links"), ("forget", "delete everything stored about this chat"), ("help", "how to use me"),
+]
+KIND_ARGS = {"deadline": "deadline", "deadlines": "deadline", "event": "event", "events": "event",
+             "hearing": "hearing", "hearings": "hearing", "court": "hearing", "trials": "trial"}
+ANONYMOUS_ADMIN = 1087968824  # Telegram's "GroupAnonymousBot" speaks for anonymous admins
+
+
+def _service(context: ContextTypes.DEFAULT_TYPE) -> Service:
+    return context.bot_data["service"]
+
+
+def _thread(update: Update) -> int | None:
+    message = update.effective_message
+    return message.message_thread_id if message is not None and message.is_topic_message else None
+
+
+async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, keyboard=None):
+    """Answer in the same chat (and forum topic), through the paced outbox."""
+    chat, thread = update.effective_chat, _thread(update)
+    send = lambda bot: bot.send_message(chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard,  # noqa: E731
+                                        message_thread_id=thread,
+                                        link_preview_options=LinkPreviewOptions(is_disabled=True))
+    return await _service(context).outbox.call(chat.id, send, group=chat.type != "private")
+
+
+async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, keyboard=None) -> None:
+    message, chat = update.callback_query.message, update.effective_chat
+    send = lambda bot: bot.edit_message_text(text, chat.id, message.message_id, parse_mode=ParseMode.HTML,  # noqa: E731
+                                             reply_markup=keyboard,
+                                             link_preview_options=LinkPreviewOptions(is_disabled=True))
+    await _service(context).outbox.call(chat.id, send, group=chat.type != "private")
+
+
+def _row(update: Update, context: ContextTypes.DEFAULT_TYPE):
+    """The chat's stored row, created on first contact with the configured defaults."""
+    service, chat = _service(context), update.effective_chat
+    return service.state.ensure_chat(chat.id, chat.type, service.clock(), service.defaults())
+
+
+async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Private chats and channels change their own settings; in groups only admins may."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat.type in ("private", "channel"):
+        return True
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True  # an anonymous admin
+    if user is None:
+        return False
+    if user.id == ANONYMOUS_ADMIN:
+        return True
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in ("creator", "administrator")
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome, and the settings keyboard; in a forum topic, reminders will come to that topic."""
+    row = _row(update, context)
+    if _thread(update) and await may_change(update, context):
+        row = _service(context).state.update_settings(row.id, thread_id=_thread(update))
+    keyboard = messages.settings_keys("main", _service(context).view(row)) if await may_change(update, context) else None
+    await reply(update, context, messages.WELCOME, keyboard)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The command list."""
+    await reply(update, context, messages.HELP)
+
+
+def parse_upcoming(args: list[str], page_size: int) -> tuple[int, str | None, str | None]:
+    """(how many, kind or subtype, words) from /upcoming's arguments.
+
+    >>> parse_upcoming(["10", "nomination"], 5), parse_upcoming(["hearings"], 5), parse_upcoming(["land", "rights"], 5)
+    ((10, 'nomination', None), (5, 'hearing', None), (5, None, 'land rights'))
+    """
+    size = page_size
+    if args and args[0].isdigit():
+        size, args = max(1, min(int(args[0]), 20)), args[1:]
+    word = " ".join(args).strip().casefold()[:60]
+    kind = KIND_ARGS.get(word) or (word if word in SUBTYPES else None)
+    return size, kind, (None if kind or not word else word)
+
+
+async def _list(update: Update, context: ContextTypes.DEFAULT_TYPE, size: int, kind: str | None,
+                words: str | None, start: int = 0, edit: bool = False) -> None:
+    service = _service(context)
+    chat = service.view(_row(update, context))
+    service.catalog.refresh()
+    found = reminders.upcoming(service.records, chat, service.clock(), kind, words)
+    title = "Next " + (f"{kind.replace('-', ' ')}s" if kind else f"for “{words}”" if words else "items you follow")
+    text = messages.listing(found, chat, service.clock(), start, size, title)
+    keyboard = messages.pager(f"{size}:{kind or ''}:{words or ''}", start, size, len(found))
+    await (_edit if edit else reply)(update, context, text, keyboard)
+
+
+async def upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/upcoming [N] [kind|subtype|word]"""
+    await _list(update, context, *parse_upcoming(context.args or [], _service(context).settings.upcoming_page))
+
+
+def _kind_command(kind: str):
+    async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        size, _, _ = parse_upcoming(context.args or [], _service(context).settings.upcoming_page)
+        await _list(update, context, size, kind, None)
+    command.__doc__ = f"/{kind}s: the next {kind}s"
+    return command
+
+
+async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/search TEXT"""
+    words = " ".join(context.args or []).strip()[:60]
+    if not words:
+        await reply(update, context, "Tell me what to look for, e.g. <code>/search journalists</code>.")
+        return
+    await _list(update, context, _service(context).settings.upcoming_page, None, words.casefold())
+
+
+async def page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """◀ / ▶ under a list: pg:<start>:<size>:<kind>:<words>"""
+    await update.callback_query.answer()
+    _, start, size, kind, words = (update.callback_query.data.split(":", 4) + ["", "", "", ""])[:5]
+    if start.isdigit() and size.isdigit():
+        await _list(update, context, int(size), kind or None, words or None, int(start), edit=True)
+
+
+async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/settings: the current settings and, for those allowed to change them, the keyboard."""
+    chat = _service(context).view(_row(update, context))
+    allowed = await may_change(update, context)
+    note = "" if allowed else "\n\nOnly the group's admins can change these."
+    await reply(update, context, messages.settings_text(chat) + note,
+                messages.settings_keys("main", chat) if allowed else None)
+
+
+def find_zone(text: str) -> str | None:
+    """An IANA zone from what a person types: "Africa/Nairobi", "nairobi", "new york".
+
+    >>> find_zone("nairobi"), find_zone("New York"), find_zone("utc"), find_zone("Atlantis")
+    ('Africa/Nairobi', 'America/New_York', 'UTC', None)
+    """
+    wanted = text.strip().replace(" ", "_")
+    if not wanted or len(wanted) > 64:
+        return None
+    zones = available_timezones()
+    exact = {z.casefold(): z for z in zones}
+    if wanted.casefold() in exact:
+        return exact[wanted.casefold()]
+    cities = sorted(z for z in zones if z.rsplit("/", 1)[-1].casefold() == wanted.casefold() and "/" in z
+                    and not z.startswith(("Etc/", "SystemV/", "posix/", "right/")))
+    return cities[0] if cities else None
+
+
+async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/timezone ZONE"""
+    row = _row(update, context)
+    if not context.args:
+        await reply(update, context, f"This chat's time zone is {row.timezone}. Change it with e.g. "
+                                     "<code>/timezone Europe/Geneva</code> or <code>/timezone Nairobi</code>.")
+        return
+    zone = find_zone(" ".join(context.args))
+    if zone is None:
+        await reply(update, context, "I don't know that time zone. Use a name like <code>Europe/Geneva</code>, "
+                                     "<code>America/Bogota</code> or a big city, e.g. <code>/timezone Nairobi</code>.")
+        return
+    await _change(update, context, f"Time zone set to {zone}.", timezone=zone)
+
+
+async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, done: str, **fields) -> bool:
+    """Apply a settings change if this user may, then re-plan the chat's reminders."""
+    if not await may_change(update, context):
+        await reply(update, context, "Only the group's admins can change its settings.")
+        return False
+    service = _service(context)
+    service.state.update_settings(_row(update, context).id, **fields)
+    jobs.schedule(service, context.application.job_queue)
+    if done:
+        await reply(update, context, done)
+    return True
+
+
+async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/follow WORD: reminders only for items that mention one of the chat's words."""
+    word = " ".join(context.args or []).strip().casefold()[:64]
+    row = _row(update, context)
+    if not word:
+        await reply(update, context, "Follow a word with e.g. <code>/follow journalists</code>. "
+                                     f"Now following: {', '.join(row.keywords) or 'everything'}.")
+        return
+    words = list(dict.fromkeys([*row.keywords, word]))
+    await _change(update, context, f"Following: {', '.join(words)}.", keywords=words)
+
+
+async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unfollow WORD"""
+    word = " ".join(context.args or []).strip().casefold()
+    row = _row(update, context)
+    words = [w for w in row.keywords if w != word]
+    await _change(update, context, f"Following: {', '.join(words) or 'everything'}.", keywords=words)
+
+
+async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/feeds [revoke]: the public feeds, and this chat's own filtered feed behind a secret token."""
+    service, row = _service(context), _row(update, context)
+    if context.args and context.args[0].casefold() == "revoke":
+        if not await may_change(update, context):
+            await reply(update, context, "Only the group's admins can do that.")
+            return
+        service.state.revoke_tokens(row.id, service.clock())
+    token = service.state.live_token(row.id) or service.state.new_token(row.id, service.clock())
+    personal = f"{service.base_url.rstrip('/')}/feeds/{token}.ics"
+    await reply(update, context, messages.feeds(service.base_url, personal))
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/forget: asks first, then deletes every row about the chat."""
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Yes, delete everything", callback_data="fgt:yes"),
+                                      InlineKeyboardButton("No", callback_data="fgt:no")]])
+    await reply(update, context, "Delete this chat's settings, follows, reminder record and feed links? "
+                                 "Your calendar subscriptions through /feeds will stop working.", keyboard)
+
+
+async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query.data != "fgt:yes":
+        await query.answer("Nothing deleted.")
+        return
+    if not await may_change(update, context):
+        await query.answer("Only the group's admins can do that.", show_alert=True)
+        return
+    service = _service(context)
+    counts = service.state.forget(update.effective_chat.id)
+    jobs.schedule(service, context.application.job_queue)
+    await query.answer("Deleted.")
+    log.info("chat forgotten (%d rows)", sum(counts.values()))
+    await _edit(update, context, "Deleted. I no longer store anything about this chat. /start to begin again.")
+
+
+async def item_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Buttons under a reminder: snz:<id> (tomorrow again), mute:<id>, ics:<id>."""
+    query, service = update.callback_query, _service(context)
+    action, _, rid = query.data.partition(":")
+    record = service.records.get(rid)
+    if record is None:
+        await query.answer("That item is no longer in the calendar.")
+        return
+    row = _row(update, context)
+    if action == "ics":
+        await query.answer()
+        await _send_ics(update, context, record)
+        return
+    if not await may_change(update, context):
+        await query.answer("Only the group's admins can change this.", show_alert=True)
+        return
+    if action == "snz":
+        service.state.set_pref(row.id, rid, None, snooze_until=service.clock() + dt.timedelta(days=1))
+        await query.answer("I'll remind you again in a day.")
+    else:
+        service.state.set_pref(row.id, rid, "mute")
+        await query.answer("You won't hear about this one again.")
+    jobs.schedule(service, context.application.job_queue)
+
+
+async def _send_ics(update: Update, context: ContextTypes.DEFAULT_TYPE, record: dict) -> None:
+    chat = update.effective_chat
+    feed = ical.Feed(record["id"], record.get("title") or record["id"], "One opportunity", (record["kind"],))
+    data = ical.render([record], feed, today=None)
+    send = lambda bot: bot.send_document(chat.id, data, filename=f"{record['id']}.ics",  # noqa: E731
+                                         caption="Open this file to add the event to your calendar.",
+                                         message_thread_id=_thread(update))
+    await _service(context).outbox.call(chat.id, send, group=chat.type != "private")
+
+
+SETTING_BUTTONS = {
+    "kind": ("kinds", lambda chat, v: {"kinds": _toggled(chat.kinds or tuple(messages.KIND_WORDS), v, messages.KIND_WORDS)}),
+    "dl": ("dl", lambda chat, v: {"deadline_leads": _toggled(chat.deadline_leads, v, messages.DEADLINE_PRESETS)}),
+    "ev": ("ev", lambda chat, v: {"event_leads": _toggled(chat.event_leads, v, messages.EVENT_PRESETS)}),
+    "dg": ("digest", lambda chat, v: {"digest": v}),
+    "dh": ("digest", lambda chat, v: {"digest_hour": int(v)}),
+    "qh": ("quiet", lambda chat, v: dict(zip(("quiet_start", "quiet_end"), v.split("-") if v != "off" else (None, None)))),
+    "tz": ("tz", lambda chat, v: {"timezone": v}),
+}
+
+
+def _toggled(current: tuple[str, ...], value: str, order) -> list[str]:
+    chosen = set(current) ^ {value}
+    kept = [v for v in order if v in chosen]
+    return [] if list(order) == kept and order is messages.KIND_WORDS else kept
+
+
+async def setting_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """set:<section> opens a section; the other prefixes change one setting and redraw it."""
+    query, service = update.callback_query, _service(context)
+    if not await may_change(update, context):
+        await query.answer("Only the group's admins can change settings.", show_alert=True)
+        return
+    prefix, _, value = query.data.partition(":")
+    row = _row(update, context)
+    section = value
+    if prefix in SETTING_BUTTONS:
+        section, change = SETTING_BUTTONS[prefix]
+        try:
+            row = service.state.update_settings(row.id, **change(service.view(row), value))
+        except ValueError:
+            await query.answer("That setting is not possible.", show_alert=True)
+            return
+        jobs.schedule(service, context.application.job_queue)
+    await query.answer()
+    chat = service.view(row)
+    await _edit(update, context, messages.settings_text(chat), messages.settings_keys(section, chat))
+
+
+def install(application: Application) -> None:
+    """Register every handler on the application."""
+    for name, handler in [("start", start), ("help", help_command), ("upcoming", upcoming),
+                          ("deadlines", _kind_command("deadline")), ("events", _kind_command("event")),
+                          ("hearings", _kind_command("hearing")), ("search", search), ("settings", settings),
+                          ("timezone", timezone), ("follow", follow), ("unfollow", unfollow), ("feeds", feeds),
+                          ("forget", forget)]:
+        application.add_handler(CommandHandler(name, handler))
+    application.add_handler(CallbackQueryHandler(page, pattern=r"^pg:"))
+    application.add_handler(CallbackQueryHandler(forget_button, pattern=r"^fgt:"))
+    application.add_handler(CallbackQueryHandler(item_button, pattern=r"^(snz|mute|ics):"))
+    application.add_handler(CallbackQueryHandler(setting_button, pattern=r"^(set|kind|dl|ev|dg|dh|qh|tz):"))

@@ -1,0 +1,174 @@
+"""The paced outbox: Telegram's limits, RetryAfter for one chat only, Forbidden, retries, and the
+ledger order that makes every keyed message go out at most once."""
+
+import asyncio
+import datetime as dt
+
+import httpx
+import pytest
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.state import State, migrate, open_engine
+from bot.telegram.delivery import Outbox, Outgoing, Pacer, never_arrived
+
+NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("sends, chat, group, expected", [
+    ([], 1, False, float("-inf")),
+    ([(1, False, 10.0)], 1, False, 11.0),                 # one per second to a private chat
+    ([(1, False, 10.0)], 2, False, 10.0 + 1 / 30),        # another chat: only the overall gap
+    ([(5, True, 10.0 + i) for i in range(20)], 5, True, 70.0),  # the 21st group message waits for the window
+    ([(5, True, 10.0 + i) for i in range(19)], 5, True, 28.0 + 1 / 30),
+])
+def test_pacer_limits(sends, chat, group, expected):
+    pacer = Pacer(30, 1.0, 20)
+    for chat_id, is_group, at in sends:
+        pacer.took(chat_id, is_group, at)
+    assert pacer.ready_at(chat, group) == pytest.approx(expected)
+
+
+def test_pacer_holds_only_the_chat_telegram_named():
+    pacer = Pacer()
+    pacer.hold(1, 100.0)
+    assert pacer.ready_at(1, False) == 100.0 and pacer.ready_at(2, False) == float("-inf")
+
+
+def _cause(error, cause):
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize("error, safe", [
+    (_cause(NetworkError("httpx.ConnectError"), httpx.ConnectError("refused")), True),
+    (_cause(TimedOut(), httpx.ConnectTimeout("slow")), True),
+    (NetworkError("Bad Gateway"), True),  # Telegram answered 502: it did not take the message
+    (_cause(TimedOut(), httpx.ReadTimeout("no answer")), False),  # sent, no answer: it may have arrived
+    (_cause(NetworkError("httpx.RemoteProtocolError"), httpx.RemoteProtocolError("hung up")), False),
+])
+def test_which_network_errors_are_safe_to_retry(error, safe):
+    assert never_arrived(error) is safe
+
+
+@pytest.fixture
+def state(tmp_path):
+    url = f"sqlite:///{tmp_path / 'state.sqlite3'}"
+    migrate(url)
+    state = State(open_engine(url))
+    for chat_id, kind in ((1, "private"), (2, "private"), (3, "group")):
+        state.ensure_chat(chat_id, kind, NOW)
+    return state
+
+
+class Script:
+    """Stands in for the Bot: each call pops the next outcome for its chat (an exception or ok)."""
+
+    def __init__(self, outcomes=None):
+        self.outcomes = outcomes or {}
+        self.delivered: list[tuple[int, str, float]] = []
+
+    def send(self, chat_id, text):
+        async def call(bot):
+            queue = self.outcomes.get(chat_id, [])
+            outcome = queue.pop(0) if queue else None
+            if outcome is not None:
+                raise outcome
+            self.delivered.append((chat_id, text, asyncio.get_running_loop().time()))
+            return type("Message", (), {"message_id": len(self.delivered)})()
+        return call
+
+
+async def _run(outbox, messages):
+    task = asyncio.create_task(outbox.run())
+    for message in messages:
+        outbox.put(message)
+    await asyncio.wait_for(outbox.drain(), 5)
+    outbox.close()
+    await task
+
+
+def _outbox(state, pacer=None, **kw):
+    return Outbox(None, state, pacer or Pacer(1000, 0.02, 20), now=lambda: NOW, backoff=0.01, **kw)
+
+
+async def test_each_key_is_sent_once_even_when_queued_twice(state):
+    script = Script()
+    outbox = _outbox(state)
+    message = lambda: Outgoing(1, script.send(1, "reminder"), key="remind:x:1d", item_id="x")  # noqa: E731
+    await _run(outbox, [message(), message()])
+    assert [d[1] for d in script.delivered] == ["reminder"]
+    assert state.claimed_keys() == {(1, "remind:x:1d")} and state.stale_claims(NOW + dt.timedelta(days=1)) == []
+
+
+async def test_private_chat_pacing_holds_in_real_sends(state):
+    script = Script()
+    await _run(_outbox(state, Pacer(1000, 0.05, 20)), [Outgoing(1, script.send(1, f"m{i}")) for i in range(4)])
+    times = [t for _, _, t in script.delivered]
+    assert [d[1] for d in script.delivered] == ["m0", "m1", "m2", "m3"]  # in order
+    assert all(b - a >= 0.045 for a, b in zip(times, times[1:]))
+
+
+async def test_retry_after_holds_back_that_chat_only(state):
+    script = Script({1: [RetryAfter(dt.timedelta(seconds=0.3))]})
+    await _run(_outbox(state), [Outgoing(1, script.send(1, "held"), key="k1"), Outgoing(2, script.send(2, "free"), key="k2")])
+    order = [text for _, text, _ in script.delivered]
+    assert order == ["free", "held"]
+    assert script.delivered[1][2] - script.delivered[0][2] >= 0.25
+    assert state.claimed_keys() == {(1, "k1"), (2, "k2")}
+
+
+async def test_forbidden_deactivates_the_chat_and_drops_its_queue(state):
+    script = Script({2: [Forbidden("Forbidden: bot was blocked by the user")]})
+    await _run(_outbox(state), [Outgoing(2, script.send(2, "a"), key="a"), Outgoing(2, script.send(2, "b"), key="b"),
+                                Outgoing(1, script.send(1, "c"), key="c")])
+    assert [t for _, t, _ in script.delivered] == ["c"]
+    assert [c.id for c in state.active_chats()] == [1, 3]
+    assert state.claimed_keys() == {(1, "c")}  # released: if the chat comes back, the plan can try again
+
+
+async def test_refused_connections_are_retried_with_backoff(state):
+    refused = [_cause(NetworkError("httpx.ConnectError"), httpx.ConnectError("refused")) for _ in range(2)]
+    script = Script({1: refused})
+    await _run(_outbox(state), [Outgoing(1, script.send(1, "late but once"), key="k")])
+    assert [t for _, t, _ in script.delivered] == ["late but once"]
+    assert state.stale_claims(NOW + dt.timedelta(days=1)) == []
+
+
+async def test_after_the_last_attempt_the_claim_is_released_for_a_later_run(state):
+    refused = [_cause(NetworkError("httpx.ConnectError"), httpx.ConnectError("refused")) for _ in range(5)]
+    await _run(_outbox(state, max_attempts=3), [Outgoing(1, Script({1: refused}).send(1, "x"), key="k")])
+    assert state.claimed_keys() == set()
+
+
+async def test_a_lost_answer_is_never_resent(state):
+    script = Script({1: [_cause(TimedOut(), httpx.ReadTimeout("no answer"))]})
+    await _run(_outbox(state), [Outgoing(1, script.send(1, "maybe arrived"), key="k")])
+    assert script.delivered == [] and state.claimed_keys() == {(1, "k")}
+    # and nothing plans it again: the key is in the ledger, marked failed, not a stale claim
+    assert state.stale_claims(NOW + dt.timedelta(days=1)) == []
+
+
+async def test_a_message_telegram_refuses_does_not_stop_the_queue(state):
+    script = Script({1: [BadRequest("Bad Request: chat not found")]})
+    await _run(_outbox(state), [Outgoing(1, script.send(1, "x"), key="k1"), Outgoing(2, script.send(2, "y"), key="k2")])
+    assert [t for _, t, _ in script.delivered] == ["y"]
+
+
+async def test_a_reply_waits_for_its_answer_and_gets_errors(state):
+    script = Script({2: [Forbidden("Forbidden: bot was kicked")]})
+    outbox = _outbox(state)
+    task = asyncio.create_task(outbox.run())
+    message = await outbox.call(1, script.send(1, "hello"))
+    assert message.message_id == 1
+    with pytest.raises(Forbidden):
+        await outbox.call(2, script.send(2, "hello"))
+    outbox.close()
+    await task
+
+
+async def test_a_second_process_cannot_send_what_the_first_claimed(state, tmp_path):
+    other = State(open_engine(f"sqlite:///{tmp_path / 'state.sqlite3'}"))
+    assert other.claim(1, "remind:x:3d", "x", NOW)
+    script = Script()
+    await _run(_outbox(state), [Outgoing(1, script.send(1, "dup"), key="remind:x:3d")])
+    assert script.delivered == []
