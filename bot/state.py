@@ -1,0 +1,630 @@
+"""The Telegram bot's state: the chats it serves and their settings, per-item choices, the ledger
+of messages it owes, and calendar-feed tokens.
+
+Privacy. Our users are at risk, so the state holds the minimum: a chat's numeric id, its type and
+the settings it chose. Never names, usernames or message text. `forget` removes every row about a
+chat in one transaction; on SQLite deleted pages are overwritten (`secure_delete`) and the
+write-ahead log is truncated afterwards, so the data does not linger in the files.
+
+Exactly once. `claim` inserts a ledger row with INSERT … ON CONFLICT DO NOTHING on the
+(chat_id, key) primary key: whoever inserts the row owns the message, however many threads or
+processes race. The sender then calls `mark_sent`; `release` when the send definitely failed, so
+that a later run retries; or `mark_failed` to give up. Claims left open show in `stale_claims`.
+
+Time. Nothing here reads the clock: callers pass `now`. Timestamps go in aware and come back
+aware UTC on SQLite and PostgreSQL alike; naive datetimes are refused.
+
+Nothing happens at import time: engines are made by `open_engine`, the schema by `migrate`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import os
+import re
+import secrets
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import available_timezones
+
+from sqlalchemy import (
+    JSON, BigInteger, CheckConstraint, DateTime, Engine, ForeignKey, Index, MetaData, SmallInteger,
+    String, create_engine, delete, event, make_url, select, update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.pool import NullPool
+from sqlalchemy.types import TypeDecorator
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+UTC = dt.timezone.utc
+
+CHAT_TYPES = ("private", "group", "supergroup", "channel")
+KINDS = ("deadline", "event", "hearing")
+DIGESTS = ("off", "daily", "weekly")
+PREF_STATES = ("follow", "mute")
+LEDGER_STATES = ("claimed", "sent", "failed")
+
+# Settings a new chat gets unless the caller's defaults say otherwise. Tuples: never shared lists.
+DEFAULTS: Mapping[str, Any] = {
+    "timezone": "UTC", "kinds": (), "keywords": (), "deadline_leads": ("14d", "3d", "1d"),
+    "event_leads": ("1d", "1h"), "digest": "off", "digest_hour": 8, "digest_weekday": 0,
+    "quiet_start": None, "quiet_end": None, "thread_id": None,
+}
+
+# Bounds that keep one chat's row small whatever a user sends.
+MAX_KEYWORDS, MAX_KEYWORD_LEN, MAX_LEADS = 50, 64, 8
+_LEAD = re.compile(r"^([1-9][0-9]{0,3})([dhm])$")
+_LEAD_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+_MAX_LEAD = dt.timedelta(days=366)
+_HHMM = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")
+_PG_MIGRATION_LOCK = 0x68726463  # any constant; serialises concurrent migrate() calls
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+# --- types and models -------------------------------------------------------------------------
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC out, on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        value = _utc(value)
+        # SQLite has no zoned type and would store the wall clock as written: store UTC, naive.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _in(column: str, values: Iterable[str]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _chat_fk() -> Any:
+    return ForeignKey("chats.id", ondelete="CASCADE")
+
+
+class Chat(Base):
+    """A chat the bot serves: its Telegram id, type and settings. Nothing about its people."""
+
+    __tablename__ = "chats"
+    __table_args__ = (
+        CheckConstraint(_in("type", CHAT_TYPES), name="type"),
+        CheckConstraint(_in("digest", DIGESTS), name="digest"),
+        CheckConstraint("digest_hour BETWEEN 0 AND 23", name="digest_hour"),
+        CheckConstraint("digest_weekday BETWEEN 0 AND 6", name="digest_weekday"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool]
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    timezone: Mapped[str] = mapped_column(String(64))
+    kinds: Mapped[list[str]] = mapped_column(JSON)
+    keywords: Mapped[list[str]] = mapped_column(JSON)
+    deadline_leads: Mapped[list[str]] = mapped_column(JSON)
+    event_leads: Mapped[list[str]] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(8))
+    digest_hour: Mapped[int] = mapped_column(SmallInteger)
+    digest_weekday: Mapped[int] = mapped_column(SmallInteger)
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+
+    def __repr__(self) -> str:
+        return f"<Chat {self.id} {self.type}{'' if self.active else ' inactive'}>"
+
+
+class ItemPref(Base):
+    """A chat's choice about one item: follow or mute it (state may be None), or snooze it."""
+
+    __tablename__ = "item_prefs"
+    __table_args__ = (CheckConstraint(_in("state", PREF_STATES), name="state"),)
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, _chat_fk(), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(8))
+    snooze_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Ledger(Base):
+    """One message the bot owes a chat, keyed e.g. "remind:<item>:<lead>", "digest:<day>"."""
+
+    __tablename__ = "ledger"
+    __table_args__ = (
+        CheckConstraint(_in("state", LEDGER_STATES), name="state"),
+        Index("ix_ledger_state_claimed_at", "state", "claimed_at"),
+    )
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, _chat_fk(), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    item_id: Mapped[str | None] = mapped_column(String(128))
+    state: Mapped[str] = mapped_column(String(8))
+    claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class FeedToken(Base):
+    """A secret calendar-feed address for one chat."""
+
+    __tablename__ = "feed_tokens"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, _chat_fk(), index=True)
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:  # the token is a secret: keep it out of logs and tracebacks
+        return f"<FeedToken chat={self.chat_id} revoked={self.revoked}>"
+
+
+# --- settings validation ----------------------------------------------------------------------
+# Error messages name the field and the rule, never echo the value: it may be a user's text.
+
+def _utc(value: Any) -> dt.datetime:
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        raise ValueError("expected an aware datetime (with a time zone)")
+    return value.astimezone(UTC)
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str) or value not in _zones():
+        raise ValueError("expected an IANA time zone name such as 'Europe/Paris'")
+    return value
+
+
+def _strings(value: Any, limit: int) -> list[str]:
+    # A bare string is iterable too; refusing it catches kinds="event" for ["event"].
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    if len(value) > limit:
+        raise ValueError(f"at most {limit} entries")
+    return list(dict.fromkeys(value))
+
+
+def _kinds(value: Any) -> list[str]:
+    kinds = _strings(value, len(KINDS))
+    if not set(kinds) <= set(KINDS):
+        raise ValueError(f"each kind must be one of {', '.join(KINDS)}")
+    return kinds
+
+
+def _keywords(value: Any) -> list[str]:
+    words = [w.strip() for w in _strings(value, MAX_KEYWORDS)]
+    if not all(0 < len(w) <= MAX_KEYWORD_LEN for w in words):
+        raise ValueError(f"each keyword must be 1 to {MAX_KEYWORD_LEN} characters")
+    first: dict[str, str] = {}  # "Grant" and "grant" are one keyword; the first spelling stays
+    for word in words:
+        first.setdefault(word.casefold(), word)
+    return list(first.values())
+
+
+def lead_delta(lead: str) -> dt.timedelta | None:
+    """How long before a start a lead-time string fires; None for "morning" (that day's morning).
+
+    >>> lead_delta("3d"), lead_delta("morning")
+    (datetime.timedelta(days=3), None)
+    >>> lead_delta("90m") == dt.timedelta(hours=1, minutes=30)
+    True
+    """
+    if lead == "morning":
+        return None
+    match = _LEAD.match(lead) if isinstance(lead, str) else None
+    delta = match and dt.timedelta(**{_LEAD_UNITS[match[2]]: int(match[1])})
+    if not delta or delta > _MAX_LEAD:
+        raise ValueError("expected a lead time like '14d', '3h', '30m' or 'morning'")
+    return delta
+
+
+def _leads(value: Any) -> list[str]:
+    leads = _strings(value, MAX_LEADS)
+    for lead in leads:
+        lead_delta(lead)
+    return leads
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in options:
+            raise ValueError(f"expected one of {', '.join(options)}")
+        return value
+    return check
+
+
+def _int_range(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        # bool is an int subclass; True as an hour is a caller's mistake.
+        if type(value) is not int or not low <= value <= high:
+            raise ValueError(f"expected an integer from {low} to {high}")
+        return value
+    return check
+
+
+def _hhmm(value: Any) -> str | None:
+    if value is not None and not (isinstance(value, str) and _HHMM.match(value)):
+        raise ValueError("expected None or a time 'HH:MM' (00:00 to 23:59)")
+    return value
+
+
+def _thread(value: Any) -> int | None:
+    if value is not None and (type(value) is not int or value <= 0):
+        raise ValueError("expected None or a positive integer (a forum topic id)")
+    return value
+
+
+_VALIDATORS: Mapping[str, Callable[[Any], Any]] = {
+    "timezone": _timezone, "kinds": _kinds, "keywords": _keywords,
+    "deadline_leads": _leads, "event_leads": _leads,
+    "digest": _choice(DIGESTS), "digest_hour": _int_range(0, 23),
+    "digest_weekday": _int_range(0, 6), "quiet_start": _hhmm, "quiet_end": _hhmm,
+    "thread_id": _thread,
+}
+SETTINGS = tuple(_VALIDATORS)
+
+
+def validate_settings(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Checked, normalised copies of settings; ValueError("<field>: <rule>") on the first bad."""
+    clean = {}
+    for name, value in fields.items():
+        if name not in _VALIDATORS:
+            raise ValueError(f"{name}: unknown setting (known: {', '.join(SETTINGS)})")
+        try:
+            clean[name] = _VALIDATORS[name](value)
+        except ValueError as err:
+            raise ValueError(f"{name}: {err}") from None
+    return clean
+
+
+def _check_quiet(start: str | None, end: str | None) -> None:
+    if (start is None) != (end is None):
+        missing = "quiet_end" if end is None else "quiet_start"
+        raise ValueError(f"{missing}: quiet hours need both ends")
+    if start is not None and start == end:
+        raise ValueError("quiet_end: must differ from quiet_start")
+
+
+# --- engines and migrations -------------------------------------------------------------------
+
+def open_engine(url: str | URL) -> Engine:
+    """An engine for the bot: SQLite (a file, WAL, busy timeout, foreign keys) or PostgreSQL."""
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        _sqlite_file(url)
+        engine = create_engine(url, hide_parameters=True)
+        event.listen(engine, "connect", _sqlite_pragmas(foreign_keys=True))
+        return engine
+    _require_postgresql(url)
+    # Parameters hold chat ids and feed tokens: keep them out of error messages and logs.
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True)
+
+
+def migration_engine(url: str | URL) -> Engine:
+    """An engine for running migrations: one transaction that other migrators wait for."""
+    url = make_url(url)
+    if url.get_backend_name() != "sqlite":
+        _require_postgresql(url)
+        return create_engine(url, hide_parameters=True, poolclass=NullPool)
+    _sqlite_file(url)
+    engine = create_engine(url, hide_parameters=True, poolclass=NullPool)
+    # Batch mode rebuilds tables by dropping them; with foreign keys on, the drop would cascade
+    # into the child tables, so they stay off here and are checked before commit instead.
+    event.listen(engine, "connect", _sqlite_pragmas(foreign_keys=False, driver_transactions=False))
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    return engine
+
+
+def alembic_config(url: str | URL | None = None) -> Any:
+    """Alembic's Config for bot/migrations, built in code: no alembic.ini on disk."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url is not None:
+        # Config is a ConfigParser: a "%" in the URL (escapes, passwords) must be doubled.
+        rendered = make_url(url).render_as_string(hide_password=False)
+        config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    return config
+
+
+def migrate(url: str | URL) -> None:
+    """Bring the database at `url` to the newest schema (alembic upgrade head); no-op if current."""
+    from alembic import command
+
+    engine = migration_engine(url)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            _check_foreign_keys(conn)
+    finally:
+        engine.dispose()
+
+
+def _require_postgresql(url: URL) -> None:
+    if url.get_backend_name() != "postgresql":
+        name = url.get_backend_name()
+        raise ValueError(f"unsupported database {name!r}: use sqlite or postgresql")
+
+
+def _sqlite_pragmas(foreign_keys: bool, driver_transactions: bool = True) -> Callable[..., None]:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        if not driver_transactions:
+            dbapi_conn.isolation_level = None  # the "begin" listener issues BEGIN itself
+        # busy_timeout first: switching a new file to WAL takes a lock others must wait for.
+        for pragma in ("busy_timeout=10000", "journal_mode=WAL", "synchronous=NORMAL",
+                       "secure_delete=ON", f"foreign_keys={'ON' if foreign_keys else 'OFF'}"):
+            dbapi_conn.execute(f"PRAGMA {pragma}").close()
+    return on_connect
+
+
+def _check_foreign_keys(conn: Any) -> None:
+    if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+        raise RuntimeError("migration left rows whose chat does not exist; rolled back")
+
+
+def _sqlite_file(url: URL) -> None:
+    """Refuse in-memory databases (each pooled connection would get its own); make the file."""
+    database = url.database or ""
+    if database in ("", ":memory:") or url.query.get("mode") == "memory":
+        raise ValueError("SQLite state needs a file: sqlite:///path/to/state.db")
+    path = Path(database)
+    if not url.query.get("uri") and not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _new_wal_file(path)
+
+
+def _new_wal_file(path: Path) -> None:
+    """Create the database owner-only (it lists who uses the bot) and already in WAL mode, then
+    link it into place: first connections racing to switch a fresh file to WAL get "locked"."""
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(fd)
+    try:
+        with contextlib.closing(sqlite3.connect(draft)) as conn:
+            conn.execute("PRAGMA journal_mode=WAL").close()
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            os.link(draft, path)
+    finally:
+        os.unlink(draft)
+
+
+# --- the repository ---------------------------------------------------------------------------
+
+class State:
+    """The bot's reads and writes. Returned rows are detached snapshots: change them through
+    these methods, not by assignment. Every method runs in its own short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session = sessionmaker(engine, expire_on_commit=False)
+        inserts = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+        self._insert = inserts[engine.dialect.name]  # both have ON CONFLICT
+
+    # chats
+
+    def chat(self, chat_id: int) -> Chat | None:
+        """The chat with this Telegram id, or None."""
+        with self._session() as session:
+            return session.get(Chat, chat_id)
+
+    def ensure_chat(self, chat_id: int, type: str, now: dt.datetime,
+                    defaults: Mapping[str, Any] | None = None) -> Chat:
+        """The chat, created with `defaults` over DEFAULTS if new; marked active and its type kept
+        current if it existed (a chat that writes to the bot can be written to again)."""
+        _field("type", _choice(CHAT_TYPES), type)
+        settings = validate_settings({**DEFAULTS, **(defaults or {})})
+        _check_quiet(settings["quiet_start"], settings["quiet_end"])
+        row = {"id": chat_id, "type": type, "active": True, "created": _field("now", _utc, now)}
+        with self._session.begin() as session:
+            session.execute(self._insert(Chat).values(**row, **settings)
+                            .on_conflict_do_nothing(index_elements=["id"]))
+            session.execute(update(Chat).where(Chat.id == chat_id).values(type=type, active=True))
+            return session.get_one(Chat, chat_id)
+
+    def update_settings(self, chat_id: int, **fields: Any) -> Chat:
+        """Change settings; ValueError naming the field on an unknown field or bad value (and then
+        nothing changes), LookupError for an unknown chat."""
+        changes = validate_settings(fields)
+        with self._session.begin() as session:
+            chat = _existing(session.get(Chat, chat_id), chat_id)
+            for name, value in changes.items():
+                setattr(chat, name, value)
+            _check_quiet(chat.quiet_start, chat.quiet_end)
+            return chat
+
+    def active_chats(self) -> list[Chat]:
+        """Chats the bot may still write to, by id."""
+        with self._session() as session:
+            return list(session.scalars(select(Chat).where(Chat.active).order_by(Chat.id)))
+
+    def deactivate(self, chat_id: int) -> bool:
+        """Stop writing to a chat (Telegram said Forbidden); its settings stay. False if unknown."""
+        stmt = update(Chat).where(Chat.id == chat_id).values(active=False)
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).rowcount == 1
+
+    def forget(self, chat_id: int) -> dict[str, int]:
+        """Delete every row about the chat, in one transaction; the count per table."""
+        with self.engine.begin() as conn:
+            counts = {model.__tablename__: conn.execute(
+                delete(model).where(model.chat_id == chat_id)).rowcount
+                for model in (ItemPref, Ledger, FeedToken)}
+            counts["chats"] = conn.execute(delete(Chat).where(Chat.id == chat_id)).rowcount
+        self._truncate_wal()
+        return counts
+
+    def _truncate_wal(self) -> None:
+        # Old versions of the deleted pages survive in the write-ahead log until a checkpoint.
+        # Best effort: a reader in progress can keep the log; the next checkpoint clears it.
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").close()
+
+    # per-item choices
+
+    def set_pref(self, chat_id: int, item_id: str, state: str | None,
+                 snooze_until: dt.datetime | None = None) -> None:
+        """Follow or mute an item and/or snooze it; state and snooze_until both None clears it."""
+        if state is not None:
+            _field("state", _choice(PREF_STATES), state)
+        until = None if snooze_until is None else _field("snooze_until", _utc, snooze_until)
+        where = (ItemPref.chat_id == chat_id) & (ItemPref.item_id == item_id)
+        with self._known_chat(chat_id), self.engine.begin() as conn:
+            if state is None and until is None:
+                conn.execute(delete(ItemPref).where(where))
+                return
+            stmt = self._insert(ItemPref).values(
+                chat_id=chat_id, item_id=item_id, state=state, snooze_until=until)
+            conn.execute(stmt.on_conflict_do_update(
+                index_elements=["chat_id", "item_id"],
+                set_={"state": stmt.excluded.state, "snooze_until": stmt.excluded.snooze_until}))
+
+    def prefs(self, chat_id: int) -> dict[str, ItemPref]:
+        """The chat's choices, by item id."""
+        with self._session() as session:
+            rows = session.scalars(select(ItemPref).where(ItemPref.chat_id == chat_id))
+            return {pref.item_id: pref for pref in rows}
+
+    # the ledger
+
+    def claim(self, chat_id: int, key: str, item_id: str | None, now: dt.datetime) -> bool:
+        """Take the message `key` for the chat: True for exactly one caller, across processes."""
+        stmt = self._insert(Ledger).values(
+            chat_id=chat_id, key=key, item_id=item_id, state="claimed",
+            claimed_at=_field("now", _utc, now))
+        with self._known_chat(chat_id), self.engine.begin() as conn:
+            # The primary key arbitrates (a read-then-write would let two callers both win);
+            # RETURNING yields a row only to the caller whose insert happened.
+            won = conn.execute(stmt.on_conflict_do_nothing().returning(Ledger.key)).first()
+            return won is not None
+
+    def mark_sent(self, chat_id: int, key: str, message_id: int | None, now: dt.datetime) -> bool:
+        """Record that the claimed message went out; False if there is no such claim."""
+        values = {"state": "sent", "sent_at": _field("now", _utc, now), "message_id": message_id}
+        return self._update_ledger(chat_id, key, values)
+
+    def mark_failed(self, chat_id: int, key: str) -> bool:
+        """Give up on a claimed message for good (it stays owed-and-skipped, not retried)."""
+        return self._update_ledger(chat_id, key, {"state": "failed"}, Ledger.state == "claimed")
+
+    def release(self, chat_id: int, key: str) -> bool:
+        """Drop a claim whose send definitely failed, so a later run retries. Never a sent one."""
+        where = _ledger_row(chat_id, key) & (Ledger.state != "sent")
+        with self.engine.begin() as conn:
+            return conn.execute(delete(Ledger).where(where)).rowcount == 1
+
+    def claimed_keys(self, chat_ids: Iterable[int] | None = None) -> set[tuple[int, str]]:
+        """(chat_id, key) of every ledger row, in any state; only these chats if given."""
+        query = select(Ledger.chat_id, Ledger.key)
+        if chat_ids is not None:
+            query = query.where(Ledger.chat_id.in_(list(chat_ids)))
+        with self.engine.connect() as conn:
+            return {(chat_id, key) for chat_id, key in conn.execute(query)}
+
+    def stale_claims(self, older_than: dt.datetime) -> list[Ledger]:
+        """Claims taken before `older_than` and never marked sent or failed, oldest first."""
+        query = (select(Ledger).where(Ledger.state == "claimed")
+                 .where(Ledger.claimed_at < _field("older_than", _utc, older_than))
+                 .order_by(Ledger.claimed_at, Ledger.chat_id, Ledger.key))
+        with self._session() as session:
+            return list(session.scalars(query))
+
+    def _update_ledger(self, chat_id: int, key: str, values: dict[str, Any], *extra: Any) -> bool:
+        with self.engine.begin() as conn:
+            stmt = update(Ledger).where(_ledger_row(chat_id, key), *extra).values(**values)
+            return conn.execute(stmt).rowcount == 1
+
+    # feed tokens
+
+    def new_token(self, chat_id: int, now: dt.datetime) -> str:
+        """A new unguessable feed token for the chat (older ones stay valid until revoked)."""
+        token = secrets.token_urlsafe(24)
+        row = {"token": token, "chat_id": chat_id, "created": _field("now", _utc, now)}
+        with self._known_chat(chat_id), self.engine.begin() as conn:
+            conn.execute(self._insert(FeedToken).values(**row))
+        return token
+
+    def revoke_tokens(self, chat_id: int, now: dt.datetime) -> int:
+        """Revoke every live token of the chat; how many were revoked."""
+        stmt = (update(FeedToken).where(FeedToken.chat_id == chat_id, FeedToken.revoked.is_(None))
+                .values(revoked=_field("now", _utc, now)))
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).rowcount
+
+    def live_token(self, chat_id: int) -> str | None:
+        """The chat's newest unrevoked token, to show its feed address again; None if none."""
+        query = (select(FeedToken.token)
+                 .where(FeedToken.chat_id == chat_id, FeedToken.revoked.is_(None))
+                 .order_by(FeedToken.created.desc(), FeedToken.token).limit(1))
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    def chat_for_token(self, token: str) -> int | None:
+        """The chat id a live token belongs to; None when unknown or revoked."""
+        if not isinstance(token, str) or len(token) > 64:
+            return None
+        live = (FeedToken.token == token) & FeedToken.revoked.is_(None)
+        query = select(FeedToken.chat_id).where(live)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    @contextlib.contextmanager
+    def _known_chat(self, chat_id: int) -> Iterator[None]:
+        """Turn a missing chat into LookupError. Any other integrity error is re-raised bare:
+        PostgreSQL's message quotes the offending key, which may be a feed token."""
+        try:
+            yield
+        except IntegrityError as err:
+            _existing(self.chat(chat_id), chat_id)
+            error = type(err.orig).__name__
+            raise RuntimeError(f"{error} writing state for chat {chat_id}") from None
+
+
+def _ledger_row(chat_id: int, key: str) -> Any:
+    return (Ledger.chat_id == chat_id) & (Ledger.key == key)
+
+
+def _existing(chat: Chat | None, chat_id: int) -> Chat:
+    if chat is None:
+        raise LookupError(f"no chat {chat_id}; call ensure_chat first")
+    return chat
+
+
+def _field(name: str, check: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return check(value)
+    except ValueError as err:
+        raise ValueError(f"{name}: {err}") from None
