@@ -44,7 +44,11 @@ class Redact(logging.Filter):
 
 
 def quiet_logs(token: str) -> None:
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in the URL
+    """No token and no message text in any log, whatever the root level: httpx logs URLs (which
+    carry the token) at INFO, and python-telegram-bot logs whole updates and requests at DEBUG."""
+    for name, level in (("httpx", logging.WARNING), ("httpcore", logging.WARNING),
+                        ("telegram", logging.INFO), ("apscheduler", logging.WARNING)):
+        logging.getLogger(name).setLevel(level)
     redact = Redact(token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
@@ -72,7 +76,7 @@ def build(service: Service, token: str, *, base_url: str, poll_timeout: int = 30
     application = (ApplicationBuilder().token(token).base_url(base_url).base_file_url(_file_url(base_url))
                    .request(HTTPXRequest(connection_pool_size=32, read_timeout=15, connect_timeout=10))
                    .get_updates_request(HTTPXRequest(read_timeout=poll_timeout + 10))
-                   .post_init(_post_init).build())
+                   .build())
     application.bot_data["service"] = service
     handlers.install(application)
     application.add_error_handler(_error)
@@ -115,7 +119,8 @@ class Runner:
 
     async def run(self) -> int:
         outbox = self.service.outbox
-        async with self.application:
+        async with self.application:  # initialize: getMe, which must work
+            await _post_init(self.application)
             sender = asyncio.create_task(outbox.run())
             await self.application.start()
             await self.application.updater.start_polling(

@@ -1,0 +1,322 @@
+"""The bot end to end: real python-telegram-bot polling our fake Bot API over HTTP on 127.0.0.1,
+real SQLite state, the store on disk. The clock is a value the test sets; reminders and digests
+fire because the test calls `jobs.tick(service, now)` for the moment it chose, never by waiting."""
+
+import asyncio
+import contextlib
+import datetime as dt
+
+import pytest
+import yaml
+from starlette.testclient import TestClient
+
+from bot import store
+from bot.settings import Settings, Telegram
+from bot.telegram import app, jobs
+from bot.telegram.delivery import Pacer
+from bot.telegram.fakeapi import FakeTelegram
+
+UTC = dt.timezone.utc
+START = dt.datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+ALICE, BOB, GROUP = 501, 502, -100900
+
+
+def _record(rid, kind="deadline", start="2026-12-15", **extra):
+    record = {"id": rid, "kind": kind, "subtype": {"deadline": "nomination", "event": "side-event"}.get(kind, "appeal"),
+              "title": f"Item {rid[-4:]}", "start": start, "end": None, "timezone": None,
+              "organizer": "Defenders Network", "location": "Geneva", "url": "https://example.org/call",
+              "evidence": "text", "status": "confirmed", "sequence": 0, "changes": [],
+              "first_seen": "2026-11-01T10:00:00+00:00", "updated": "2026-11-01T10:00:00+00:00"}
+    record.update(extra)
+    return record
+
+
+RECORDS = [
+    _record("2026-12-15-deadline-000000000a", title="Courage Award nominations"),
+    _record("2026-12-16-hearing-000000000b", "hearing", "2026-12-16T10:00+03:00", timezone="Africa/Nairobi",
+            title="Appeal of the Lamu land defenders", location="Malindi"),
+    _record("2026-11-27-deadline-000000000c", start="2026-11-27", title="Sign-on letter on SLAPPs", subtype="sign-on"),
+    _record("2026-12-03-event-000000000d", "event", "2026-12-03T13:00+01:00", timezone="Europe/Zurich",
+            title="Side event on reprisals"),
+] + [_record(f"2027-01-{d:02d}-deadline-00000001{d:02d}", start=f"2027-01-{d:02d}", title=f"Fellowship call {d}")
+     for d in range(10, 16)]
+
+
+class Clock:
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+class Bot:
+    """A running bot and what the test needs to drive it."""
+
+    def __init__(self, fake, service, runner, clock):
+        self.fake, self.service, self.runner, self.clock = fake, service, runner, clock
+
+    async def say(self, chat_id, text, n=1, **kw):
+        before = len(self.fake.sent(chat_id))
+        self.fake.user_says(chat_id, text, **kw)
+        return (await self.fake.wait_for_sent(before + n, chat_id))[before:]
+
+    async def press(self, chat_id, message, data, **kw):
+        self.fake.user_presses(chat_id, message.message_id, data, **kw)
+        await self.fake.wait_until(lambda: not self.fake.pending_updates)
+        await asyncio.sleep(0)  # let the handler run past its answer
+        await self.service.outbox.drain()
+
+    async def tick(self, at):
+        self.clock.now = at
+        queued = await jobs.tick(self.service, at)
+        await self.service.outbox.drain()
+        return queued
+
+
+def _store(root, records):
+    store.Store(root).save({r["id"]: r for r in records}, {r["id"] for r in records})
+
+
+@contextlib.asynccontextmanager
+async def running(tmp_path, fake=None, records=RECORDS, clock=None):
+    root = tmp_path / "calendars"
+    if not (root / "deadlines").exists():
+        _store(root, records)
+    fake = fake or FakeTelegram()
+    clock = clock or Clock(START)
+    async with fake.serve():
+        settings = Settings(store=root, database_url=f"sqlite:///{tmp_path / 'state.sqlite3'}",
+                            telegram=Telegram(api_base_url=fake.base_url, poll_timeout=1))
+        service = app.make_service(settings, clock)
+        application = app.build(service, fake.token, base_url=fake.base_url, poll_timeout=1)
+        app.attach_outbox(service, application)
+        service.outbox.pacer = Pacer(1000, 0.01, 1000)  # Telegram's real pacing is tested in test_delivery
+        runner = app.Runner(service, application)
+        task = asyncio.create_task(runner.run())
+        await fake.wait_until(lambda: any(c.method == "getUpdates" for c in fake.calls))
+        try:
+            yield Bot(fake, service, runner, clock)
+        finally:
+            runner.stop.set()
+            await asyncio.wait_for(task, 10)
+
+
+async def test_start_registers_commands_and_offers_settings(tmp_path):
+    async with running(tmp_path) as bot:
+        [welcome] = await bot.say(ALICE, "/start")
+        assert "I store only this chat's id and settings" in welcome.text
+        assert ("Time zone", "set:tz") in welcome.buttons
+        assert [c for c, _ in bot.fake.commands()][:3] == ["upcoming", "deadlines", "events"]
+        assert bot.service.state.chat(ALICE).timezone == "UTC"
+
+
+async def test_upcoming_pages_and_zones(tmp_path):
+    async with running(tmp_path) as bot:
+        [first] = await bot.say(ALICE, "/upcoming")
+        assert first.text.startswith("<b>Next items you follow</b> (1–5 of 10)")
+        assert first.text.index("Sign-on letter on SLAPPs") < first.text.index("Side event on reprisals")
+        assert "Wed 16 Dec 2026, 07:00 UTC (10:00 EAT (Nairobi) there) · in 22 days" in first.text
+        await bot.press(ALICE, first, first.buttons[-1][1])
+        edited = bot.fake.sent(ALICE)[-1]
+        assert edited.edited and "(6–10 of 10)" in edited.text and "Fellowship call 15" in edited.text
+        await bot.say(ALICE, "/timezone nairobi")
+        [local] = await bot.say(ALICE, "/hearings")
+        assert "Wed 16 Dec 2026, 10:00 EAT · in 22 days" in local.text and "there" not in local.text
+
+
+@pytest.mark.parametrize("command, expected, absent", [
+    ("/deadlines", "Courage Award nominations", "Appeal of the Lamu"),
+    ("/events", "Side event on reprisals", "Courage Award"),
+    ("/upcoming 2 sign-on", "(1–1 of 1)", "Courage Award"),
+    ("/search lamu", "Appeal of the Lamu land defenders", "Courage Award"),
+    ("/search", "Tell me what to look for", "Courage"),
+    ("/upcoming nothing-like-this", "nothing ahead", "Courage"),
+    ("/timezone Mars/Olympus", "I don't know that time zone", "set to"),
+])
+async def test_commands(tmp_path, command, expected, absent):
+    async with running(tmp_path) as bot:
+        [answer] = await bot.say(ALICE, command)
+        assert expected in answer.text and absent not in answer.text
+
+
+async def test_settings_keyboard_changes_settings(tmp_path):
+    async with running(tmp_path) as bot:
+        [menu] = await bot.say(ALICE, "/settings")
+        await bot.press(ALICE, menu, "set:kinds")
+        shown = bot.fake.sent(ALICE)[-1]
+        assert ("✅ Court dates", "kind:hearing") in shown.buttons
+        await bot.press(ALICE, shown, "kind:hearing")
+        assert bot.service.state.chat(ALICE).kinds == ["deadline", "event"]
+        for data in ("set:main", "set:dl", "dl:14d", "set:main", "set:digest", "dg:daily", "set:main",
+                     "set:quiet", "qh:22:00-07:00"):
+            await bot.press(ALICE, bot.fake.sent(ALICE)[-1], data)
+        row = bot.service.state.chat(ALICE)
+        assert (row.deadline_leads, row.digest, row.quiet_start, row.quiet_end) == (["3d", "1d", "morning"], "daily", "22:00", "07:00")
+        assert "Quiet hours: 22:00–07:00" in bot.fake.sent(ALICE)[-1].text
+
+
+async def test_reminders_fire_when_the_clock_says_and_only_once(tmp_path):
+    async with running(tmp_path) as bot:
+        await bot.say(ALICE, "/start")
+        before = len(bot.fake.sent(ALICE))
+        await bot.tick(dt.datetime(2026, 11, 24, 9, 0, tzinfo=UTC))   # nothing due at this moment
+        assert len(bot.fake.sent(ALICE)) == before
+        await bot.tick(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC))   # 1 day before the sign-on letter
+        reminder = bot.fake.sent(ALICE)[-1]
+        assert reminder.text.startswith("⏰ Deadline tomorrow") and "Sign-on letter on SLAPPs" in reminder.text
+        assert [data for _, data in reminder.buttons] == [
+            "snz:2026-11-27-deadline-000000000c", "mute:2026-11-27-deadline-000000000c", "ics:2026-11-27-deadline-000000000c"]
+        assert await bot.tick(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC)) == 0  # same moment again: nothing new
+        assert len(bot.fake.sent(ALICE)) == before + 1
+
+
+async def test_reminder_buttons(tmp_path):
+    async with running(tmp_path) as bot:
+        await bot.say(ALICE, "/start")
+        await bot.tick(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+        reminder = bot.fake.sent(ALICE)[-1]
+        await bot.press(ALICE, reminder, "ics:2026-11-27-deadline-000000000c")
+        document = bot.fake.sent(ALICE)[-1].document
+        assert document.filename == "2026-11-27-deadline-000000000c.ics" and b"SUMMARY:Sign-on letter on SLAPPs" in document.data
+        await bot.press(ALICE, reminder, "snz:2026-11-27-deadline-000000000c")
+        assert bot.fake.answers[-1].text == "I'll remind you again in a day."
+        await bot.press(ALICE, reminder, "mute:2026-11-27-deadline-000000000c")
+        count = len(bot.fake.sent(ALICE))
+        await bot.tick(dt.datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # "morning of" and the snooze: muted
+        assert [s.text for s in bot.fake.sent(ALICE)[count:] if "SLAPPs" in (s.text or "")] == []
+
+
+async def test_missed_reminders_are_sent_late_after_a_restart_and_never_twice(tmp_path):
+    async with running(tmp_path) as bot:
+        await bot.say(ALICE, "/start")
+        await bot.tick(dt.datetime(2026, 12, 1, 9, 0, tzinfo=UTC))  # 14 days before the Courage Award
+    sent_before = [s.text for s in bot.fake.sent(ALICE)]
+    fake = bot.fake
+    # The bot was down from 1 to 13 December; the 3-day reminder was missed.
+    async with running(tmp_path, fake=fake, clock=Clock(dt.datetime(2026, 12, 13, 12, 0, tzinfo=UTC))) as again:
+        await again.tick(again.clock.now)
+        new = [s.text for s in fake.sent(ALICE)][len(sent_before):]
+        courage = [t for t in new if "Courage Award" in t]
+        assert len(courage) == 1 and courage[0].startswith("⏰ Deadline in 2 days (late reminder: I was offline)")
+        assert await again.tick(again.clock.now) == 0
+
+
+async def test_change_notices(tmp_path):
+    async with running(tmp_path) as bot:
+        await bot.say(ALICE, "/start")
+        await bot.say(BOB, "/start")
+        await bot.say(BOB, "/follow fellowship")
+        moved = dict(RECORDS[0], start="2026-12-31", sequence=1, updated="2026-11-25T08:00:00+00:00",
+                     changes=[{"at": "2026-11-25T08:00:00+00:00", "what": "start moved from 2026-12-15 to 2026-12-31"}])
+        new = _record("2027-02-01-deadline-0000000099", start="2027-02-01", title="New fellowship for lawyers",
+                      first_seen="2026-11-25T08:00:00+00:00", updated="2026-11-25T08:00:00+00:00")
+        _store(tmp_path / "calendars", [moved, new])
+        bot.service.catalog.checked_at = float("-inf")  # look at the files now, not in a second
+        await bot.tick(dt.datetime(2026, 11, 25, 8, 5, tzinfo=UTC))
+        alice = [s.text for s in bot.fake.sent(ALICE) if s.text.startswith("📣")]
+        bob = [s.text for s in bot.fake.sent(BOB) if s.text.startswith("📣")]
+        assert alice == [alice[0]] and alice[0].startswith("📣 Deadline extended to 2026-12-31")
+        assert len(bob) == 1 and bob[0].startswith("📣 New") and "New fellowship for lawyers" in bob[0]
+
+
+async def test_digest_at_the_chats_hour(tmp_path):
+    async with running(tmp_path) as bot:
+        await bot.say(ALICE, "/start")
+        bot.service.state.update_settings(ALICE, digest="daily", digest_hour=8, timezone="Europe/Paris")
+        await bot.tick(dt.datetime(2026, 11, 25, 7, 20, tzinfo=UTC))  # 08:20 in Paris, past any stagger
+        digest = [s.text for s in bot.fake.sent(ALICE) if s.text.startswith("<b>Digest") or s.text.startswith("Digest")]
+        assert len(digest) == 1 and "Sign-on letter on SLAPPs" in digest[0]
+
+
+async def test_jobs_are_one_per_due_time_and_rebuilt_idempotently(tmp_path):
+    async with running(tmp_path) as bot:
+        await bot.say(ALICE, "/start")
+        await bot.say(BOB, "/start")
+        queue = bot.runner.application.job_queue
+        now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+        names = jobs.schedule(bot.service, queue, now)
+        assert names == ["due:2026-11-26T09:00:00+00:00"]  # one job for both chats; 27 Nov is past the horizon
+        assert jobs.schedule(bot.service, queue, now) == names
+        scheduled = sorted(j.name for j in queue.jobs() if j.name.startswith("due:") and not j.removed)
+        assert scheduled == names
+        job = next(j for j in queue.jobs() if j.name == names[0])
+        assert job.next_t == dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+async def test_forget_deletes_everything(tmp_path):
+    async with running(tmp_path) as bot:
+        await bot.say(ALICE, "/start")
+        await bot.say(ALICE, "/feeds")
+        await bot.tick(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+        [question] = await bot.say(ALICE, "/forget")
+        await bot.press(ALICE, question, "fgt:yes")
+        assert bot.service.state.chat(ALICE) is None and bot.service.state.claimed_keys() == set()
+        assert bot.fake.sent(ALICE)[-1].text.startswith("Deleted.")
+        assert await bot.tick(dt.datetime(2026, 11, 27, 9, 0, tzinfo=UTC)) == 0
+
+
+async def test_personal_feed_follows_the_chat_and_can_be_revoked(tmp_path):
+    async with running(tmp_path) as bot:
+        await bot.say(ALICE, "/start")
+        await bot.say(ALICE, "/follow lamu")
+        [feeds] = await bot.say(ALICE, "/feeds")
+        url = next(line for line in feeds.text.splitlines() if "/feeds/" in line)
+        client = TestClient(app.web_app(bot.service))
+        calendar = client.get(url.split("8080", 1)[1])
+        assert calendar.status_code == 200 and b"Appeal of the Lamu" in calendar.content
+        assert b"Courage Award" not in calendar.content
+        await bot.say(ALICE, "/feeds revoke")
+        assert client.get(url.split("8080", 1)[1]).status_code == 404
+
+
+async def test_blocked_chat_is_deactivated(tmp_path):
+    async with running(tmp_path) as bot:
+        await bot.say(ALICE, "/start")
+        await bot.say(BOB, "/start")
+        bot.fake.block(ALICE)
+        await bot.tick(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+        assert [c.id for c in bot.service.state.active_chats()] == [BOB]
+        assert "Sign-on letter" in bot.fake.sent(BOB)[-1].text
+
+
+async def test_telegram_outage_is_retried_and_delivers_once(tmp_path):
+    async with running(tmp_path) as bot:
+        await bot.say(ALICE, "/start")
+        bot.service.outbox.backoff = 0.01
+        bot.fake.fail_next("sendMessage", chat_id=ALICE, times=2, error="server")
+        await bot.tick(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+        assert len([s for s in bot.fake.sent(ALICE) if "Sign-on letter" in (s.text or "")]) == 1
+
+
+async def test_groups_only_admins_change_settings_and_topics_get_their_reminders(tmp_path):
+    fake = FakeTelegram()
+    async with running(tmp_path, fake=fake) as bot:
+        fake.add_group(GROUP, admins=[ALICE], members=[BOB], forum=True)
+        [refused] = await bot.say(GROUP, "/timezone Europe/Paris", user_id=BOB)
+        assert refused.text == "Only the group's admins can change its settings."
+        await bot.say(GROUP, "/start", user_id=ALICE, thread_id=77)
+        await bot.say(GROUP, "/timezone Europe/Paris", user_id=ALICE)
+        assert bot.service.state.chat(GROUP).timezone == "Europe/Paris"
+        assert bot.service.state.chat(GROUP).thread_id == 77
+        await bot.tick(dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC))  # 09:00 in Paris
+        reminder = bot.fake.sent(GROUP)[-1]
+        assert "Sign-on letter" in reminder.text and reminder.thread_id == 77
+
+
+async def test_a_second_instance_gets_a_clear_exit(tmp_path, caplog):
+    async with running(tmp_path) as bot:
+        bot.fake.fail_next("getUpdates", error="conflict")
+        await asyncio.wait_for(bot.runner.stop.wait(), 10)
+        assert bot.runner.code == 3
+    assert "another instance is polling with this token" in caplog.text
+
+
+async def test_no_token_or_text_in_the_logs(tmp_path, caplog):
+    caplog.set_level("DEBUG")
+    fake = FakeTelegram()
+    app.quiet_logs(fake.token)
+    async with running(tmp_path, fake=fake) as bot:
+        await bot.say(ALICE, "/search secret-word-from-a-user")
+        await bot.tick(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    assert bot.fake.token not in caplog.text and "secret-word-from-a-user" not in caplog.text
