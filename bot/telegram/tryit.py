@@ -26,7 +26,8 @@ from . import app, jobs
 from .fakeapi import FakeTelegram
 
 CHAT = 4242
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+# The examples sit beside the package in a clone, and in the working directory of the image.
+EXAMPLE_DIRS = (Path(__file__).resolve().parents[2] / "examples", Path("examples"))
 TAG = re.compile(r"<[^>]+>")
 SHIFT = re.compile(r"^\+(\d{1,4})([dhm])$")
 
@@ -55,7 +56,8 @@ class MovableClock:
 def example_store(root: Path, now: dt.datetime) -> int:
     """Read the bundled example texts into a fresh store at `root`; how many items."""
     items = []
-    for path in sorted(EXAMPLES.glob("*.txt")):
+    folder = next((d for d in EXAMPLE_DIRS if d.is_dir()), EXAMPLE_DIRS[-1])
+    for path in sorted(folder.glob("*.txt")):
         document = read_document(str(path), 5 * 1024 * 1024)
         items.extend(extract(document.text, today=now.date(), name=document.name).opportunities)
     records, _ = store.ingest({}, [item.to_dict() for item in merge(items)], now)
