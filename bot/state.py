@@ -159,6 +159,7 @@ class Ledger(Base):
     __table_args__ = (
         CheckConstraint(_in("state", LEDGER_STATES), name="state"),
         Index("ix_ledger_state_claimed_at", "state", "claimed_at"),
+        Index("ix_ledger_key", "key"),
     )
 
     chat_id: Mapped[int] = mapped_column(BigInteger, _chat_fk(), primary_key=True)
@@ -168,6 +169,15 @@ class Ledger(Base):
     claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Meta(Base):
+    """The bot's own bookkeeping, e.g. when it last looked for owed messages. Nothing about chats."""
+
+    __tablename__ = "bot_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
 
 
 class FeedToken(Base):
@@ -512,6 +522,24 @@ class State:
                 index_elements=["chat_id", "item_id"],
                 set_={"state": stmt.excluded.state, "snooze_until": stmt.excluded.snooze_until}))
 
+    def all_prefs(self) -> dict[int, dict[str, ItemPref]]:
+        """Every chat's choices, by chat id then item id, in one query."""
+        out: dict[int, dict[str, ItemPref]] = {}
+        with self._session() as session:
+            for pref in session.scalars(select(ItemPref)):
+                out.setdefault(pref.chat_id, {})[pref.item_id] = pref
+        return out
+
+    def meta(self, key: str) -> str | None:
+        with self._session() as session:
+            row = session.get(Meta, key)
+            return row.value if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        stmt = self._insert(Meta).values(key=key, value=value)
+        with self.engine.begin() as conn:
+            conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
+
     def prefs(self, chat_id: int) -> dict[str, ItemPref]:
         """The chat's choices, by item id."""
         with self._session() as session:
@@ -553,6 +581,16 @@ class State:
             query = query.where(Ledger.chat_id.in_(list(chat_ids)))
         with self.engine.connect() as conn:
             return {(chat_id, key) for chat_id, key in conn.execute(query)}
+
+    def claimed_for(self, keys: Iterable[str]) -> set[tuple[int, str]]:
+        """(chat_id, key) of the ledger rows with these keys, across chats (for a broadcast)."""
+        keys = sorted(set(keys))
+        found: set[tuple[int, str]] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), 500):  # bounded IN lists
+                query = select(Ledger.chat_id, Ledger.key).where(Ledger.key.in_(keys[start:start + 500]))
+                found.update((chat_id, key) for chat_id, key in conn.execute(query))
+        return found
 
     def stale_claims(self, older_than: dt.datetime) -> list[Ledger]:
         """Claims taken before `older_than` and never marked sent or failed, oldest first."""

@@ -30,6 +30,7 @@ NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 GROUP, OTHER = -1001234567890, 987654321
 ITEM = "2026-12-01-deadline-3c0f1a2b4d"
 BACKENDS = ["sqlite", "postgresql"]
+HEAD = "0002"  # the newest revision in bot/migrations/versions
 
 
 @functools.cache
@@ -116,11 +117,11 @@ def test_migrate_from_empty_creates_schema_and_again_is_a_no_op(url, engines):
     engine = engines()
     assert _tables(engine) == set()
     st.migrate(url)
-    assert _tables(engine) == {"alembic_version", "chats", "item_prefs", "ledger", "feed_tokens"}
+    assert _tables(engine) == {"alembic_version", "chats", "item_prefs", "ledger", "feed_tokens", "bot_meta"}
     st.State(engine).ensure_chat(GROUP, "group", NOW)
     st.migrate(url)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [("0001",)]
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [(HEAD,)]
     assert st.State(engine).chat(GROUP) is not None
 
 
@@ -139,7 +140,7 @@ def test_concurrent_migrations_wait_for_each_other(url, engines):
         thread.join(timeout=30)
     assert errors == []
     with engines().connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [("0001",)]
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [(HEAD,)]
 
 
 def test_models_match_the_migration(url, state):
@@ -153,14 +154,14 @@ BROKEN_REVISION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision, down_revision, branch_labels, depends_on = "0002", "0001", None, None
+revision, down_revision, branch_labels, depends_on = "9999", "{head}", None, None
 
 
 def upgrade():
     op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))
     with op.batch_alter_table("chats") as batch:
         batch.add_column(sa.Column("extra", sa.Integer(), nullable=True))
-    raise RuntimeError("revision 0002 failed")
+    raise RuntimeError("revision 9999 failed")
 '''
 
 
@@ -169,9 +170,10 @@ def test_a_failing_revision_leaves_the_database_as_it_was(url, engines, tmp_path
     st.State(engines()).ensure_chat(GROUP, "group", NOW)
     migrations = tmp_path / "migrations"
     shutil.copytree(st.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0002_broken.py").write_text(BROKEN_REVISION)
+    head = max(p.name.split("_")[0] for p in (migrations / "versions").glob("[0-9]*.py"))
+    (migrations / "versions" / "9999_broken.py").write_text(BROKEN_REVISION.replace("{head}", head))
     monkeypatch.setattr(st, "MIGRATIONS", migrations)
-    with pytest.raises(RuntimeError, match="0002 failed"):
+    with pytest.raises(RuntimeError, match="9999 failed"):
         st.migrate(url)
     engine = engines()
     assert "half_done" not in _tables(engine)
@@ -512,3 +514,22 @@ def test_naive_times_are_refused(state, group):
         with pytest.raises(ValueError, match="aware datetime"):
             call()
     assert state.claimed_keys() == set()
+
+
+def test_bulk_reads_for_a_broadcast(state, group):
+    state.ensure_chat(OTHER, "private", NOW)
+    state.set_pref(GROUP, ITEM, "follow")
+    state.set_pref(OTHER, ITEM, "mute")
+    assert {chat: set(prefs) for chat, prefs in state.all_prefs().items()} == {GROUP: {ITEM}, OTHER: {ITEM}}
+    for chat in (GROUP, OTHER):
+        state.claim(chat, f"remind:{ITEM}:1d", ITEM, NOW)
+    state.claim(OTHER, f"remind:{ITEM}:3d", ITEM, NOW)
+    assert state.claimed_for([f"remind:{ITEM}:1d"]) == {(GROUP, f"remind:{ITEM}:1d"), (OTHER, f"remind:{ITEM}:1d")}
+    assert state.claimed_for([]) == set()
+
+
+def test_meta_values_round_trip(state):
+    assert state.meta("last_tick") is None
+    state.set_meta("last_tick", "2026-11-24T09:30:00+00:00")
+    state.set_meta("last_tick", "2026-11-24T09:31:00+00:00")
+    assert state.meta("last_tick") == "2026-11-24T09:31:00+00:00"
