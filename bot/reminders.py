@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Container, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from . import ical
@@ -28,6 +28,7 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 LEAD = re.compile(r"^(morning|([1-9][0-9]{0,2})([dhm]))$")
 NOTICE_HORIZON = dt.timedelta(days=14)  # changes older than this are not news any more
 DIGEST_GRACE = dt.timedelta(hours=3)
+LATE_AFTER = dt.timedelta(minutes=10)  # a reminder sent later than this after its time says so
 
 
 @dataclass(frozen=True)
@@ -156,45 +157,130 @@ def _leads(chat: Chat, record: dict) -> tuple[str, ...]:
     return chat.deadline_leads if record.get("kind") == "deadline" else chat.event_leads
 
 
-def _item_reminders(chat: Chat, record: dict, sent: set, now: dt.datetime) -> list[Due]:
-    """The chat's reminders for one item: future ones, plus the latest missed one, sent late."""
-    when, _ = moment(record, chat.zone)
-    if when <= now:
-        return []
+def _filters_let_through(chat: Chat, record: dict) -> bool:
+    if chat.kinds and record.get("kind") not in chat.kinds:
+        return False
+    return not chat.keywords or any(word.casefold() in _haystack(record) for word in chat.keywords)
+
+
+def profile(chat: Chat) -> tuple:
+    """Everything that decides when a chat's reminders fall, except its per-item choices: chats
+    with the same profile share one computation (most chats keep the defaults)."""
+    return (chat.timezone, chat.kinds, chat.keywords, chat.deadline_leads, chat.event_leads,
+            chat.quiet_start, chat.quiet_end, chat.morning_hour)
+
+
+def _reach(chat: Chat) -> dt.timedelta:
+    """How long before an item its earliest reminder can fall (a day more for morning hours)."""
+    leads = [parse_lead(lead) or dt.timedelta(0) for lead in (*chat.deadline_leads, *chat.event_leads)]
+    return max(leads, default=dt.timedelta(0)) + dt.timedelta(days=2)
+
+
+def reminder_times(chat: Chat, record: dict) -> tuple[tuple[dt.datetime, str], ...]:
+    """(when, lead) of every reminder of the item for this chat's settings, soonest first; two
+    leads landing on one minute are one reminder."""
     times: dict[dt.datetime, str] = {}
     for lead in _leads(chat, record):
         at = due_time(record, lead, chat)
         if at is not None:
-            times.setdefault(at, lead)  # two leads landing on one minute are one reminder
-    owed = [Due(at, chat.id, f"remind:{record['id']}:{lead}", record["id"], lead) for at, lead in sorted(times.items())]
-    missed = [d for d in owed if chat.created < d.at <= now]  # not what was due before the chat came
-    future = [d for d in owed if d.at > now and (chat.id, d.key) not in sent]
-    if missed and not any((chat.id, d.key) in sent for d in missed[-1:]):
-        future.insert(0, Due(now, chat.id, missed[-1].key, record["id"], missed[-1].lead, late=True))
-    return future
+            times.setdefault(at, lead)
+    return tuple(sorted(times.items()))
 
 
-def _snoozed(chat: Chat, records: Mapping[str, dict], sent: set) -> list[Due]:
-    out = []
-    for rid, until in chat.snoozes.items():
-        key = f"snooze:{rid}:{until.astimezone(UTC):%Y%m%dT%H%M}"
-        if rid in records and (chat.id, key) not in sent:
-            out.append(Due(until.astimezone(UTC), chat.id, key, rid, "snooze"))
+def _window(times, since: dt.datetime | None, until: dt.datetime | None) -> bool:
+    return any((since is None or since < at) and (until is None or at <= until) for at, _ in times)
+
+
+def _table(model: Chat, live: list[dict], now: dt.datetime, since, until) -> list[tuple[dict, tuple]]:
+    """The items a profile's filters let through that have a reminder in (since, until]."""
+    reach, out = _reach(model), []
+    for record in live:
+        when = moment(record, model.zone)[0]
+        if when <= now or (until is not None and when - reach > until) or not _filters_let_through(model, record):
+            continue
+        times = reminder_times(model, record)
+        if _window(times, since, until):
+            out.append((record, times))
     return out
 
 
-def plan(records: Mapping[str, dict], chats: Iterable[Chat], sent: set[tuple[int, str]],
-         now: dt.datetime, until: dt.datetime | None = None) -> list[Due]:
-    """Every reminder owed from `now` up to `until` (default: all), soonest first. `sent` holds
-    the (chat id, key) pairs already claimed in the ledger."""
-    dues: list[Due] = []
-    live = [r for r in records.values() if r.get("status") != "cancelled" and r.get("start")]
+def _chat_dues(chat: Chat, record: dict, times, now: dt.datetime, since, until) -> list[Due]:
+    """One chat's reminders for one item: those ahead (up to `until`), and of those missed since
+    the chat arrived (and since `since`) only the latest, sent now; late when it is overdue."""
+    rid, floor = record["id"], max(chat.created, since) if since else chat.created
+    out = [Due(at, chat.id, f"remind:{rid}:{lead}", rid, lead) for at, lead in times
+           if now < at and (until is None or at <= until)]
+    missed = [(at, lead) for at, lead in times if floor < at <= now]
+    if missed:
+        at, lead = missed[-1]
+        out.insert(0, Due(now, chat.id, f"remind:{rid}:{lead}", rid, lead, late=now - at > LATE_AFTER))
+    return out
+
+
+def _snoozed(chat: Chat, records: Mapping[str, dict], now: dt.datetime, until) -> list[Due]:
+    out = []
+    for rid, at in chat.snoozes.items():
+        key = f"snooze:{rid}:{at.astimezone(UTC):%Y%m%dT%H%M}"
+        if rid in records and (until is None or at <= until):
+            out.append(Due(max(at.astimezone(UTC), now), chat.id, key, rid, "snooze"))
+    return out
+
+
+def _groups(chats: Iterable[Chat]) -> list[list[Chat]]:
+    groups: dict[tuple, list[Chat]] = {}
     for chat in chats:
-        for record in live:
-            if concerns(chat, record):
-                dues.extend(_item_reminders(chat, record, sent, now))
-        dues.extend(_snoozed(chat, records, sent))
-    return sorted(d for d in dues if until is None or d.at <= until)
+        groups.setdefault(profile(chat), []).append(chat)
+    return list(groups.values())
+
+
+def plan(records: Mapping[str, dict], chats: Iterable[Chat], sent: Container, now: dt.datetime,
+         until: dt.datetime | None = None, since: dt.datetime | None = None) -> list[Due]:
+    """Every reminder owed from `now` up to `until` (default: all), soonest first, leaving out
+    the (chat id, key) pairs in `sent` (the ledger). Missed reminders count only from `since`
+    (when the bot last looked; default: since each chat arrived)."""
+    live = [r for r in records.values() if r.get("status") != "cancelled" and r.get("start")]
+    by_id = {r["id"]: r for r in live}
+    dues: list[Due] = []
+    for members in _groups(chats):
+        table = _table(members[0], live, now, since, until)
+        matched = {record["id"] for record, _ in table}
+        for chat in members:
+            for record, times in table:
+                if record["id"] not in chat.mutes:
+                    dues.extend(_chat_dues(chat, record, times, now, since, until))
+            dues.extend(_followed(chat, by_id, matched, now, since, until))
+            dues.extend(_snoozed(chat, by_id, now, until))
+    return sorted(d for d in dues if (d.chat_id, d.key) not in sent)
+
+
+def _followed(chat: Chat, by_id: Mapping[str, dict], matched: set, now, since, until) -> list[Due]:
+    """Items the chat follows by hand that its filters would not have let through."""
+    out = []
+    for rid in chat.follows - matched - chat.mutes:
+        record = by_id.get(rid)
+        if record is None or moment(record, chat.zone)[0] <= now:
+            continue
+        times = reminder_times(chat, record)
+        if _window(times, since, until):
+            out.extend(_chat_dues(chat, record, times, now, since, until))
+    return out
+
+
+def due_times(records: Mapping[str, dict], chats: Iterable[Chat], now: dt.datetime,
+              until: dt.datetime) -> set[dt.datetime]:
+    """The moments in (now, until] when a reminder may fall, computed per profile rather than
+    per chat: a moment when in the end nobody is owed anything costs one empty tick."""
+    live = [r for r in records.values() if r.get("status") != "cancelled" and r.get("start")]
+    by_id = {r["id"]: r for r in live}
+    times: set[dt.datetime] = set()
+    for members in _groups(chats):
+        for _, owed in _table(members[0], live, now, now, until):
+            times.update(at for at, _ in owed if now < at <= until)
+        for chat in members:
+            if chat.follows or chat.snoozes:
+                times.update(d.at for d in _followed(chat, by_id, set(), now, now, until) + _snoozed(chat, by_id, now, until)
+                             if now < d.at <= until)
+    return times
 
 
 def stagger(chat_id: int, spread_seconds: int) -> dt.timedelta:
@@ -264,25 +350,35 @@ def _changed_at(record: dict) -> dt.datetime:
     return ical._stamp(record.get("updated"))
 
 
-def notices(records: Mapping[str, dict], chats: Iterable[Chat], sent: set[tuple[int, str]],
-            now: dt.datetime) -> list[Notice]:
+def notices(records: Mapping[str, dict], chats: Iterable[Chat], sent: Container, now: dt.datetime,
+            since: dt.datetime | None = None) -> list[Notice]:
     """Change notices owed: to chats the item concerns, for changes made after the chat
-    arrived and within the last two weeks, for items not yet over. "new" goes only to chats
-    that chose kinds or words (a chat following everything would get every item twice)."""
+    arrived and after `since` (when the bot last looked; default: the last two weeks), for
+    items not yet over. "new" goes only to chats that chose kinds or words (a chat following
+    everything would get every item twice)."""
+    low = since or now - NOTICE_HORIZON
+    fresh = [(r, change(r)) for r in records.values() if low < _changed_at(r) <= now and moment(r, UTC)[0] > now]
+    fresh = [(r, meaning) for r, meaning in fresh if meaning is not None]
     out = []
-    fresh = [r for r in records.values() if now - NOTICE_HORIZON <= _changed_at(r) <= now
-             and moment(r, UTC)[0] > now]
-    for record in fresh:
-        meaning = change(record)
-        if meaning is None:
-            continue
-        what, detail = meaning
-        key = f"notice:{record['id']}:{'new' if what == 'new' else int(record.get('sequence') or 0)}"
-        for chat in chats:
-            wanted = concerns(chat, record) and (what != "new" or chat.kinds or chat.keywords or record["id"] in chat.follows)
-            if wanted and _changed_at(record) > chat.created and (chat.id, key) not in sent:
-                out.append(Notice(chat.id, record["id"], key, what, detail))
+    for members in _groups(chats) if fresh else []:
+        passing = [(r, m) for r, m in fresh if _filters_let_through(members[0], r)]
+        for chat in members:
+            out.extend(_chat_notices(chat, passing, fresh, sent))
     return sorted(out, key=lambda n: (n.chat_id, n.key))
+
+
+def _chat_notices(chat: Chat, passing: list, fresh: list, sent: Container) -> list[Notice]:
+    out = []
+    followed = [(r, m) for r, m in fresh if r["id"] in chat.follows]
+    for record, (what, detail) in dict((r["id"], (r, m)) for r, m in passing + followed).values():
+        if record["id"] in chat.mutes or _changed_at(record) <= chat.created:
+            continue
+        if what == "new" and not (chat.kinds or chat.keywords or record["id"] in chat.follows):
+            continue
+        key = f"notice:{record['id']}:{'new' if what == 'new' else int(record.get('sequence') or 0)}"
+        if (chat.id, key) not in sent:
+            out.append(Notice(chat.id, record["id"], key, what, detail))
+    return out
 
 
 def upcoming(records: Mapping[str, dict], chat: Chat, now: dt.datetime, kind: str | None = None,

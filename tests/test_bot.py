@@ -224,6 +224,7 @@ async def test_digest_at_the_chats_hour(tmp_path):
     async with running(tmp_path) as bot:
         await bot.say(ALICE, "/start")
         bot.service.state.update_settings(ALICE, digest="daily", digest_hour=8, timezone="Europe/Paris")
+        bot.service.touch(ALICE)  # what the settings buttons do after a change
         await bot.tick(dt.datetime(2026, 11, 25, 7, 20, tzinfo=UTC))  # 08:20 in Paris, past any stagger
         digest = [s.text for s in bot.fake.sent(ALICE) if s.text.startswith("<b>Digest") or s.text.startswith("Digest")]
         assert len(digest) == 1 and "Sign-on letter on SLAPPs" in digest[0]

@@ -208,3 +208,43 @@ def test_upcoming_for_a_chat():
 def test_bad_lead_times_are_refused(text):
     with pytest.raises(ValueError, match="not a lead time"):
         reminders.parse_lead(text)
+
+
+def test_on_time_reminders_are_not_marked_late():
+    dues = reminders.plan(RECORDS, [Chat(7)], set(), _at("2026-11-25T09:00"))
+    assert dues[0].key.endswith("000000000c:1d") and not dues[0].late
+    later = reminders.plan(RECORDS, [Chat(7)], set(), _at("2026-11-25T09:30"))
+    assert later[0].key.endswith("000000000c:1d") and later[0].late
+
+
+def test_chats_sharing_settings_get_what_each_would_get_alone():
+    chats = [Chat(1), Chat(2, timezone="Asia/Tokyo"), Chat(3), Chat(4, kinds=("hearing",)),
+             Chat(5, follows=frozenset({"2026-12-15-deadline-000000000a"}), kinds=("hearing",)),
+             Chat(6, mutes=frozenset({"2026-11-26-deadline-000000000c"}))]
+    together = reminders.plan(RECORDS, chats, set(), NOW)
+    alone = sorted(d for chat in chats for d in reminders.plan(RECORDS, [chat], set(), NOW))
+    assert together == alone and {d.chat_id for d in together} == {1, 2, 3, 4, 5, 6}
+
+
+def test_since_bounds_what_counts_as_missed():
+    chat = Chat(7, created=dt.datetime(2026, 10, 1, tzinfo=UTC))
+    at = _at("2026-11-25T09:00:30")
+    # the bot looked 30 seconds ago: only what fell due since then
+    assert [d.key for d in reminders.plan(RECORDS, [chat], set(), at, until=at, since=_at("2026-11-25T08:59:50"))] == [
+        "remind:2026-11-26-deadline-000000000c:1d"]
+    assert reminders.plan(RECORDS, [chat], set(), at, until=at, since=_at("2026-11-25T09:00:10")) == []
+
+
+def test_due_times_per_profile():
+    chats = [Chat(i) for i in range(50)] + [Chat(99, timezone="Asia/Tokyo")]
+    times = reminders.due_times(RECORDS, chats, NOW, NOW + dt.timedelta(days=2))
+    assert times == {_at("2026-11-25T09:00"), _at("2026-11-26T09:00"), _at("2026-11-25T09:00", "Asia/Tokyo"),
+                     _at("2026-11-26T09:00", "Asia/Tokyo")}
+    planned = {d.at for d in reminders.plan(RECORDS, chats, set(), NOW, until=NOW + dt.timedelta(days=2)) if d.at > NOW}
+    assert planned <= times
+
+
+def test_notices_since_the_last_look():
+    chat = Chat(1, created=dt.datetime(2026, 1, 1, tzinfo=UTC))
+    assert reminders.notices(CHANGED, [chat], set(), NOW, since=_at("2026-11-23T12:00")) == []
+    assert {n.what for n in reminders.notices(CHANGED, [chat], set(), NOW, since=_at("2026-11-23T09:00"))} == {"extended", "moved"}

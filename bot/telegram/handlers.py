@@ -59,7 +59,10 @@ async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, k
 def _row(update: Update, context: ContextTypes.DEFAULT_TYPE):
     """The chat's stored row, created on first contact with the configured defaults."""
     service, chat = _service(context), update.effective_chat
-    return service.state.ensure_chat(chat.id, chat.type, service.clock(), service.defaults())
+    row = service.state.ensure_chat(chat.id, chat.type, service.clock(), service.defaults())
+    if not service.known(chat.id):
+        service.touch(chat.id)
+    return row
 
 
 async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -82,6 +85,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     row = _row(update, context)
     if _thread(update) and await may_change(update, context):
         row = _service(context).state.update_settings(row.id, thread_id=_thread(update))
+        _service(context).touch(row.id)
     keyboard = messages.settings_keys("main", _service(context).view(row)) if await may_change(update, context) else None
     await reply(update, context, messages.WELCOME, keyboard)
 
@@ -196,10 +200,16 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, done: str,
         return False
     service = _service(context)
     service.state.update_settings(_row(update, context).id, **fields)
-    jobs.schedule(service, context.application.job_queue)
+    _replan(service, context, update.effective_chat.id)
     if done:
         await reply(update, context, done)
     return True
+
+
+def _replan(service: Service, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """A chat's settings or choices changed: refresh it and rebuild the jobs."""
+    service.touch(chat_id)
+    jobs.schedule(service, context.application.job_queue)
 
 
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -253,7 +263,7 @@ async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     service = _service(context)
     counts = service.state.forget(update.effective_chat.id)
-    jobs.schedule(service, context.application.job_queue)
+    _replan(service, context, update.effective_chat.id)
     await query.answer("Deleted.")
     log.info("chat forgotten (%d rows)", sum(counts.values()))
     await _edit(update, context, "Deleted. I no longer store anything about this chat. /start to begin again.")
@@ -281,7 +291,7 @@ async def item_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     else:
         service.state.set_pref(row.id, rid, "mute")
         await query.answer("You won't hear about this one again.")
-    jobs.schedule(service, context.application.job_queue)
+    _replan(service, context, row.id)
 
 
 async def _send_ics(update: Update, context: ContextTypes.DEFAULT_TYPE, record: dict) -> None:
@@ -327,7 +337,7 @@ async def setting_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         except ValueError:
             await query.answer("That setting is not possible.", show_alert=True)
             return
-        jobs.schedule(service, context.application.job_queue)
+        _replan(service, context, row.id)
     await query.answer()
     chat = service.view(row)
     await _edit(update, context, messages.settings_text(chat), messages.settings_keys(section, chat))

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 HORIZON = dt.timedelta(hours=36)  # jobs further ahead are added by a later rebuild
 WATCH_EVERY = 30.0  # seconds between looks at the store
 PREFIX = "due:"
+LAST_LOOK = "last_look"
+MARGIN = dt.timedelta(minutes=10)
 
 
 def _send(chat_id: int, thread: int | None, text: str, keyboard=None):
@@ -41,27 +43,45 @@ def _queue(service: Service, row, key: str, item_id: str | None, text: str, keyb
                                 group=row.type != "private"))
 
 
+def since(service: Service, now: dt.datetime) -> dt.datetime:
+    """When the bot last looked for owed messages (a little before, since a store edit can land
+    just as it looks; the ledger removes what that repeats). The first start looks from now."""
+    stored = service.state.meta(LAST_LOOK)
+    return dt.datetime.fromisoformat(stored) - MARGIN if stored else now
+
+
+def _unclaimed(service: Service, owed: list) -> list:
+    claimed = service.state.claimed_for({o.key for o in owed})
+    return [o for o in owed if (o.chat_id, o.key) not in claimed]
+
+
 def owed(service: Service, now: dt.datetime) -> int:
     """Queue every message owed at `now`; how many were queued. The ledger makes a second call
-    for the same moment queue nothing new that could be sent twice."""
-    chats = service.chats()
-    views = [view for _, view in chats]
-    rows = {row.id: row for row, _ in chats}
-    sent = service.state.claimed_keys()
-    count = 0
-    for due in reminders.plan(service.records, views, sent, now, until=now):
+    for the same moment queue nothing that could be sent twice."""
+    chats, low = service.chats(), since(service, now)
+    views = {view.id: (row, view) for row, view in chats}
+    dues = _unclaimed(service, reminders.plan(service.records, [v for _, v in chats], (), now, until=now, since=low))
+    for due in dues:
+        row, view = views[due.chat_id]
         record = service.records[due.item_id]
-        view = next(v for v in views if v.id == due.chat_id)
-        _queue(service, rows[due.chat_id], due.key, due.item_id, messages.reminder(record, due, view, now),
+        _queue(service, row, due.key, due.item_id, messages.reminder(record, due, view, now),
                messages.reminder_keys(due.item_id))
-        count += 1
-    return count + _digests(service, chats, sent, now) + _notices(service, chats, sent, now)
+    count = len(dues) + _digests(service, chats, now) + _notices(service, views, now, low)
+    service.state.set_meta(LAST_LOOK, now.isoformat())
+    return count
 
 
-def _digests(service: Service, chats, sent: set, now: dt.datetime) -> int:
+def _digest_dues(service: Service, chats, now: dt.datetime) -> list:
+    subscribed = [(row, view) for row, view in chats if view.digest != "off"]
+    days = {now.astimezone(view.zone).date() + dt.timedelta(days=d) for _, view in subscribed for d in (-1, 0, 1)}
+    claimed = service.state.claimed_for({f"digest:{day.isoformat()}" for day in days})
+    spread = service.settings.delivery.stagger_seconds
+    return [(row, view, reminders.next_digest(view, claimed, now, spread)) for row, view in subscribed]
+
+
+def _digests(service: Service, chats, now: dt.datetime) -> int:
     count = 0
-    for row, view in chats:
-        due = reminders.next_digest(view, sent, now, service.settings.delivery.stagger_seconds)
+    for row, view, due in _digest_dues(service, chats, now):
         if due is None or due.at > now:
             continue
         ahead = dt.timedelta(days=30 if view.digest == "weekly" else 7)
@@ -72,12 +92,10 @@ def _digests(service: Service, chats, sent: set, now: dt.datetime) -> int:
     return count
 
 
-def _notices(service: Service, chats, sent: set, now: dt.datetime) -> int:
-    views = [view for _, view in chats]
-    rows = {row.id: (row, view) for row, view in chats}
-    found = reminders.notices(service.records, views, sent, now)
+def _notices(service: Service, views: dict, now: dt.datetime, low: dt.datetime) -> int:
+    found = _unclaimed(service, reminders.notices(service.records, [v for _, v in views.values()], (), now, since=low))
     for notice in found:
-        row, view = rows[notice.chat_id]
+        row, view = views[notice.chat_id]
         record = service.records[notice.item_id]
         _queue(service, row, notice.key, notice.item_id, messages.notice(record, notice, view, now),
                messages.reminder_keys(notice.item_id) if notice.what != "cancelled" else None)
@@ -94,13 +112,10 @@ async def tick(service: Service, now: dt.datetime) -> int:
 
 
 def due_times(service: Service, now: dt.datetime) -> list[dt.datetime]:
-    """The distinct moments within the horizon when something will be owed."""
+    """The distinct moments within the horizon when something may be owed."""
     chats = service.chats()
-    views = [view for _, view in chats]
-    sent = service.state.claimed_keys()
-    times = {d.at for d in reminders.plan(service.records, views, sent, now, until=now + HORIZON) if d.at > now}
-    for view in views:
-        digest = reminders.next_digest(view, sent, now, service.settings.delivery.stagger_seconds)
+    times = reminders.due_times(service.records, [v for _, v in chats], now, now + HORIZON)
+    for _, _, digest in _digest_dues(service, chats, now):
         if digest is not None and now < digest.at <= now + HORIZON:
             times.add(digest.at)
     return sorted(times)
@@ -144,7 +159,10 @@ def schedule(service: Service, job_queue: JobQueue | None, now: dt.datetime | No
 
 
 def start(service: Service, job_queue: JobQueue) -> None:
-    """At start-up: the watcher (which also sends what was missed while down) and the jobs."""
+    """At start-up: the watcher (which also sends what was missed while down) and the jobs. A
+    bot's very first start marks now as its last look: nothing before it counts as missed."""
+    if service.state.meta(LAST_LOOK) is None:
+        service.state.set_meta(LAST_LOOK, service.clock().isoformat())
     job_queue.run_repeating(_watch, interval=WATCH_EVERY, first=0.0, name="watch-store",
                             job_kwargs={"id": "watch-store", "replace_existing": True, "misfire_grace_time": None})
     schedule(service, job_queue)

@@ -4,7 +4,8 @@ outbox. One object, passed in; nothing global."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import reminders
@@ -22,6 +23,26 @@ class Service:
     clock: Callable[[], dt.datetime]
     outbox: Outbox | None = None
     base_url: str = "http://127.0.0.1:8080"
+    monotonic: Callable[[], float] = time.monotonic
+    _chats: dict | None = field(default=None, repr=False)
+    _chats_at: float = float("-inf")
+
+    CHATS_TTL = 60.0  # seconds; handlers call touch() on every change they make
+
+    def touch(self, chat_id: int | None = None) -> None:
+        """A chat (or, without an id, any chat) changed: read it again before the next plan."""
+        if chat_id is None or self._chats is None:
+            self._chats = None
+            return
+        row = self.state.chat(chat_id)
+        if row is None or not row.active:
+            self._chats.pop(chat_id, None)
+        else:
+            self._chats[chat_id] = (row, self.view(row))
+
+    def known(self, chat_id: int) -> bool:
+        """Whether the cached chats include this one (else it is new: touch it)."""
+        return self._chats is not None and chat_id in self._chats
 
     @property
     def records(self) -> dict[str, dict]:
@@ -33,9 +54,9 @@ class Service:
         return {"timezone": chats.timezone, "deadline_leads": list(chats.deadline_leads),
                 "event_leads": list(chats.event_leads), "digest": chats.digest, "digest_hour": chats.digest_hour}
 
-    def view(self, row) -> reminders.Chat:
+    def view(self, row, prefs: dict | None = None) -> reminders.Chat:
         """The plan's view of a stored chat and its per-item choices."""
-        prefs = self.state.prefs(row.id)
+        prefs = self.state.prefs(row.id) if prefs is None else prefs
         return reminders.Chat(
             id=row.id, timezone=row.timezone, kinds=tuple(row.kinds), keywords=tuple(row.keywords),
             deadline_leads=tuple(row.deadline_leads), event_leads=tuple(row.event_leads),
@@ -47,7 +68,13 @@ class Service:
             snoozes={i: p.snooze_until for i, p in prefs.items() if p.snooze_until})
 
     def chats(self) -> list[tuple[object, reminders.Chat]]:
-        return [(row, self.view(row)) for row in self.state.active_chats()]
+        """Active chats with their plan views, read in two queries and kept until touched (or
+        a minute old: the outbox deactivates chats Telegram refuses without telling us)."""
+        if self._chats is None or self.monotonic() - self._chats_at > self.CHATS_TTL:
+            prefs = self.state.all_prefs()
+            self._chats = {row.id: (row, self.view(row, prefs.get(row.id, {}))) for row in self.state.active_chats()}
+            self._chats_at = self.monotonic()
+        return list(self._chats.values())
 
     def personal_filter(self, token: str) -> reminders.Chat | None:
         """The chat behind a personal feed token, for the feed server."""
