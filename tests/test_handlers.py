@@ -1,0 +1,193 @@
+"""Handlers through python-telegram-bot with a recording request: no network, no server. Each
+update goes through `application.process_update`; what the bot asked of the Bot API is recorded
+and answered from a table."""
+
+import asyncio
+import datetime as dt
+import json
+
+import pytest
+from telegram import Update
+from telegram.ext import ApplicationBuilder
+from telegram.request import BaseRequest
+
+from bot import store
+from bot.settings import Settings
+from bot.telegram import app, handlers
+from bot.telegram.delivery import Pacer
+
+UTC = dt.timezone.utc
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+BOT = {"id": 777, "is_bot": True, "first_name": "HRD Calendar", "username": "HrdBot"}
+RECORDS = [
+    {"id": "2026-12-15-deadline-000000000a", "kind": "deadline", "subtype": "nomination", "title": "Courage Award <2027>",
+     "start": "2026-12-15", "end": None, "organizer": "Defenders & Co", "location": "Geneva", "url": "https://example.org/a",
+     "status": "confirmed", "sequence": 0, "first_seen": "2026-11-01T10:00:00+00:00", "updated": "2026-11-01T10:00:00+00:00"},
+    {"id": "2026-12-16-hearing-000000000b", "kind": "hearing", "subtype": "appeal", "title": "Appeal of the Lamu defenders",
+     "start": "2026-12-16T10:00+03:00", "end": None, "timezone": "Africa/Nairobi", "location": "Malindi",
+     "status": "confirmed", "sequence": 0, "first_seen": "2026-11-01T10:00:00+00:00", "updated": "2026-11-01T10:00:00+00:00"},
+]
+
+
+class Recording(BaseRequest):
+    """Records each Bot API call and answers it: a message echo for sends, a table for the rest."""
+
+    def __init__(self, member_status="member"):
+        self.calls: list[tuple[str, dict]] = []
+        self.member_status = member_status
+        self.next_id = 100
+
+    @property
+    def read_timeout(self):
+        return 1.0
+
+    async def initialize(self):
+        pass
+
+    async def shutdown(self):
+        pass
+
+    async def do_request(self, url, method, request_data=None, **timeouts):
+        name = url.rsplit("/", 1)[1]
+        params = {k: _decode(v) for k, v in (request_data.json_parameters if request_data else {}).items()}
+        self.calls.append((name, params))
+        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+
+    def _result(self, name, params):
+        if name == "getMe":
+            return BOT
+        if name == "getChatMember":
+            return {"status": self.member_status, "is_anonymous": False,
+                    "user": {"id": params["user_id"], "is_bot": False, "first_name": "U"}}
+        if name in ("sendMessage", "editMessageText", "sendDocument"):
+            self.next_id += 1
+            return {"message_id": params.get("message_id", self.next_id), "date": 0, "from": BOT,
+                    "chat": {"id": params["chat_id"], "type": "private"}, "text": params.get("text", "")}
+        return True
+
+    def sent(self, name="sendMessage"):
+        return [params for method, params in self.calls if method == name]
+
+
+def _decode(value):
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _message(text, chat_id=501, chat_type="private", user_id=501, update_id=1):
+    entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
+    chat = {"id": chat_id, "type": chat_type} | ({"title": "Group"} if chat_type != "private" else {"first_name": "A"})
+    return {"update_id": update_id, "message": {
+        "message_id": update_id, "date": 0, "chat": chat, "text": text, "entities": entities,
+        "from": {"id": user_id, "is_bot": False, "first_name": "A"}}}
+
+
+def _press(data, chat_id=501, message_id=55):
+    return {"update_id": 9, "callback_query": {
+        "id": "q1", "chat_instance": "c", "data": data, "from": {"id": chat_id, "is_bot": False, "first_name": "A"},
+        "message": {"message_id": message_id, "date": 0, "chat": {"id": chat_id, "type": "private", "first_name": "A"},
+                    "from": BOT, "text": "…"}}}
+
+
+@pytest.fixture
+async def harness(tmp_path):
+    root = tmp_path / "calendars"
+    store.Store(root).save({r["id"]: r for r in RECORDS}, {r["id"] for r in RECORDS})
+    settings = Settings(store=root, database_url=f"sqlite:///{tmp_path / 'state.sqlite3'}")
+    service = app.make_service(settings, lambda: NOW)
+    request = Recording()
+    application = ApplicationBuilder().token("1:offline").request(request).get_updates_request(Recording()).build()
+    application.bot_data["service"] = service
+    handlers.install(application)
+    app.attach_outbox(service, application)
+    service.outbox.pacer = Pacer(1000, 0.0, 1000)
+    sender = asyncio.create_task(service.outbox.run())
+    async with application:
+        yield application, request, service
+    service.outbox.close()
+    await sender
+
+
+async def _process(application, data):
+    await application.process_update(Update.de_json(data, application.bot))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("/help", "/upcoming [N] [kind or word]"),
+    ("/upcoming", "Courage Award &lt;2027&gt;"),          # titles are escaped for HTML
+    ("/upcoming 1", "(1–1 of 2)"),
+    ("/hearings", "Appeal of the Lamu defenders"),
+    ("/upcoming appeal", "Appeal of the Lamu defenders"),
+    ("/search geneva", "Courage Award"),
+    ("/search", "Tell me what to look for"),
+    ("/timezone", "This chat's time zone is UTC"),
+    ("/timezone Africa/Nairobi", "Time zone set to Africa/Nairobi."),
+    ("/follow journalists", "Following: journalists."),
+    ("/feeds", "/feeds/"),
+    ("/forget", "Delete this chat's settings"),
+])
+async def test_commands_answer(harness, text, expected):
+    application, request, _ = harness
+    await _process(application, _message(text))
+    [reply] = request.sent()
+    assert expected in reply["text"] and reply["chat_id"] == 501 and reply["parse_mode"] == "HTML"
+
+
+async def test_start_welcomes_and_offers_the_settings_keyboard(harness):
+    application, request, service = harness
+    await _process(application, _message("/start"))
+    [reply] = request.sent()
+    buttons = [b["callback_data"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["set:tz", "set:kinds", "set:dl", "set:ev", "set:digest", "set:quiet"]
+    assert service.state.chat(501).type == "private"
+
+
+async def test_a_group_member_cannot_change_settings(harness):
+    application, request, service = harness
+    await _process(application, _message("/timezone Europe/Paris", chat_id=-100, chat_type="supergroup", user_id=9))
+    assert request.sent()[-1]["text"] == "Only the group's admins can change its settings."
+    assert service.state.chat(-100).timezone == "UTC"
+    request.member_status = "creator"
+    await _process(application, _message("/timezone Europe/Paris", chat_id=-100, chat_type="supergroup", user_id=9, update_id=2))
+    assert service.state.chat(-100).timezone == "Europe/Paris"
+
+
+async def test_settings_button_toggles_a_lead_time_and_redraws(harness):
+    application, request, service = harness
+    await _process(application, _message("/start"))
+    await _process(application, _press("dl:14d"))
+    assert service.state.chat(501).deadline_leads == ["3d", "1d", "morning"]
+    [edit] = request.sent("editMessageText")
+    assert "Reminders before deadlines: 3d, 1d, morning" in edit["text"]
+    assert request.sent("answerCallbackQuery")
+
+
+async def test_pressing_more_shows_the_next_page(harness):
+    application, request, _ = harness
+    await _process(application, _message("/upcoming 1"))
+    data = request.sent()[-1]["reply_markup"]["inline_keyboard"][0][-1]["callback_data"]
+    assert data == "pg:1:1::"
+    await _process(application, _press(data))
+    assert "(2–2 of 2)" in request.sent("editMessageText")[-1]["text"]
+
+
+async def test_add_to_calendar_sends_a_one_event_file(harness):
+    application, request, _ = harness
+    await _process(application, _message("/start"))
+    await _process(application, _press("ics:2026-12-16-hearing-000000000b"))
+    assert any(method == "sendDocument" for method, _ in request.calls)
+
+
+@pytest.mark.parametrize("data, answer", [
+    ("snz:2026-12-15-deadline-000000000a", "I'll remind you again in a day."),
+    ("mute:2026-12-15-deadline-000000000a", "You won't hear about this one again."),
+    ("mute:2020-01-01-deadline-0000000000", "That item is no longer in the calendar."),
+    ("fgt:no", "Nothing deleted."),
+])
+async def test_item_buttons(harness, data, answer):
+    application, request, _ = harness
+    await _process(application, _message("/start"))
+    await _process(application, _press(data))
+    assert request.sent("answerCallbackQuery")[-1]["text"] == answer
