@@ -15,6 +15,7 @@ from bot.settings import Settings, Telegram
 from bot.telegram import app, jobs
 from bot.telegram.delivery import Pacer
 from bot.telegram.fakeapi import FakeTelegram
+from databases import BACKENDS, database
 
 UTC = dt.timezone.utc
 START = dt.datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -79,14 +80,14 @@ def _store(root, records):
 
 
 @contextlib.asynccontextmanager
-async def running(tmp_path, fake=None, records=RECORDS, clock=None):
+async def running(tmp_path, fake=None, records=RECORDS, clock=None, url=None):
     root = tmp_path / "calendars"
     if not (root / "deadlines").exists():
         _store(root, records)
     fake = fake or FakeTelegram()
     clock = clock or Clock(START)
     async with fake.serve():
-        settings = Settings(store=root, database_url=f"sqlite:///{tmp_path / 'state.sqlite3'}",
+        settings = Settings(store=root, database_url=str(url or f"sqlite:///{tmp_path / 'state.sqlite3'}"),
                             telegram=Telegram(api_base_url=fake.base_url, poll_timeout=1))
         service = app.make_service(settings, clock)
         application = app.build(service, fake.token, base_url=fake.base_url, poll_timeout=1)
@@ -100,6 +101,7 @@ async def running(tmp_path, fake=None, records=RECORDS, clock=None):
         finally:
             runner.stop.set()
             await asyncio.wait_for(task, 10)
+            service.state.engine.dispose()
 
 
 async def test_start_registers_commands_and_offers_settings(tmp_path):
@@ -156,8 +158,14 @@ async def test_settings_keyboard_changes_settings(tmp_path):
         assert "Quiet hours: 22:00–07:00" in bot.fake.sent(ALICE)[-1].text
 
 
-async def test_reminders_fire_when_the_clock_says_and_only_once(tmp_path):
-    async with running(tmp_path) as bot:
+@pytest.fixture(params=BACKENDS)
+def url(request, tmp_path):
+    with database(request.param, tmp_path) as url:
+        yield url
+
+
+async def test_reminders_fire_when_the_clock_says_and_only_once(tmp_path, url):
+    async with running(tmp_path, url=url) as bot:
         await bot.say(ALICE, "/start")
         before = len(bot.fake.sent(ALICE))
         await bot.tick(dt.datetime(2026, 11, 24, 9, 0, tzinfo=UTC))   # nothing due at this moment
@@ -187,14 +195,14 @@ async def test_reminder_buttons(tmp_path):
         assert [s.text for s in bot.fake.sent(ALICE)[count:] if "SLAPPs" in (s.text or "")] == []
 
 
-async def test_missed_reminders_are_sent_late_after_a_restart_and_never_twice(tmp_path):
-    async with running(tmp_path) as bot:
+async def test_missed_reminders_are_sent_late_after_a_restart_and_never_twice(tmp_path, url):
+    async with running(tmp_path, url=url) as bot:
         await bot.say(ALICE, "/start")
         await bot.tick(dt.datetime(2026, 12, 1, 9, 0, tzinfo=UTC))  # 14 days before the Courage Award
     sent_before = [s.text for s in bot.fake.sent(ALICE)]
     fake = bot.fake
     # The bot was down from 1 to 13 December; the 3-day reminder was missed.
-    async with running(tmp_path, fake=fake, clock=Clock(dt.datetime(2026, 12, 13, 12, 0, tzinfo=UTC))) as again:
+    async with running(tmp_path, fake=fake, clock=Clock(dt.datetime(2026, 12, 13, 12, 0, tzinfo=UTC)), url=url) as again:
         await again.tick(again.clock.now)
         new = [s.text for s in fake.sent(ALICE)][len(sent_before):]
         courage = [t for t in new if "Courage Award" in t]

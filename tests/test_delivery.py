@@ -10,6 +10,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.state import State, migrate, open_engine
 from bot.telegram.delivery import Outbox, Outgoing, Pacer, never_arrived
+from databases import BACKENDS, database
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -50,14 +51,20 @@ def test_which_network_errors_are_safe_to_retry(error, safe):
     assert never_arrived(error) is safe
 
 
+@pytest.fixture(params=BACKENDS)
+def url(request, tmp_path):
+    with database(request.param, tmp_path) as url:
+        yield url
+
+
 @pytest.fixture
-def state(tmp_path):
-    url = f"sqlite:///{tmp_path / 'state.sqlite3'}"
+def state(url):
     migrate(url)
     state = State(open_engine(url))
     for chat_id, kind in ((1, "private"), (2, "private"), (3, "group")):
         state.ensure_chat(chat_id, kind, NOW)
-    return state
+    yield state
+    state.engine.dispose()
 
 
 class Script:
@@ -166,8 +173,8 @@ async def test_a_reply_waits_for_its_answer_and_gets_errors(state):
     await task
 
 
-async def test_a_second_process_cannot_send_what_the_first_claimed(state, tmp_path):
-    other = State(open_engine(f"sqlite:///{tmp_path / 'state.sqlite3'}"))
+async def test_a_second_process_cannot_send_what_the_first_claimed(state, url):
+    other = State(open_engine(url))
     assert other.claim(1, "remind:x:3d", "x", NOW)
     script = Script()
     await _run(_outbox(state), [Outgoing(1, script.send(1, "dup"), key="remind:x:3d")])

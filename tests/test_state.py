@@ -6,12 +6,9 @@ PostgreSQL half is skipped, with the reason, when the server is not reachable; s
 HRD_TEST_POSTGRES to another URL to use a different server.
 """
 
-import contextlib
 import datetime as dt
-import functools
 import os
 import re
-import secrets
 import shutil
 import threading
 import traceback
@@ -23,46 +20,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from bot import state as st
+from databases import BACKENDS, database as _database
 
-PG_URL = os.environ.get("HRD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 GROUP, OTHER = -1001234567890, 987654321
 ITEM = "2026-12-01-deadline-3c0f1a2b4d"
-BACKENDS = ["sqlite", "postgresql"]
 HEAD = "0002"  # the newest revision in bot/migrations/versions
-
-
-@functools.cache
-def _pg_admin() -> tuple[sa.Engine | None, str]:
-    url = sa.make_url(PG_URL)
-    where = f"{url.host}:{url.port or 5432} (database {url.database})"
-    engine = sa.create_engine(url, poolclass=sa.NullPool, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except Exception as err:  # any failure to reach the server means: skip, saying why
-        return None, f"PostgreSQL not reachable at {where}: {str(err).strip().splitlines()[0]}"
-    return engine, ""
-
-
-@contextlib.contextmanager
-def _database(backend, folder):
-    """The URL of an empty database: a new SQLite file, or a new PostgreSQL schema."""
-    if backend == "sqlite":
-        yield f"sqlite:///{folder / 'state' / 'bot.db'}"
-        return
-    admin, reason = _pg_admin()
-    if admin is None:
-        pytest.skip(reason)
-    schema = f"test_state_{secrets.token_hex(6)}"
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture(params=BACKENDS)

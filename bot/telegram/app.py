@@ -192,3 +192,5 @@ async def main(settings: Settings, clock: Callable[[], dt.datetime], *, serve_fe
     except InvalidToken:
         log.error("Telegram refused the token (TELEGRAM_BOT_TOKEN): check it with @BotFather")
         return 2
+    finally:
+        service.state.engine.dispose()
