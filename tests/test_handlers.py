@@ -154,6 +154,16 @@ async def test_a_group_member_cannot_change_settings(harness):
     assert service.state.chat(-100).timezone == "Europe/Paris"
 
 
+async def test_channels_use_commands_in_posts(harness):
+    application, request, service = harness
+    post = {"update_id": 3, "channel_post": {"message_id": 3, "date": 0, "text": "/timezone Europe/Kyiv",
+            "chat": {"id": -1009, "type": "channel", "title": "Defenders news"},
+            "entities": [{"type": "bot_command", "offset": 0, "length": 9}]}}
+    await _process(application, post)
+    assert request.sent()[-1]["text"] == "Time zone set to Europe/Kyiv." and request.sent()[-1]["chat_id"] == -1009
+    assert service.state.chat(-1009).type == "channel"
+
+
 async def test_settings_button_toggles_a_lead_time_and_redraws(harness):
     application, request, service = harness
     await _process(application, _message("/start"))

@@ -9,7 +9,7 @@ from zoneinfo import available_timezones
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from .. import ical, reminders
 from ..model import SUBTYPES
@@ -350,7 +350,8 @@ def install(application: Application) -> None:
                           ("hearings", _kind_command("hearing")), ("search", search), ("settings", settings),
                           ("timezone", timezone), ("follow", follow), ("unfollow", unfollow), ("feeds", feeds),
                           ("forget", forget)]:
-        application.add_handler(CommandHandler(name, handler))
+        # Channels speak in channel posts, which PTB's command handler leaves out by default.
+        application.add_handler(CommandHandler(name, handler, filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST))
     application.add_handler(CallbackQueryHandler(page, pattern=r"^pg:"))
     application.add_handler(CallbackQueryHandler(forget_button, pattern=r"^fgt:"))
     application.add_handler(CallbackQueryHandler(item_button, pattern=r"^(snz|mute|ics):"))
