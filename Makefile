@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench score clean
+.PHONY: demo test try bench score clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ demo: $(VENV)/.installed  ## extract the bundled examples, print them, store the
 
 test: $(VENV)/.installed  ## run the test suite
 	$(PY) -m pytest
+
+try: $(VENV)/.installed  ## chat with the bot in this terminal, against a built-in fake Telegram
+	$(PY) -m bot try
 
 bench: $(VENV)/.installed  ## throughput, memory and hostile-input benchmark
 	$(PY) bench/extract.py
