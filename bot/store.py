@@ -213,7 +213,8 @@ def extracted_items(data, source: str) -> list[dict]:
 def load_yaml(path: Path):
     """Parsed YAML of `path`; StoreError with file and line when it is malformed."""
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        # libyaml's loader when PyYAML has it: ten times faster, and a store holds thousands of files
+        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
