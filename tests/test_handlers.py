@@ -201,3 +201,14 @@ async def test_item_buttons(harness, data, answer):
     await _process(application, _message("/start"))
     await _process(application, _press(data))
     assert request.sent("answerCallbackQuery")[-1]["text"] == answer
+
+
+async def test_status_is_for_operators_only(harness):
+    application, request, service = harness
+    await _process(application, _message("/start", update_id=3))
+    await _process(application, _message("/status"))
+    assert request.sent()[-1]["text"] == "This command is for the bot's operators."
+    service.settings = service.settings.model_copy(update={"telegram": service.settings.telegram.model_copy(update={"admin_ids": [501]})})
+    await _process(application, _message("/status", update_id=2))
+    text = request.sent()[-1]["text"]
+    assert "Active chats: 1" in text and "Items in the store: 2" in text and "501" not in text

@@ -343,13 +343,27 @@ async def setting_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _edit(update, context, messages.settings_text(chat), messages.settings_keys(section, chat))
 
 
+async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/status, for the bot's operators (ADMIN_IDS): counts only, never chat ids or texts."""
+    service, user = _service(context), update.effective_user
+    if user is None or user.id not in service.settings.telegram.admin_ids:
+        await reply(update, context, "This command is for the bot's operators.")
+        return
+    service.catalog.refresh()
+    lines = [f"Active chats: {len(service.chats())}", f"Items in the store: {len(service.records)}",
+             f"Queued messages: {service.outbox.queued()}", f"Sent since start: {service.outbox.sent_count}",
+             f"Last look for owed messages: {service.state.meta(jobs.LAST_LOOK) or 'never'}",
+             f"Store: {service.catalog.error or 'ok'}"]
+    await reply(update, context, "\n".join(lines))
+
+
 def install(application: Application) -> None:
     """Register every handler on the application."""
     for name, handler in [("start", start), ("help", help_command), ("upcoming", upcoming),
                           ("deadlines", _kind_command("deadline")), ("events", _kind_command("event")),
                           ("hearings", _kind_command("hearing")), ("search", search), ("settings", settings),
                           ("timezone", timezone), ("follow", follow), ("unfollow", unfollow), ("feeds", feeds),
-                          ("forget", forget)]:
+                          ("forget", forget), ("status", status)]:
         # Channels speak in channel posts, which PTB's command handler leaves out by default.
         application.add_handler(CommandHandler(name, handler, filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST))
     application.add_handler(CallbackQueryHandler(page, pattern=r"^pg:"))
