@@ -329,3 +329,25 @@ async def test_no_token_or_text_in_the_logs(tmp_path, caplog):
         await bot.say(ALICE, "/search secret-word-from-a-user")
         await bot.tick(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     assert bot.fake.token not in caplog.text and "secret-word-from-a-user" not in caplog.text
+
+
+async def test_an_unreachable_bot_api_exits_for_a_restart(tmp_path, caplog):
+    _store(tmp_path / "calendars", RECORDS)
+    fake = FakeTelegram()
+    async with fake.serve():
+        fake.fail_next("getMe", error="server", times=5)
+        settings = Settings(store=tmp_path / "calendars", database_url=f"sqlite:///{tmp_path / 'state.sqlite3'}")
+        service = app.make_service(settings, Clock(START))
+        application = app.build(service, fake.token, base_url=fake.base_url, poll_timeout=1)
+        app.attach_outbox(service, application)
+        assert await asyncio.wait_for(app.Runner(service, application).run(), 10) == 1
+    assert "cannot reach the Bot API" in caplog.text
+
+
+def test_unparsable_updates_are_not_logged_with_their_content():
+    import logging
+
+    record = logging.LogRecord("telegram.Bot", logging.CRITICAL, __file__, 1,
+                               "Error while parsing updates! Received data was %r", ([{"text": "my secret"}],), None)
+    app.Redact("123:tok").filter(record)
+    assert "my secret" not in record.getMessage() and "not logged" in record.getMessage()

@@ -15,7 +15,7 @@ import signal
 from typing import Callable
 
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, TelegramError
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
@@ -31,13 +31,17 @@ log = logging.getLogger(__name__)
 
 
 class Redact(logging.Filter):
-    """Keeps the bot token out of every log line, whoever writes it (httpx logs request URLs)."""
+    """Keeps the bot token out of every log line, whoever writes it (httpx logs request URLs),
+    and the raw updates python-telegram-bot logs when it cannot parse them (they hold user text)."""
 
     def __init__(self, secret: str):
         super().__init__()
         self.secret = secret
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram") and "Received data" in str(record.msg):
+            record.msg, record.args = "Error while parsing updates (their content is not logged)", None
+            record.exc_info, record.exc_text = None, None
         if self.secret and self.secret in record.getMessage():
             record.msg, record.args = record.getMessage().replace(self.secret, "[token]"), None
         return True
@@ -117,9 +121,26 @@ class Runner:
         else:
             log.warning("polling error: %s; retrying", type(error).__name__)
 
+    async def _initialize(self) -> int | None:
+        """getMe must work: an exit code when it does not (None when it does)."""
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            raise
+        except NetworkError as exc:
+            log.error("cannot reach the Bot API at TELEGRAM_API_BASE_URL (%s); will exit for a restart", type(exc).__name__)
+            return 1
+        except Exception as exc:  # a server that answers, but not like the Bot API: restarting will not help
+            log.error("TELEGRAM_API_BASE_URL does not answer like the Bot API (%s: getMe)", type(exc).__name__)
+            return 2
+        return None
+
     async def run(self) -> int:
+        failed = await self._initialize()
+        if failed is not None:
+            return failed
         outbox = self.service.outbox
-        async with self.application:  # initialize: getMe, which must work
+        async with self.application:  # already initialised; leaving it shuts the application down
             await _post_init(self.application)
             sender = asyncio.create_task(outbox.run())
             await self.application.start()
