@@ -51,7 +51,8 @@ def quiet_logs(token: str) -> None:
     """No token and no message text in any log, whatever the root level: httpx logs URLs (which
     carry the token) at INFO, and python-telegram-bot logs whole updates and requests at DEBUG."""
     for name, level in (("httpx", logging.WARNING), ("httpcore", logging.WARNING),
-                        ("telegram", logging.INFO), ("apscheduler", logging.WARNING)):
+                        ("telegram", logging.INFO), ("apscheduler", logging.WARNING),
+                        ("alembic", logging.WARNING), ("alembic.runtime.migration", logging.INFO)):
         logging.getLogger(name).setLevel(level)
     redact = Redact(token)
     for handler in logging.getLogger().handlers:
@@ -131,7 +132,8 @@ class Runner:
             log.error("cannot reach the Bot API at TELEGRAM_API_BASE_URL (%s); will exit for a restart", type(exc).__name__)
             return 1
         except Exception as exc:  # a server that answers, but not like the Bot API: restarting will not help
-            log.error("TELEGRAM_API_BASE_URL does not answer like the Bot API (%s: getMe)", type(exc).__name__)
+            log.error("TELEGRAM_API_BASE_URL does not answer like the Bot API: getMe gave %s: %s",
+                      type(exc).__name__, str(exc)[:200])
             return 2
         return None
 
