@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -40,6 +41,12 @@ def _zone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise argparse.ArgumentTypeError(f"not an IANA time zone (e.g. Europe/Zurich): {value!r}") from None
     return value
+
+
+def _workers(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise argparse.ArgumentTypeError(f"not a number of processes from 1 to 64: {value!r}")
+    return int(value)
 
 
 def _lang(value: str) -> str:
@@ -76,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    sv.add_argument("--workers", type=_workers, default=1,
+                    help="server processes (default: 1); each reads the store and keeps its own cache")
     sv.add_argument("--base-url", help="public address of the server, for subscribe links "
                     "(e.g. https://calendar.example.org; default: the address each request came to)")
     rn = commands.add_parser("run", help="run the Telegram bot, its reminders and the feed server in one process")
@@ -117,13 +126,30 @@ def run_try(args: argparse.Namespace) -> int:
     return asyncio.run(tryit.main(_settings(args), args.store, args.script, lambda: dt.datetime.now(dt.timezone.utc)))
 
 
+def _utc_today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def served_app():
+    """The app of each `serve --workers N` process. uvicorn starts these afresh and imports the
+    app by name, so the options come through the environment that `run_serve` sets."""
+    from .web import create_app
+
+    return create_app(Path(os.environ["HRD_SERVE_STORE"]), today=_utc_today,
+                      base_url=os.environ.get("HRD_SERVE_BASE_URL") or None)
+
+
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn  # imported here: only the server needs it
 
+    options = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False}
+    if args.workers > 1:
+        os.environ.update(HRD_SERVE_STORE=str(args.store), HRD_SERVE_BASE_URL=args.base_url or "")
+        uvicorn.run("bot.cli:served_app", factory=True, workers=args.workers, **options)
+        return 0
     from .web import create_app
 
-    app = create_app(args.store, today=lambda: dt.datetime.now(dt.timezone.utc).date(), base_url=args.base_url)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(args.store, today=_utc_today, base_url=args.base_url), **options)
     return 0
 
 
@@ -132,8 +158,9 @@ def run_build(args: argparse.Namespace, today: dt.date) -> int:
 
     records = list(store.Store(args.store).load().values())
     out = args.out or args.store / "feeds"
+    feeds = ical.render_all(records, today=today)
     for feed in ical.FEEDS:
-        data = ical.render(records, feed, today=today)
+        data = feeds[feed.slug]
         yamlio.write_atomic(out / f"{feed.slug}.ics", data)
         print(f"{out / f'{feed.slug}.ics'}: {data.count(b'BEGIN:VEVENT')} events, {len(data)} bytes")
     return 0

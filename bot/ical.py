@@ -138,14 +138,11 @@ def _alarm(record: dict, lead: dt.timedelta) -> Alarm:
     return alarm
 
 
-def render(records: list[dict], feed: Feed, *, today: dt.date | None,
-           alarms: tuple[dt.timedelta, ...] = (dt.timedelta(days=3), dt.timedelta(days=1))) -> bytes:
-    """The feed's calendar as bytes, events sorted by start then id; `today` sets the window
-    (None: every record, for a single-event file).
+ALARMS = (dt.timedelta(days=3), dt.timedelta(days=1))
+END = b"END:VCALENDAR\r\n"
 
-    >>> render([], FEEDS[1], today=dt.date(2026, 11, 24)).startswith(b"BEGIN:VCALENDAR")
-    True
-    """
+
+def _calendar(feed: Feed) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -155,7 +152,31 @@ def render(records: list[dict], feed: Feed, *, today: dt.date | None,
     calendar.add("x-wr-caldesc", vText(feed.description))  # X- properties are not escaped unless typed
     calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
-    chosen = [r for r in records if r.get("kind") in feed.kinds and (today is None or in_window(r, today))]
-    for record in sorted(chosen, key=lambda r: (str(_parse(r.get("start"))), r["id"])):
-        calendar.add_component(event(record, alarms))
-    return calendar.to_ical()
+    return calendar
+
+
+def render_all(records: list[dict], feeds: tuple[Feed, ...] = FEEDS, *, today: dt.date | None,
+               alarms: tuple[dt.timedelta, ...] = ALARMS) -> dict[str, bytes]:
+    """Each feed's calendar as bytes, by slug. Every event is serialised once, however many
+    feeds hold it (all.ics repeats the others), and the same bytes go into each."""
+    kinds = {kind for feed in feeds for kind in feed.kinds}
+    chosen = [r for r in records if r.get("kind") in kinds and (today is None or in_window(r, today))]
+    chosen.sort(key=lambda r: (str(_parse(r.get("start"))), r["id"]))
+    events = {r["id"]: event(r, alarms).to_ical() for r in chosen}
+    out = {}
+    for feed in feeds:
+        head = _calendar(feed).to_ical()
+        body = b"".join(events[r["id"]] for r in chosen if r.get("kind") in feed.kinds)
+        out[feed.slug] = head[:-len(END)] + body + END
+    return out
+
+
+def render(records: list[dict], feed: Feed, *, today: dt.date | None,
+           alarms: tuple[dt.timedelta, ...] = ALARMS) -> bytes:
+    """The feed's calendar as bytes, events sorted by start then id; `today` sets the window
+    (None: every record, for a single-event file).
+
+    >>> render([], FEEDS[1], today=dt.date(2026, 11, 24)).startswith(b"BEGIN:VCALENDAR")
+    True
+    """
+    return render_all(records, (feed,), today=today, alarms=alarms)[feed.slug]

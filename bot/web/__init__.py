@@ -19,6 +19,7 @@ from starlette.routing import Route
 from .. import ical
 from . import page
 from .catalog import Body, Catalog
+from .fast import App
 from .filters import ID, BadQuery, Filters
 
 CALENDAR = "text/calendar; charset=utf-8"
@@ -61,6 +62,8 @@ def _send(request: Request, body: Body, media_type: str, gzipped: bool = False) 
 
 
 def _filters(request: Request) -> Filters:
+    if not request.scope["query_string"]:  # what calendar clients send; parsing nothing costs more than the answer
+        return Filters()
     return Filters.parse(request.query_params.multi_items(), len(request.url.query))
 
 
@@ -80,7 +83,7 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
     """The ASGI app serving the store at `root`; `today` is the clock that sets feed windows;
     `base_url` is the public address used in subscribe links (default: the request's own);
     `personal(token)` gives the chat behind a /feeds/<token>.ics address (the bot passes it)."""
-    catalog = Catalog(root, today, rescan_every)
+    catalog = Catalog(root, today, rescan_every, scan_aside=True)  # requests never wait on a scan
     template = _templates().get_template("page.html")
 
     async def home(request: Request) -> Response:
@@ -146,13 +149,14 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
     async def bad_query(request: Request, exc: BadQuery) -> Response:
         return PlainTextResponse(f"bad query: {exc}\n", 400)
 
+    feeds = Route("/calendars/{name}.ics", calendar, methods=["GET", "HEAD"])
     routes = [
         Route("/", home, methods=["GET", "HEAD"]),
         Route("/favicon.svg", icon, methods=["GET", "HEAD"]),
-        Route("/calendars/{name}.ics", calendar, methods=["GET", "HEAD"]),
+        feeds,
         Route("/opportunities/{rid}.ics", single, methods=["GET", "HEAD"]),
         Route("/feeds/{token}.ics", mine, methods=["GET", "HEAD"]),
         Route("/api/opportunities.json", listing, methods=["GET", "HEAD"]),
         Route("/healthz", health, methods=["GET", "HEAD"]),
     ]
-    return Starlette(routes=routes, exception_handlers={BadQuery: bad_query})
+    return App(routes=routes, exception_handlers={BadQuery: bad_query}, shortcut=feeds)

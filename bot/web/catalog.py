@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -37,34 +38,80 @@ def _body(data: bytes, modified_at: dt.datetime, suffix: str = "") -> Body:
 
 class Catalog:
     """The store as the server sees it. `today` is the clock; `rescan_every` bounds how often
-    the files are looked at for changes (seconds)."""
+    the files are looked at for changes (seconds); `scan_aside` looks in a thread (see `refresh`)."""
 
     def __init__(self, root: Path, today: Callable[[], dt.date], rescan_every: float = 1.0,
-                 monotonic: Callable[[], float] = time.monotonic):
+                 monotonic: Callable[[], float] = time.monotonic, scan_aside: bool = False):
         self.root, self.today, self.rescan_every, self.monotonic = Path(root), today, rescan_every, monotonic
+        self.scan_aside = scan_aside
         self.records: dict[str, dict] = {}
-        self.signature: tuple = ()
+        self.signature: tuple | None = None  # None until the store was read once
         self.checked_at = float("-inf")
         self.cache: dict[tuple, Body] = {}
         self.lock = threading.Lock()
         self.error: str | None = None
+        self.scanning = False
+        self.found: tuple | OSError | None = None  # a background scan's result, for the next request
 
     def _signature(self) -> tuple:
-        files = sorted(p for kind in store.KINDS for p in (self.root / f"{kind}s").glob("*.yaml"))
-        return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+        """(name, mtime, size) of every store file, as `Store.load` finds them. One stat per file
+        and no Path objects: the scan blocks the requests behind it, and stores grow to 10,000 files."""
+        found = []
+        for kind in store.KINDS:
+            try:
+                entries = os.scandir(self.root / f"{kind}s")
+            except (FileNotFoundError, NotADirectoryError, PermissionError):
+                continue  # glob, which Store.load uses, skips these folders too
+            with entries:
+                found.extend((e.name, e.stat()) for e in entries if e.name.endswith(".yaml"))
+        return tuple(sorted((name, stat.st_mtime_ns, stat.st_size) for name, stat in found))
 
     def refresh(self) -> None:
         """Reload the records if any store file changed; keep serving the old ones if the
-        store is momentarily unreadable (a half-edited file), and say so on /healthz."""
+        store is momentarily unreadable (a half-edited file), and say so on /healthz.
+
+        With `scan_aside` (the feed server), once the store was read the look runs in a thread,
+        so requests do not queue behind thousands of stat calls, and the first call after it
+        applies what it found. Otherwise (and when `rescan_every` is 0) it happens in this call,
+        which callers that act on changes at once, like the bot's jobs, rely on."""
+        if self.found is not None:
+            with self.lock:
+                found, self.found = self.found, None
+            self._apply(found)
         now = self.monotonic()
         if now - self.checked_at < self.rescan_every:
             return
+        self.checked_at = now
+        if self.scan_aside and self.rescan_every > 0 and self.signature is not None:
+            if not self.scanning:
+                self.scanning = True
+                threading.Thread(target=self._scan_aside, name="store-scan", daemon=True).start()
+            return
+        self._apply(self._scan())
+
+    def _scan(self) -> tuple | OSError:
+        try:
+            return self._signature()
+        except OSError as exc:
+            return exc
+
+    def _scan_aside(self) -> None:
+        try:
+            found = self._scan()
+            with self.lock:
+                self.found = found
+        finally:
+            self.scanning = False
+
+    def _apply(self, found: tuple | OSError) -> None:
+        """Load the store if the scan found it changed; an unreadable store is reported, not raised."""
         with self.lock:
-            self.checked_at = now
+            if isinstance(found, OSError):
+                self.error = str(found)
+                return
             try:
-                signature = self._signature()
-                if signature != self.signature:
-                    self.records, self.signature, self.cache = store.Store(self.root).load(), signature, {}
+                if found != self.signature:
+                    self.records, self.signature, self.cache = store.Store(self.root).load(), found, {}
                 self.error = None
             except (store.StoreError, OSError) as exc:
                 self.error = str(exc)
