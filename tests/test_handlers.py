@@ -127,6 +127,7 @@ async def _process(application, data):
     ("/follow journalists", "Following: journalists."),
     ("/feeds", "/feeds/"),
     ("/forget", "Delete this chat's settings"),
+    ("/frobnicate", "I don't know that command. /help lists what I can do."),
 ])
 async def test_commands_answer(harness, text, expected):
     application, request, _ = harness

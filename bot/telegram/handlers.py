@@ -9,7 +9,8 @@ from zoneinfo import available_timezones
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from .. import ical, reminders
 from ..model import SUBTYPES
@@ -27,6 +28,7 @@ COMMANDS = [
 ]
 KIND_ARGS = {"deadline": "deadline", "deadlines": "deadline", "event": "event", "events": "event",
              "hearing": "hearing", "hearings": "hearing", "court": "hearing", "trials": "trial"}
+MAX_PAGE = 10  # ten items stay well inside Telegram's 4096 characters
 ANONYMOUS_ADMIN = 1087968824  # Telegram's "GroupAnonymousBot" speaks for anonymous admins
 
 
@@ -53,7 +55,11 @@ async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, k
     send = lambda bot: bot.edit_message_text(text, chat.id, message.message_id, parse_mode=ParseMode.HTML,  # noqa: E731
                                              reply_markup=keyboard,
                                              link_preview_options=LinkPreviewOptions(is_disabled=True))
-    await _service(context).outbox.call(chat.id, send, group=chat.type != "private")
+    try:
+        await _service(context).outbox.call(chat.id, send, group=chat.type != "private")
+    except BadRequest as exc:
+        if "not modified" not in exc.message:  # pressing the page one is on changes nothing
+            raise
 
 
 def _row(update: Update, context: ContextTypes.DEFAULT_TYPE):
@@ -103,7 +109,7 @@ def parse_upcoming(args: list[str], page_size: int) -> tuple[int, str | None, st
     """
     size = page_size
     if args and args[0].isdigit():
-        size, args = max(1, min(int(args[0]), 20)), args[1:]
+        size, args = max(1, min(int(args[0]), MAX_PAGE)), args[1:]
     word = " ".join(args).strip().casefold()[:60]
     kind = KIND_ARGS.get(word) or (word if word in SUBTYPES else None)
     return size, kind, (None if kind or not word else word)
@@ -357,6 +363,11 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, context, "\n".join(lines))
 
 
+async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have, in a private chat (in groups it may be another bot's)."""
+    await reply(update, context, "I don't know that command. /help lists what I can do.")
+
+
 def install(application: Application) -> None:
     """Register every handler on the application."""
     for name, handler in [("start", start), ("help", help_command), ("upcoming", upcoming),
@@ -366,6 +377,7 @@ def install(application: Application) -> None:
                           ("forget", forget), ("status", status)]:
         # Channels speak in channel posts, which PTB's command handler leaves out by default.
         application.add_handler(CommandHandler(name, handler, filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST))
+    application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown))
     application.add_handler(CallbackQueryHandler(page, pattern=r"^pg:"))
     application.add_handler(CallbackQueryHandler(forget_button, pattern=r"^fgt:"))
     application.add_handler(CallbackQueryHandler(item_button, pattern=r"^(snz|mute|ics):"))

@@ -13,6 +13,7 @@ from ..reminders import Chat, Notice
 from ..web import page
 
 KIND_WORDS = {"deadline": "Deadline", "event": "Event", "hearing": "Court date"}
+TEXT_LIMIT = 4000  # Telegram allows 4096 characters; HTML tags and escapes count here, not there
 DEADLINE_PRESETS = ("30d", "14d", "7d", "3d", "1d", "morning")
 EVENT_PRESETS = ("3d", "1d", "3h", "1h", "15m")
 DIGEST_HOURS = (6, 7, 8, 9, 12, 18)
@@ -59,26 +60,37 @@ def when(record: dict, chat: Chat, now: dt.datetime) -> str:
     return f"{text} · {days}"
 
 
-def item(record: dict, chat: Chat, now: dt.datetime) -> str:
-    """One opportunity as a few lines."""
-    lines = [f"<b>{escape(record.get('title') or 'Untitled')}</b>",
-             f"{KIND_WORDS.get(record.get('kind'), 'Item')}"
-             + (f" · {escape(record['subtype'].replace('-', ' '))}" if record.get("subtype") else ""),
-             f"🗓 {escape(when(record, chat, now))}"]
-    who = " · ".join(escape(str(record[k])) for k in ("organizer", "location") if record.get(k))
-    if who:
-        lines.append(who)
-    if record.get("url"):
-        lines.append(escape(str(record["url"])))
-    return "\n".join(lines)
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def item(record: dict, chat: Chat, now: dt.datetime, budget: int = 1500) -> str:
+    """One opportunity as a few lines, at most `budget` characters: the link goes first, then
+    organiser and place, then the title is shortened."""
+    kind = KIND_WORDS.get(record.get("kind"), "Item") + (
+        f" · {escape(record['subtype'].replace('-', ' '))}" if record.get("subtype") else "")
+    rest = [kind, f"🗓 {escape(when(record, chat, now))}"]
+    who = " · ".join(escape(_short(str(record[k]), 120)) for k in ("organizer", "location") if record.get(k))
+    extra = [line for line in (who, escape(_short(str(record.get("url") or ""), 300))) if line]
+    title = str(record.get("title") or "Untitled")
+    while extra and _size(title, rest + extra) > budget:
+        extra.pop()
+    room = max(20, budget - _size("", rest + extra) - 8)
+    return "\n".join([f"<b>{escape(_short(title, min(200, room)))}</b>", *rest, *extra])
+
+
+def _size(title: str, lines: list[str]) -> int:
+    return len(escape(_short(title, 200))) + 7 + sum(len(line) + 1 for line in lines)
 
 
 def listing(records: list[dict], chat: Chat, now: dt.datetime, start: int, size: int, title: str) -> str:
+    """A page of items; however long their texts, it fits one message (4096 characters)."""
     if not records:
         return f"{escape(title)}: nothing ahead. Try /upcoming without words, or change /settings."
     shown = records[start:start + size]
     head = f"<b>{escape(title)}</b> ({start + 1}–{start + len(shown)} of {len(records)})"
-    return "\n\n".join([head] + [item(r, chat, now) for r in shown])
+    budget = (TEXT_LIMIT - len(head)) // len(shown) - 2
+    return "\n\n".join([head] + [item(r, chat, now, budget) for r in shown])
 
 
 def pager(query: str, start: int, size: int, total: int) -> InlineKeyboardMarkup | None:
