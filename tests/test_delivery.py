@@ -107,6 +107,16 @@ async def test_each_key_is_sent_once_even_when_queued_twice(state):
     assert state.claimed_keys() == {(1, "remind:x:1d")} and state.stale_claims(NOW + dt.timedelta(days=1)) == []
 
 
+async def test_a_key_already_queued_is_not_queued_again(state):
+    outbox = _outbox(state)
+    script = Script()
+    for _ in range(3):
+        outbox.put(Outgoing(1, script.send(1, "once"), key="remind:x:1d", item_id="x"))
+    assert outbox.queued() == 1
+    await _run(outbox, [])
+    assert [t for _, t, _ in script.delivered] == ["once"] and outbox.keys == set()
+
+
 async def test_private_chat_pacing_holds_in_real_sends(state):
     script = Script()
     await _run(_outbox(state, Pacer(1000, 0.05, 20)), [Outgoing(1, script.send(1, f"m{i}")) for i in range(4)])

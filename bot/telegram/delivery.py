@@ -105,6 +105,7 @@ class Outbox:
         self.max_attempts, self.backoff, self.in_flight = max_attempts, backoff, in_flight
         self.pending: dict[int, collections.deque[Outgoing]] = collections.defaultdict(collections.deque)
         self.busy: set[int] = set()
+        self.keys: set[tuple[int, str]] = set()
         self.tasks: set[asyncio.Task] = set()
         self.wake = asyncio.Event()
         self.idle = asyncio.Event()
@@ -113,6 +114,12 @@ class Outbox:
         self.sent_count = 0
 
     def put(self, message: Outgoing) -> None:
+        """Queue a message; one whose key is already queued or in flight is dropped (each look
+        for owed messages finds again what a long broadcast has not sent yet)."""
+        if message.key:
+            if (message.chat_id, message.key) in self.keys:
+                return
+            self.keys.add((message.chat_id, message.key))
         self.pending[message.chat_id].append(message)
         self.idle.clear()
         self.wake.set()
@@ -182,6 +189,8 @@ class Outbox:
             self._answer(message, error=exc)
         finally:
             self.busy.discard(message.chat_id)
+            if message.key and message not in self.pending.get(message.chat_id, ()):
+                self.keys.discard((message.chat_id, message.key))  # done with, not waiting to retry
             self.wake.set()
 
     async def _attempt(self, message: Outgoing) -> None:
@@ -252,6 +261,7 @@ class Outbox:
         self._settle(message, "release", error)
         for other in self.pending.pop(message.chat_id, collections.deque()):
             self._settle(other, "release", error)
+            self.keys.discard((other.chat_id, other.key or ""))
 
 
 def _seconds(value) -> float:
