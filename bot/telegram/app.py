@@ -101,7 +101,7 @@ def attach_outbox(service: Service, application: Application) -> Outbox:
     delivery = service.settings.delivery
     pacer = Pacer(delivery.overall_per_second, delivery.private_interval, delivery.group_per_minute)
     service.outbox = Outbox(application.bot, service.state, pacer, now=service.clock,
-                            max_attempts=delivery.max_attempts)
+                            max_attempts=delivery.max_attempts, on_inactive=service.touch)
     return service.outbox
 
 

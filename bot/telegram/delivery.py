@@ -100,9 +100,10 @@ class Outbox:
 
     def __init__(self, bot: Bot, ledger, pacer: Pacer, *, now: Callable[[], dt.datetime],
                  monotonic: Callable[[], float] = time.monotonic, max_attempts: int = 5,
-                 backoff: float = 1.0, in_flight: int = 16):
+                 backoff: float = 1.0, in_flight: int = 16, on_inactive: Callable[[int], None] | None = None):
         self.bot, self.ledger, self.pacer, self.now, self.monotonic = bot, ledger, pacer, now, monotonic
         self.max_attempts, self.backoff, self.in_flight = max_attempts, backoff, in_flight
+        self.on_inactive = on_inactive
         self.pending: dict[int, collections.deque[Outgoing]] = collections.defaultdict(collections.deque)
         self.busy: set[int] = set()
         self.keys: set[tuple[int, str]] = set()
@@ -205,6 +206,8 @@ class Outbox:
         except Forbidden as exc:
             log.info("chat %s blocked or removed the bot; deactivated", message.chat_id)
             self.ledger.deactivate(message.chat_id)
+            if self.on_inactive:
+                self.on_inactive(message.chat_id)
             self._drop_chat(message, exc)
         except ChatMigrated as exc:
             log.info("chat %s became supergroup %s", message.chat_id, exc.new_chat_id)

@@ -27,7 +27,7 @@ class Service:
     _chats: dict | None = field(default=None, repr=False)
     _chats_at: float = float("-inf")
 
-    CHATS_TTL = 60.0  # seconds; handlers call touch() on every change they make
+    CHATS_TTL = 600.0  # seconds; handlers and the outbox call touch() on every change they make
 
     def touch(self, chat_id: int | None = None) -> None:
         """A chat (or, without an id, any chat) changed: read it again before the next plan."""
@@ -68,8 +68,8 @@ class Service:
             snoozes={i: p.snooze_until for i, p in prefs.items() if p.snooze_until})
 
     def chats(self) -> list[tuple[object, reminders.Chat]]:
-        """Active chats with their plan views, read in two queries and kept until touched (or
-        a minute old: the outbox deactivates chats Telegram refuses without telling us)."""
+        """Active chats with their plan views, read in two queries and kept until touched (or ten
+        minutes old, in case another process changed the database)."""
         if self._chats is None or self.monotonic() - self._chats_at > self.CHATS_TTL:
             prefs = self.state.all_prefs()
             self._chats = {row.id: (row, self.view(row, prefs.get(row.id, {}))) for row in self.state.active_chats()}
