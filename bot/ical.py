@@ -140,6 +140,9 @@ def _alarm(record: dict, lead: dt.timedelta) -> Alarm:
 
 ALARMS = (dt.timedelta(days=3), dt.timedelta(days=1))
 END = b"END:VCALENDAR\r\n"
+# Google Calendar silently drops a subscribed feed of about 1 MB or more: better that the items
+# furthest ahead wait (they come in as nearer ones pass) than that the whole feed disappears.
+MAX_BYTES = 900_000
 
 
 def _calendar(feed: Feed) -> Calendar:
@@ -165,10 +168,22 @@ def render_all(records: list[dict], feeds: tuple[Feed, ...] = FEEDS, *, today: d
     events = {r["id"]: event(r, alarms).to_ical() for r in chosen}
     out = {}
     for feed in feeds:
-        head = _calendar(feed).to_ical()
-        body = b"".join(events[r["id"]] for r in chosen if r.get("kind") in feed.kinds)
-        out[feed.slug] = head[:-len(END)] + body + END
+        head = _calendar(feed).to_ical()[:-len(END)]
+        out[feed.slug] = head + b"".join(_fitting(len(head) + len(END), [
+            events[r["id"]] for r in chosen if r.get("kind") in feed.kinds])) + END
     return out
+
+
+def _fitting(used: int, events: list[bytes], limit: int | None = None) -> list[bytes]:
+    """The events, soonest first, that fit within `limit` bytes (default MAX_BYTES)."""
+    limit = MAX_BYTES if limit is None else limit
+    kept = []
+    for data in events:
+        used += len(data)
+        if used > limit:
+            break
+        kept.append(data)
+    return kept
 
 
 def render(records: list[dict], feed: Feed, *, today: dt.date | None,

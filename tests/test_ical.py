@@ -117,3 +117,13 @@ def test_build_command_writes_four_feeds(tmp_path, capsys):
     feeds = tmp_path / "calendars" / "feeds"
     assert sorted(p.name for p in feeds.iterdir()) == ["all.ics", "deadlines.ics", "events.ics", "hearings.ics"]
     assert (feeds / "all.ics").read_bytes() == (GOLDEN / "all.ics").read_bytes()
+
+
+def test_a_feed_stays_under_the_size_google_accepts(monkeypatch):
+    many = [_record(f"2027-{1 + n // 28:02d}-{1 + n % 28:02d}-deadline-{n:010x}", start=f"2027-{1 + n // 28:02d}-{1 + n % 28:02d}",
+                    title=f"Call {n} " + "x" * 300) for n in range(300)]
+    monkeypatch.setattr(ical, "MAX_BYTES", 50_000)
+    data = ical.render(many, ical.FEEDS[0], today=TODAY)
+    starts = [e["DTSTART"].dt for e in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+    assert len(data) <= 50_000 and data.endswith(b"END:VCALENDAR\r\n")
+    assert 0 < len(starts) < 300 and starts == sorted(starts) and starts[0] == dt.date(2027, 1, 1)  # the soonest stay
