@@ -23,8 +23,9 @@ test: $(VENV)/.installed  ## run the test suite
 try: $(VENV)/.installed  ## chat with the bot in this terminal, against a built-in fake Telegram
 	$(PY) -m bot try
 
-bench: $(VENV)/.installed  ## throughput, memory and hostile-input benchmark
+bench: $(VENV)/.installed  ## extractor and feed-server benchmarks (the feed one needs wrk and nginx)
 	$(PY) bench/extract.py
+	$(PY) bench/feeds.py
 
 score: $(VENV)/.installed  ## score the extractor on the shared seed corpus (needs ../shared)
 	../shared/tools/score-extraction --gold ../shared/corpus/gold/seeds.yaml --docs ../shared/corpus/seeds \
