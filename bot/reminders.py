@@ -14,7 +14,9 @@ still ahead and only the most recent one per item: nobody wants "14 days", "3 da
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -31,7 +33,7 @@ DIGEST_GRACE = dt.timedelta(hours=3)
 LATE_AFTER = dt.timedelta(minutes=10)  # a reminder sent later than this after its time says so
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chat:
     """What the plan needs to know about a chat: its settings and its per-item choices."""
 
@@ -57,7 +59,7 @@ class Chat:
         return ZoneInfo(self.timezone)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Due:
     """One message owed to one chat: a reminder, a snoozed reminder, a digest or a notice."""
 
@@ -69,6 +71,7 @@ class Due:
     late: bool = False
 
 
+@functools.lru_cache(maxsize=256)
 def parse_lead(text: str) -> dt.timedelta | None:
     """The lead as a duration; None for "morning" (the morning of the day itself).
 
@@ -84,11 +87,17 @@ def parse_lead(text: str) -> dt.timedelta | None:
     return dt.timedelta(**{unit: int(match.group(2))})
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _start(value) -> dt.date | dt.datetime | None:
+    """A stored start, parsed once: every chat profile asks about the same items."""
+    return ical._parse(value)
+
+
 def moment(record: dict, zone: ZoneInfo) -> tuple[dt.datetime, bool]:
     """When the item happens (a deadline: when it closes) and whether only its day is known.
     An all-day deadline closes at the end of the day on the reader's clock, an all-day event
     starts at its beginning."""
-    start = ical._parse(record.get("start"))
+    start = _start(record.get("start"))
     if isinstance(start, dt.datetime):
         return start.astimezone(UTC), False
     clock = dt.time(23, 59) if record.get("kind") == "deadline" else dt.time(0, 0)
@@ -191,10 +200,36 @@ def _window(times, since: dt.datetime | None, until: dt.datetime | None) -> bool
     return any((since is None or since < at) and (until is None or at <= until) for at, _ in times)
 
 
-def _table(model: Chat, live: list[dict], now: dt.datetime, since, until) -> list[tuple[dict, tuple]]:
+class Timeline:
+    """The live items sorted by when they happen, so a plan looks only at those near its window.
+    An all-day item sorts at noon UTC of its day; the 14-hour margin covers every zone."""
+
+    MARGIN = dt.timedelta(hours=15)
+
+    def __init__(self, records: Mapping[str, dict]):
+        live = [r for r in records.values() if r.get("status") != "cancelled" and _start(r.get("start"))]
+        self.items = sorted(live, key=lambda r: (self._key(r), r["id"]))
+        self.keys = [self._key(r) for r in self.items]
+        self.by_id = {r["id"]: r for r in live}
+
+    @staticmethod
+    def _key(record: dict) -> dt.datetime:
+        start = _start(record.get("start"))
+        if isinstance(start, dt.datetime):
+            return start.astimezone(UTC)
+        return dt.datetime.combine(start, dt.time(12), tzinfo=UTC)
+
+    def between(self, low: dt.datetime | None, high: dt.datetime | None) -> list[dict]:
+        """Items happening in about (low, high]; None is open."""
+        first = 0 if low is None else bisect.bisect_left(self.keys, low - self.MARGIN)
+        last = len(self.items) if high is None else bisect.bisect_right(self.keys, high + self.MARGIN)
+        return self.items[first:last]
+
+
+def _table(model: Chat, timeline: Timeline, now: dt.datetime, since, until) -> list[tuple[dict, tuple]]:
     """The items a profile's filters let through that have a reminder in (since, until]."""
     reach, out = _reach(model), []
-    for record in live:
+    for record in timeline.between(now, None if until is None else until + reach):
         when = moment(record, model.zone)[0]
         if when <= now or (until is not None and when - reach > until) or not _filters_let_through(model, record):
             continue
@@ -234,15 +269,16 @@ def _groups(chats: Iterable[Chat]) -> list[list[Chat]]:
 
 
 def plan(records: Mapping[str, dict], chats: Iterable[Chat], sent: Container, now: dt.datetime,
-         until: dt.datetime | None = None, since: dt.datetime | None = None) -> list[Due]:
+         until: dt.datetime | None = None, since: dt.datetime | None = None,
+         timeline: Timeline | None = None) -> list[Due]:
     """Every reminder owed from `now` up to `until` (default: all), soonest first, leaving out
     the (chat id, key) pairs in `sent` (the ledger). Missed reminders count only from `since`
     (when the bot last looked; default: since each chat arrived)."""
-    live = [r for r in records.values() if r.get("status") != "cancelled" and r.get("start")]
-    by_id = {r["id"]: r for r in live}
+    timeline = timeline or Timeline(records)
+    by_id = timeline.by_id
     dues: list[Due] = []
     for members in _groups(chats):
-        table = _table(members[0], live, now, since, until)
+        table = _table(members[0], timeline, now, since, until)
         matched = {record["id"] for record, _ in table}
         for chat in members:
             for record, times in table:
@@ -267,14 +303,14 @@ def _followed(chat: Chat, by_id: Mapping[str, dict], matched: set, now, since, u
 
 
 def due_times(records: Mapping[str, dict], chats: Iterable[Chat], now: dt.datetime,
-              until: dt.datetime) -> set[dt.datetime]:
+              until: dt.datetime, timeline: Timeline | None = None) -> set[dt.datetime]:
     """The moments in (now, until] when a reminder may fall, computed per profile rather than
     per chat: a moment when in the end nobody is owed anything costs one empty tick."""
-    live = [r for r in records.values() if r.get("status") != "cancelled" and r.get("start")]
-    by_id = {r["id"]: r for r in live}
+    timeline = timeline or Timeline(records)
+    by_id = timeline.by_id
     times: set[dt.datetime] = set()
     for members in _groups(chats):
-        for _, owed in _table(members[0], live, now, now, until):
+        for _, owed in _table(members[0], timeline, now, now, until):
             times.update(at for at, _ in owed if now < at <= until)
         for chat in members:
             if chat.follows or chat.snoozes:
@@ -347,7 +383,12 @@ def change(record: dict) -> tuple[str, str] | None:
 
 
 def _changed_at(record: dict) -> dt.datetime:
-    return ical._stamp(record.get("updated"))
+    return _stamp(record.get("updated"))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _stamp(value) -> dt.datetime:
+    return ical._stamp(value)
 
 
 def notices(records: Mapping[str, dict], chats: Iterable[Chat], sent: Container, now: dt.datetime,

@@ -480,6 +480,12 @@ class State:
         with self._session() as session:
             return list(session.scalars(select(Chat).where(Chat.active).order_by(Chat.id)))
 
+    def active_chat_rows(self) -> list[Any]:
+        """The active chats as plain rows (attribute access, no ORM bookkeeping): the light way
+        to read 100,000 of them."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(Chat.__table__).where(Chat.active).order_by(Chat.id)))
+
     def deactivate(self, chat_id: int) -> bool:
         """Stop writing to a chat (Telegram said Forbidden); its settings stay. False if unknown."""
         stmt = update(Chat).where(Chat.id == chat_id).values(active=False)

@@ -497,3 +497,11 @@ def test_meta_values_round_trip(state):
     state.set_meta("last_tick", "2026-11-24T09:30:00+00:00")
     state.set_meta("last_tick", "2026-11-24T09:31:00+00:00")
     assert state.meta("last_tick") == "2026-11-24T09:31:00+00:00"
+
+
+def test_active_chats_as_plain_rows(state, group):
+    state.ensure_chat(OTHER, "private", NOW)
+    state.deactivate(OTHER)
+    [row] = state.active_chat_rows()
+    assert (row.id, row.type, row.timezone, row.created) == (GROUP, "supergroup", "Europe/Kyiv", NOW)
+    assert isinstance(row.kinds, list) and row.created.tzinfo is not None
