@@ -166,10 +166,18 @@ def _leads(chat: Chat, record: dict) -> tuple[str, ...]:
     return chat.deadline_leads if record.get("kind") == "deadline" else chat.event_leads
 
 
-def _filters_let_through(chat: Chat, record: dict) -> bool:
+def _filters_let_through(chat: Chat, record: dict, text: str | None = None) -> bool:
     if chat.kinds and record.get("kind") not in chat.kinds:
         return False
-    return not chat.keywords or any(word.casefold() in _haystack(record) for word in chat.keywords)
+    if not chat.keywords:
+        return True
+    text = _haystack(record) if text is None else text
+    return any(word.casefold() in text for word in chat.keywords)
+
+
+def timing(chat: Chat) -> tuple:
+    """What decides when a chat's reminders for an item fall (not which items)."""
+    return (chat.timezone, chat.deadline_leads, chat.event_leads, chat.quiet_start, chat.quiet_end, chat.morning_hour)
 
 
 def profile(chat: Chat) -> tuple:
@@ -177,12 +185,6 @@ def profile(chat: Chat) -> tuple:
     with the same profile share one computation (most chats keep the defaults)."""
     return (chat.timezone, chat.kinds, chat.keywords, chat.deadline_leads, chat.event_leads,
             chat.quiet_start, chat.quiet_end, chat.morning_hour)
-
-
-def _reach(chat: Chat) -> dt.timedelta:
-    """How long before an item its earliest reminder can fall (a day more for morning hours)."""
-    leads = [parse_lead(lead) or dt.timedelta(0) for lead in (*chat.deadline_leads, *chat.event_leads)]
-    return max(leads, default=dt.timedelta(0)) + dt.timedelta(days=2)
 
 
 def reminder_times(chat: Chat, record: dict) -> tuple[tuple[dt.datetime, str], ...]:
@@ -211,6 +213,23 @@ class Timeline:
         self.items = sorted(live, key=lambda r: (self._key(r), r["id"]))
         self.keys = [self._key(r) for r in self.items]
         self.by_id = {r["id"]: r for r in live}
+        self._texts: dict[str, str] = {}
+        self._times: dict[tuple, tuple] = {}
+
+    def text(self, record: dict) -> str:
+        """The words a chat's keywords are looked for in, lower-cased once per item."""
+        rid = record["id"]
+        if rid not in self._texts:
+            self._texts[rid] = _haystack(record)
+        return self._texts[rid]
+
+    def times(self, chat: Chat, record: dict) -> tuple:
+        """`reminder_times`, once per item and timing (chats that differ only in what they
+        follow share them)."""
+        key = (timing(chat), record["id"])
+        if key not in self._times:
+            self._times[key] = reminder_times(chat, record)
+        return self._times[key]
 
     @staticmethod
     def _key(record: dict) -> dt.datetime:
@@ -226,14 +245,31 @@ class Timeline:
         return self.items[first:last]
 
 
+def _near(model: Chat, timeline: Timeline, now: dt.datetime, since, until) -> list[dict]:
+    """Items still ahead that can have a reminder in (since, until] for this profile: for each
+    lead, those happening about that long after the window (36 hours of slack for morning hours
+    and quiet hours)."""
+    if until is None:
+        return timeline.between(now, None)
+    slack = dt.timedelta(hours=36)
+    deltas = sorted({parse_lead(lead) or dt.timedelta(0) for lead in (*model.deadline_leads, *model.event_leads)})
+    seen: dict[str, dict] = {}
+    for delta in deltas or [dt.timedelta(0)]:
+        low = now if since is None else max(now, since + delta - slack)
+        for record in timeline.between(low, until + delta + slack):
+            seen.setdefault(record["id"], record)
+    return list(seen.values())
+
+
 def _table(model: Chat, timeline: Timeline, now: dt.datetime, since, until) -> list[tuple[dict, tuple]]:
     """The items a profile's filters let through that have a reminder in (since, until]."""
-    reach, out = _reach(model), []
-    for record in timeline.between(now, None if until is None else until + reach):
-        when = moment(record, model.zone)[0]
-        if when <= now or (until is not None and when - reach > until) or not _filters_let_through(model, record):
+    out = []
+    for record in _near(model, timeline, now, since, until):
+        if not _filters_let_through(model, record, timeline.text(record)):
             continue
-        times = reminder_times(model, record)
+        if moment(record, model.zone)[0] <= now:
+            continue
+        times = timeline.times(model, record)
         if _window(times, since, until):
             out.append((record, times))
     return out
@@ -244,7 +280,7 @@ def _chat_dues(chat: Chat, record: dict, times, now: dt.datetime, since, until) 
     the chat arrived (and since `since`) only the latest, sent now; late when it is overdue."""
     rid, floor = record["id"], max(chat.created, since) if since else chat.created
     out = [Due(at, chat.id, f"remind:{rid}:{lead}", rid, lead) for at, lead in times
-           if now < at and (until is None or at <= until)]
+           if max(now, since or now) < at and (until is None or at <= until)]
     missed = [(at, lead) for at, lead in times if floor < at <= now]
     if missed:
         at, lead = missed[-1]

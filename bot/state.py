@@ -22,6 +22,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import json
+from collections import namedtuple
 import os
 import re
 import secrets
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
 
+from sqlalchemy import cast as sa_cast
 from sqlalchemy import (
     JSON, BigInteger, CheckConstraint, DateTime, Engine, ForeignKey, Index, MetaData, SmallInteger,
     String, create_engine, delete, event, make_url, select, update,
@@ -138,6 +141,15 @@ class Chat(Base):
 
     def __repr__(self) -> str:
         return f"<Chat {self.id} {self.type}{'' if self.active else ' inactive'}>"
+
+
+JSON_SETTINGS = ("kinds", "keywords", "deadline_leads", "event_leads")
+ChatRow = namedtuple("ChatRow", [c.name for c in Chat.__table__.columns])
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_tuple(text: str | None) -> tuple:
+    return tuple(json.loads(text)) if text else ()
 
 
 class ItemPref(Base):
@@ -480,11 +492,15 @@ class State:
         with self._session() as session:
             return list(session.scalars(select(Chat).where(Chat.active).order_by(Chat.id)))
 
-    def active_chat_rows(self) -> list[Any]:
-        """The active chats as plain rows (attribute access, no ORM bookkeeping): the light way
-        to read 100,000 of them."""
+    def active_chat_rows(self) -> list[ChatRow]:
+        """The active chats as plain tuples, list settings as tuples: the light way to read
+        100,000 of them (no ORM bookkeeping; equal settings decoded once and shared)."""
+        table = Chat.__table__
+        columns = [sa_cast(c, String).label(c.name) if c.name in JSON_SETTINGS else c for c in table.columns]
+        decode = [c.name in JSON_SETTINGS for c in table.columns]
         with self.engine.connect() as conn:
-            return list(conn.execute(select(Chat.__table__).where(Chat.active).order_by(Chat.id)))
+            rows = conn.execute(select(*columns).where(table.c.active).order_by(table.c.id))
+            return [ChatRow._make([_json_tuple(v) if d else v for d, v in zip(decode, row)]) for row in rows]
 
     def deactivate(self, chat_id: int) -> bool:
         """Stop writing to a chat (Telegram said Forbidden); its settings stay. False if unknown."""

@@ -248,3 +248,15 @@ def test_notices_since_the_last_look():
     chat = Chat(1, created=dt.datetime(2026, 1, 1, tzinfo=UTC))
     assert reminders.notices(CHANGED, [chat], set(), NOW, since=_at("2026-11-23T12:00")) == []
     assert {n.what for n in reminders.notices(CHANGED, [chat], set(), NOW, since=_at("2026-11-23T09:00"))} == {"extended", "moved"}
+
+
+@pytest.mark.parametrize("hours", [1, 6, 30, 24 * 9])
+def test_a_window_holds_exactly_the_reminders_the_whole_plan_puts_in_it(hours):
+    chats = [Chat(1), Chat(2, timezone="Asia/Tokyo", deadline_leads=("30d", "7d", "6h")),
+             Chat(3, timezone="America/Lima", quiet_start="20:00", quiet_end="10:00"), Chat(4, event_leads=("3d", "15m"))]
+    start = dt.datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
+    whole = reminders.plan(RECORDS, chats, set(), start)
+    for step in range(0, 24 * 20, hours):
+        low, high = start + dt.timedelta(hours=step), start + dt.timedelta(hours=step + hours)
+        window = reminders.plan(RECORDS, chats, set(), start, until=high, since=low)
+        assert window == [d for d in whole if low < d.at <= high], (low, high)

@@ -504,4 +504,4 @@ def test_active_chats_as_plain_rows(state, group):
     state.deactivate(OTHER)
     [row] = state.active_chat_rows()
     assert (row.id, row.type, row.timezone, row.created) == (GROUP, "supergroup", "Europe/Kyiv", NOW)
-    assert isinstance(row.kinds, list) and row.created.tzinfo is not None
+    assert row.kinds == () and row.deadline_leads == ("14d", "3d", "1d") and row.created.tzinfo is not None

@@ -29,8 +29,30 @@ _SHARED: dict = {}
 
 
 def _shared(value):
-    """One object for equal values (an intern table for settings tuples and zone names)."""
-    return _SHARED.setdefault(value, value) if len(_SHARED) < 100_000 else value
+    """One object for equal values (an intern table for zone names and settings tuples)."""
+    shared = _SHARED.get(value)
+    if shared is None:
+        if len(_SHARED) >= 10_000:  # a bound, whatever settings people choose
+            return value
+        shared = _SHARED[value] = value
+    return shared
+
+
+def _tuple(values) -> tuple:
+    """Settings lists as shared tuples (rows read in bulk already share theirs)."""
+    return values if isinstance(values, tuple) else _shared(tuple(values))
+
+
+NO_CHOICES = {"follows": frozenset(), "mutes": frozenset(), "snoozes": NO_SNOOZES}
+
+
+def _choices(prefs: dict) -> dict:
+    """A chat's follows, mutes and snoozes for the plan; most chats have none."""
+    if not prefs:
+        return NO_CHOICES
+    return {"follows": frozenset(i for i, p in prefs.items() if p.state == "follow"),
+            "mutes": frozenset(i for i, p in prefs.items() if p.state == "mute"),
+            "snoozes": {i: p.snooze_until for i, p in prefs.items() if p.snooze_until} or NO_SNOOZES}
 
 
 @dataclass
@@ -77,14 +99,10 @@ class Service:
         tuple: 100,000 chats mostly repeat a few."""
         prefs = self.state.prefs(row.id) if prefs is None else prefs
         return reminders.Chat(
-            id=row.id, timezone=_shared(row.timezone), kinds=_shared(tuple(row.kinds)),
-            keywords=_shared(tuple(row.keywords)), deadline_leads=_shared(tuple(row.deadline_leads)),
-            event_leads=_shared(tuple(row.event_leads)), digest=row.digest, digest_hour=row.digest_hour,
+            id=row.id, timezone=_shared(row.timezone), kinds=_tuple(row.kinds), keywords=_tuple(row.keywords),
+            deadline_leads=_tuple(row.deadline_leads), event_leads=_tuple(row.event_leads), digest=row.digest, digest_hour=row.digest_hour,
             digest_weekday=row.digest_weekday, quiet_start=row.quiet_start, quiet_end=row.quiet_end,
-            morning_hour=self.settings.chats.morning_hour, created=row.created,
-            follows=_shared(frozenset(i for i, p in prefs.items() if p.state == "follow")),
-            mutes=_shared(frozenset(i for i, p in prefs.items() if p.state == "mute")),
-            snoozes={i: p.snooze_until for i, p in prefs.items() if p.snooze_until} or NO_SNOOZES)
+            morning_hour=self.settings.chats.morning_hour, created=row.created, **_choices(prefs))
 
     def chats(self) -> list[tuple[object, reminders.Chat]]:
         """Active chats with their plan views, read in two queries and kept until touched (or ten
