@@ -152,7 +152,7 @@ class Runner:
             stale = list(jobs.stale(self.service, self.service.clock()))
             if stale:
                 log.warning("%d messages from the last run may or may not have arrived; not re-sending them", len(stale))
-            jobs.start(self.service, self.application.job_queue)
+            self.application.create_task(jobs.start(self.service, self.application.job_queue))
             server = await self._serve()
             await self._wait(server)
             await self._shutdown(sender, server)

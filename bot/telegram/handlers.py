@@ -206,16 +206,21 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, done: str,
         return False
     service = _service(context)
     service.state.update_settings(_row(update, context).id, **fields)
-    _replan(service, context, update.effective_chat.id)
+    await _replan(service, context, update.effective_chat.id)
     if done:
         await reply(update, context, done)
     return True
 
 
-def _replan(service: Service, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-    """A chat's settings or choices changed: refresh it and rebuild the jobs."""
+async def _replan(service: Service, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """A chat's settings or choices changed: refresh it and rebuild the jobs, in the background
+    when the bot runs (the reply need not wait for it)."""
     service.touch(chat_id)
-    jobs.schedule(service, context.application.job_queue)
+    rebuild = jobs.reschedule(service, context.application.job_queue)
+    if context.application.running:
+        context.application.create_task(rebuild)
+    else:
+        await rebuild
 
 
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -269,7 +274,7 @@ async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     service = _service(context)
     counts = service.state.forget(update.effective_chat.id)
-    _replan(service, context, update.effective_chat.id)
+    await _replan(service, context, update.effective_chat.id)
     await query.answer("Deleted.")
     log.info("chat forgotten (%d rows)", sum(counts.values()))
     await _edit(update, context, "Deleted. I no longer store anything about this chat. /start to begin again.")
@@ -297,7 +302,7 @@ async def item_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     else:
         service.state.set_pref(row.id, rid, "mute")
         await query.answer("You won't hear about this one again.")
-    _replan(service, context, row.id)
+    await _replan(service, context, row.id)
 
 
 async def _send_ics(update: Update, context: ContextTypes.DEFAULT_TYPE, record: dict) -> None:
@@ -343,7 +348,7 @@ async def setting_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         except ValueError:
             await query.answer("That setting is not possible.", show_alert=True)
             return
-        _replan(service, context, row.id)
+        await _replan(service, context, row.id)
     await query.answer()
     chat = service.view(row)
     await _edit(update, context, messages.settings_text(chat), messages.settings_keys(section, chat))

@@ -10,6 +10,7 @@ item is still ahead).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Iterable
@@ -55,20 +56,28 @@ def _unclaimed(service: Service, owed: list) -> list:
     return [o for o in owed if (o.chat_id, o.key) not in claimed]
 
 
-def owed(service: Service, now: dt.datetime) -> int:
-    """Queue every message owed at `now`; how many were queued. The ledger makes a second call
-    for the same moment queue nothing that could be sent twice."""
+def collect(service: Service, now: dt.datetime) -> list[tuple]:
+    """Every message owed at `now` and not yet claimed: (target, key, item id, text, keyboard).
+    Reads only, so it can run in a thread while the bot keeps answering."""
     chats, low = service.chats(), since(service, now)
     views = {view.id: (row, view) for row, view in chats}
-    dues = _unclaimed(service, reminders.plan(service.records, [v for _, v in chats], (), now, until=now, since=low))
-    for due in dues:
+    records = service.records
+    found = []
+    for due in _unclaimed(service, reminders.plan(records, [v for _, v in chats], (), now, until=now, since=low)):
         row, view = views[due.chat_id]
-        record = service.records[due.item_id]
-        _queue(service, row, due.key, due.item_id, messages.reminder(record, due, view, now),
-               messages.reminder_keys(due.item_id))
-    count = len(dues) + _digests(service, chats, now) + _notices(service, views, now, low)
+        found.append((row, due.key, due.item_id, messages.reminder(records[due.item_id], due, view, now),
+                      messages.reminder_keys(due.item_id)))
+    return found + _digests(service, chats, now) + _notices(service, views, now, low)
+
+
+def owed(service: Service, now: dt.datetime, found: list[tuple] | None = None) -> int:
+    """Queue every message owed at `now`; how many. The ledger and the outbox make a second
+    call for the same moment queue nothing that could be sent twice."""
+    found = collect(service, now) if found is None else found
+    for row, key, item_id, text, keyboard in found:
+        _queue(service, row, key, item_id, text, keyboard)
     service.state.set_meta(LAST_LOOK, now.isoformat())
-    return count
+    return len(found)
 
 
 def _digest_dues(service: Service, chats, now: dt.datetime) -> list:
@@ -79,33 +88,33 @@ def _digest_dues(service: Service, chats, now: dt.datetime) -> list:
     return [(row, view, reminders.next_digest(view, claimed, now, spread)) for row, view in subscribed]
 
 
-def _digests(service: Service, chats, now: dt.datetime) -> int:
-    count = 0
+def _digests(service: Service, chats, now: dt.datetime) -> list[tuple]:
+    found = []
     for row, view, due in _digest_dues(service, chats, now):
         if due is None or due.at > now:
             continue
         ahead = dt.timedelta(days=30 if view.digest == "weekly" else 7)
         items = [r for r in reminders.upcoming(service.records, view, now)
                  if reminders.moment(r, view.zone)[0] <= now + ahead]
-        _queue(service, row, due.key, None, messages.digest(items, view, now))
-        count += 1
-    return count
+        found.append((row, due.key, None, messages.digest(items, view, now), None))
+    return found
 
 
-def _notices(service: Service, views: dict, now: dt.datetime, low: dt.datetime) -> int:
-    found = _unclaimed(service, reminders.notices(service.records, [v for _, v in views.values()], (), now, since=low))
-    for notice in found:
+def _notices(service: Service, views: dict, now: dt.datetime, low: dt.datetime) -> list[tuple]:
+    found = []
+    for notice in _unclaimed(service, reminders.notices(service.records, [v for _, v in views.values()], (), now, since=low)):
         row, view = views[notice.chat_id]
         record = service.records[notice.item_id]
-        _queue(service, row, notice.key, notice.item_id, messages.notice(record, notice, view, now),
-               messages.reminder_keys(notice.item_id) if notice.what != "cancelled" else None)
-    return len(found)
+        keyboard = messages.reminder_keys(notice.item_id) if notice.what != "cancelled" else None
+        found.append((row, notice.key, notice.item_id, messages.notice(record, notice, view, now), keyboard))
+    return found
 
 
 async def tick(service: Service, now: dt.datetime) -> int:
-    """Refresh the store and queue what is owed now."""
+    """Refresh the store and queue what is owed now; the looking runs in a thread, so 100,000
+    chats do not hold up the answers to commands."""
     service.catalog.refresh()
-    queued = owed(service, now)
+    queued = owed(service, now, await asyncio.to_thread(collect, service, now))
     if queued:
         log.info("queued %d messages", queued)
     return queued
@@ -132,7 +141,7 @@ async def _watch(context: ContextTypes.DEFAULT_TYPE) -> None:
     before = service.catalog.signature
     await tick(service, service.clock())
     if service.catalog.signature != before or not _scheduled(context.job_queue):
-        schedule(service, context.job_queue)
+        await reschedule(service, context.job_queue)
 
 
 def _scheduled(job_queue: JobQueue) -> list:
@@ -143,8 +152,29 @@ def schedule(service: Service, job_queue: JobQueue | None, now: dt.datetime | No
     """Make the JobQueue hold exactly one job per due time in the horizon; the job names."""
     if job_queue is None:
         return []
-    now = now or service.clock()
-    wanted = {f"{PREFIX}{at.isoformat()}": at for at in due_times(service, now)}
+    return _apply(job_queue, due_times(service, now or service.clock()))
+
+
+async def reschedule(service: Service, job_queue: JobQueue | None) -> None:
+    """`schedule`, with the planning in a thread; changes that arrive meanwhile are folded into
+    one more round, not one round each."""
+    if job_queue is None:
+        return
+    if service.rescheduling:
+        service.reschedule_again = True
+        return
+    service.rescheduling = True
+    try:
+        service.reschedule_again = True
+        while service.reschedule_again:
+            service.reschedule_again = False
+            _apply(job_queue, await asyncio.to_thread(due_times, service, service.clock()))
+    finally:
+        service.rescheduling = False
+
+
+def _apply(job_queue: JobQueue, times: list[dt.datetime]) -> list[str]:
+    wanted = {f"{PREFIX}{at.isoformat()}": at for at in times}
     for job in _scheduled(job_queue):
         if job.name not in wanted:
             job.schedule_removal()
@@ -158,14 +188,14 @@ def schedule(service: Service, job_queue: JobQueue | None, now: dt.datetime | No
     return sorted(wanted)
 
 
-def start(service: Service, job_queue: JobQueue) -> None:
+async def start(service: Service, job_queue: JobQueue) -> None:
     """At start-up: the watcher (which also sends what was missed while down) and the jobs. A
     bot's very first start marks now as its last look: nothing before it counts as missed."""
     if service.state.meta(LAST_LOOK) is None:
         service.state.set_meta(LAST_LOOK, service.clock().isoformat())
     job_queue.run_repeating(_watch, interval=WATCH_EVERY, first=0.0, name="watch-store",
                             job_kwargs={"id": "watch-store", "replace_existing": True, "misfire_grace_time": None})
-    schedule(service, job_queue)
+    await reschedule(service, job_queue)
 
 
 def stale(service: Service, now: dt.datetime) -> Iterable:

@@ -4,6 +4,7 @@ outbox. One object, passed in; nothing global."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -66,6 +67,9 @@ class Service:
     monotonic: Callable[[], float] = time.monotonic
     _chats: dict | None = field(default=None, repr=False)
     _chats_at: float = float("-inf")
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    rescheduling: bool = False
+    reschedule_again: bool = False
 
     CHATS_TTL = 600.0  # seconds; handlers and the outbox call touch() on every change they make
 
@@ -75,10 +79,14 @@ class Service:
             self._chats = None
             return
         row = self.state.chat(chat_id)
-        if row is None or not row.active:
-            self._chats.pop(chat_id, None)
-        else:
-            self._chats[chat_id] = (Target(row.id, row.type, row.thread_id), self.view(row))
+        fresh = None if row is None or not row.active else (Target(row.id, row.type, row.thread_id), self.view(row))
+        with self._lock:  # the plan may be reading the chats in another thread
+            chats = dict(self._chats or {})
+            if fresh is None:
+                chats.pop(chat_id, None)
+            else:
+                chats[chat_id] = fresh
+            self._chats = chats
 
     def known(self, chat_id: int) -> bool:
         """Whether the cached chats include this one (else it is new: touch it)."""
@@ -107,12 +115,15 @@ class Service:
     def chats(self) -> list[tuple[object, reminders.Chat]]:
         """Active chats with their plan views, read in two queries and kept until touched (or ten
         minutes old, in case another process changed the database)."""
-        if self._chats is None or self.monotonic() - self._chats_at > self.CHATS_TTL:
+        with self._lock:
+            chats = self._chats
+        if chats is None or self.monotonic() - self._chats_at > self.CHATS_TTL:
             prefs = self.state.all_prefs()
-            self._chats = {row.id: (Target(row.id, row.type, row.thread_id), self.view(row, prefs.get(row.id, {})))
-                           for row in self.state.active_chat_rows()}
-            self._chats_at = self.monotonic()
-        return list(self._chats.values())
+            chats = {row.id: (Target(row.id, row.type, row.thread_id), self.view(row, prefs.get(row.id, {})))
+                     for row in self.state.active_chat_rows()}
+            with self._lock:
+                self._chats, self._chats_at = chats, self.monotonic()
+        return list(chats.values())
 
     def personal_filter(self, token: str) -> reminders.Chat | None:
         """The chat behind a personal feed token, for the feed server."""
