@@ -52,7 +52,8 @@ class Pacer:
     """When the next message to a chat may leave; time is a monotonic float passed in."""
 
     def __init__(self, overall_per_second: float = 30, private_interval: float = 1.0, group_per_minute: int = 20):
-        self.gap = 1.0 / overall_per_second
+        # 2 % under the limit, so the timer's jitter can never put 31 messages in one second
+        self.gap = 1.0 / (overall_per_second * 0.98)
         self.private_interval, self.group_per_minute = private_interval, group_per_minute
         self.last_any = float("-inf")
         self.last: dict[int, float] = {}
@@ -71,7 +72,9 @@ class Pacer:
         return max(times)
 
     def took(self, chat_id: int, group: bool, at: float) -> None:
-        self.last_any = at
+        # Slots follow each other by `gap`, not by when the loop got round to them: a loop that
+        # wakes a little late must not lower the rate. After a pause, no burst: half a gap at most.
+        self.last_any = max(self.last_any + self.gap, at - self.gap / 2)
         if group:
             window = self.window[chat_id]
             window.append(at)
