@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import heapq
+import itertools
 import datetime as dt
 import logging
 import time
@@ -62,7 +64,14 @@ class Pacer:
 
     def ready_at(self, chat_id: int, group: bool) -> float:
         """The earliest moment a message to this chat respects every limit."""
-        times = [self.last_any + self.gap, self.held.get(chat_id, float("-inf"))]
+        return max(self.overall_ready(), self.chat_ready(chat_id, group))
+
+    def overall_ready(self) -> float:
+        return self.last_any + self.gap
+
+    def chat_ready(self, chat_id: int, group: bool) -> float:
+        """The earliest moment this chat's own limits (and Telegram's RetryAfter) allow."""
+        times = [self.held.get(chat_id, float("-inf"))]
         if group:
             window = self.window[chat_id]
             if len(window) >= self.group_per_minute:
@@ -110,6 +119,9 @@ class Outbox:
         self.pending: dict[int, collections.deque[Outgoing]] = collections.defaultdict(collections.deque)
         self.busy: set[int] = set()
         self.keys: set[tuple[int, str]] = set()
+        self.heap: list[tuple[float, int, int]] = []
+        self.ready: dict[int, float] = {}  # each waiting chat's entry on the heap
+        self.order = itertools.count()
         self.tasks: set[asyncio.Task] = set()
         self.wake = asyncio.Event()
         self.idle = asyncio.Event()
@@ -125,6 +137,7 @@ class Outbox:
                 return
             self.keys.add((message.chat_id, message.key))
         self.pending[message.chat_id].append(message)
+        self._schedule(message.chat_id)
         self.idle.clear()
         self.wake.set()
 
@@ -157,24 +170,45 @@ class Outbox:
             chat_id, ready = chosen
             delay = ready - self.monotonic()
             if delay > 0 or len(self.busy) >= self.in_flight:
-                await self._wait(max(delay, 0.005))
+                await self._wait(max(delay, 0.001))
                 continue
-            message = self.pending[chat_id].popleft()
-            self.busy.add(chat_id)
-            self.pacer.took(chat_id, message.group, self.monotonic())
-            task = asyncio.create_task(self._deliver(message))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+            self._dispatch(chat_id)
+
+    def _dispatch(self, chat_id: int) -> None:
+        heapq.heappop(self.heap)
+        self.ready.pop(chat_id, None)
+        queue = self.pending[chat_id]
+        message = queue.popleft()
+        if not queue:
+            del self.pending[chat_id]
+        self.busy.add(chat_id)
+        self.pacer.took(chat_id, message.group, self.monotonic())
+        task = asyncio.create_task(self._deliver(message))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def _schedule(self, chat_id: int) -> None:
+        """Put the chat on the heap at the moment its own limits allow its next message. One
+        entry per chat: with 10,000 chats waiting, choosing must not look at each of them."""
+        queue = self.pending.get(chat_id)
+        if not queue or chat_id in self.busy or chat_id in self.ready:
+            return
+        ready = self.pacer.chat_ready(chat_id, queue[0].group)
+        self.ready[chat_id] = ready
+        heapq.heappush(self.heap, (ready, next(self.order), chat_id))
 
     def _next(self) -> tuple[int, float] | None:
-        ready = [(self.pacer.ready_at(c, q[0].group), c) for c, q in self.pending.items() if q and c not in self.busy]
-        if not ready:
-            return None
-        at, chat_id = min(ready)
-        return chat_id, at
+        while self.heap:
+            ready, _, chat_id = self.heap[0]
+            if self.ready.get(chat_id) == ready and self.pending.get(chat_id) and chat_id not in self.busy:
+                return chat_id, max(ready, self.pacer.overall_ready())
+            heapq.heappop(self.heap)  # an entry left behind by a dropped or re-timed chat
+            if self.ready.get(chat_id) == ready:
+                del self.ready[chat_id]
+        return None
 
     def _maybe_idle(self) -> None:
-        if not self.busy and not any(self.pending.values()):
+        if not self.busy and not self.pending:
             self.idle.set()
 
     async def _wait(self, timeout: float | None) -> None:
@@ -195,6 +229,7 @@ class Outbox:
             self.busy.discard(message.chat_id)
             if message.key and message not in self.pending.get(message.chat_id, ()):
                 self.keys.discard((message.chat_id, message.key))  # done with, not waiting to retry
+            self._schedule(message.chat_id)
             self.wake.set()
 
     async def _attempt(self, message: Outgoing) -> None:
