@@ -196,6 +196,8 @@ async def start(service: Service, job_queue: JobQueue) -> None:
     job_queue.run_repeating(_watch, interval=WATCH_EVERY, first=0.0, name="watch-store",
                             job_kwargs={"id": "watch-store", "replace_existing": True, "misfire_grace_time": None})
     await reschedule(service, job_queue)
+    log.info("jobs scheduled: %d due times in the next %d hours", len(_scheduled(job_queue)),
+             HORIZON // dt.timedelta(hours=1))
 
 
 def stale(service: Service, now: dt.datetime) -> Iterable:
