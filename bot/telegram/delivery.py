@@ -81,9 +81,9 @@ class Pacer:
         return max(times)
 
     def took(self, chat_id: int, group: bool, at: float) -> None:
-        # Slots follow each other by `gap`, not by when the loop got round to them: a loop that
-        # wakes a little late must not lower the rate. After a pause, no burst: half a gap at most.
-        self.last_any = max(self.last_any + self.gap, at - self.gap / 2)
+        # Measured from when the message really left: slots never bunch up, so a request that
+        # reaches Telegram a little late still finds 30 intervals taking more than a second.
+        self.last_any = max(self.last_any + self.gap, at)
         if group:
             window = self.window[chat_id]
             window.append(at)
