@@ -54,8 +54,10 @@ class Pacer:
     """When the next message to a chat may leave; time is a monotonic float passed in."""
 
     def __init__(self, overall_per_second: float = 30, private_interval: float = 1.0, group_per_minute: int = 20):
-        # 2 % under the limit, so the timer's jitter can never put 31 messages in one second
+        # Evenly spaced 2 % under the limit, and never more than limit - 1 in any second: requests
+        # reach Telegram with some jitter, and it counts arrivals.
         self.gap = 1.0 / (overall_per_second * 0.98)
+        self.recent: collections.deque = collections.deque(maxlen=max(1, int(overall_per_second) - 1))
         self.private_interval, self.group_per_minute = private_interval, group_per_minute
         self.last_any = float("-inf")
         self.last: dict[int, float] = {}
@@ -67,7 +69,8 @@ class Pacer:
         return max(self.overall_ready(), self.chat_ready(chat_id, group))
 
     def overall_ready(self) -> float:
-        return self.last_any + self.gap
+        full = len(self.recent) == self.recent.maxlen
+        return max(self.last_any + self.gap, self.recent[0] + 1.0 if full else float("-inf"))
 
     def chat_ready(self, chat_id: int, group: bool) -> float:
         """The earliest moment this chat's own limits (and Telegram's RetryAfter) allow."""
@@ -84,6 +87,7 @@ class Pacer:
         # Measured from when the message really left: slots never bunch up, so a request that
         # reaches Telegram a little late still finds 30 intervals taking more than a second.
         self.last_any = max(self.last_any + self.gap, at)
+        self.recent.append(at)
         if group:
             window = self.window[chat_id]
             window.append(at)

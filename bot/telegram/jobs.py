@@ -62,8 +62,12 @@ def collect(service: Service, now: dt.datetime) -> list[tuple]:
     chats, low = service.chats(), since(service, now)
     views = {view.id: (row, view) for row, view in chats}
     records = service.records
+    waiting = service.outbox.keys if service.outbox else set()
     found = []
-    for due in _unclaimed(service, reminders.plan(records, [v for _, v in chats], (), now, until=now, since=low)):
+    dues = reminders.plan(records, [v for _, v in chats], (), now, until=now, since=low)
+    # What a long broadcast still has queued is found again by every look: skip it before the
+    # ledger query and the formatting, which would cost the sending loop its pace.
+    for due in _unclaimed(service, [d for d in dues if (d.chat_id, d.key) not in waiting]):
         row, view = views[due.chat_id]
         found.append((row, due.key, due.item_id, messages.reminder(records[due.item_id], due, view, now),
                       messages.reminder_keys(due.item_id)))
