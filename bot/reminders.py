@@ -27,7 +27,7 @@ from . import ical
 
 UTC = dt.timezone.utc
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
-LEAD = re.compile(r"^(morning|([1-9][0-9]{0,2})([dhm]))$")
+LEAD = re.compile(r"^(morning|([1-9][0-9]{0,3})([dhm]))$")  # as bot.state accepts them
 NOTICE_HORIZON = dt.timedelta(days=14)  # changes older than this are not news any more
 DIGEST_GRACE = dt.timedelta(hours=3)
 LATE_AFTER = dt.timedelta(minutes=10)  # a reminder sent later than this after its time says so

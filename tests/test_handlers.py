@@ -128,6 +128,10 @@ async def _process(application, data):
     ("/feeds", "/feeds/"),
     ("/forget", "Delete this chat's settings"),
     ("/frobnicate", "I don't know that command. /help lists what I can do."),
+    ("/reminders", "Reminders before deadlines: 14d, 3d, 1d, morning"),
+    ("/reminders deadlines 21d 7d 1d morning", "Reminders set: 21d, 7d, 1d, morning."),
+    ("/reminders events none", "Reminders set: none."),
+    ("/reminders events soon", "Lead times look like 14d"),
 ])
 async def test_commands_answer(harness, text, expected):
     application, request, _ = harness

@@ -204,7 +204,7 @@ def test_upcoming_for_a_chat():
     assert [r["title"] for r in reminders.upcoming(RECORDS, Chat(1), NOW, words="lamu")] == ["Appeal of the Lamu defenders"]
 
 
-@pytest.mark.parametrize("text", ["", "2w", "0d", "1000d", "morningish", "-1d"])
+@pytest.mark.parametrize("text", ["", "2w", "0d", "10000d", "morningish", "-1d"])
 def test_bad_lead_times_are_refused(text):
     with pytest.raises(ValueError, match="not a lead time"):
         reminders.parse_lead(text)

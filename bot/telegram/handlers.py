@@ -23,6 +23,7 @@ COMMANDS = [
     ("upcoming", "what is next: /upcoming [N] [kind or word]"), ("deadlines", "the next deadlines"),
     ("events", "the next events"), ("hearings", "the next court dates"), ("search", "find by words"),
     ("settings", "time zone, what to follow, reminders, digest"), ("timezone", "set the time zone"),
+    ("reminders", "lead times: /reminders deadlines 21d 7d 1d morning"),
     ("follow", "follow items that mention a word"), ("unfollow", "stop following a word"),
     ("feeds", "calendar links"), ("forget", "delete everything stored about this chat"), ("help", "how to use me"),
 ]
@@ -223,6 +224,24 @@ async def _replan(service: Service, context: ContextTypes.DEFAULT_TYPE, chat_id:
         await rebuild
 
 
+async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reminders deadlines 21d 7d 1d morning, /reminders events 2h 30m: any lead times."""
+    row, args = _row(update, context), [a.casefold() for a in context.args or []]
+    which = {"deadlines": "deadline_leads", "deadline": "deadline_leads", "events": "event_leads",
+             "event": "event_leads", "hearings": "event_leads"}.get(args[0] if args else "")
+    if which is None or len(args) < 2:
+        await reply(update, context, "Reminders before deadlines: " + (", ".join(row.deadline_leads) or "none")
+                    + "\nBefore events and hearings: " + (", ".join(row.event_leads) or "none")
+                    + "\nChange them with e.g. <code>/reminders deadlines 21d 7d 1d morning</code> or "
+                    "<code>/reminders events 2h 30m</code> (d days, h hours, m minutes; <code>none</code> for none).")
+        return
+    leads = [] if args[1:] == ["none"] else list(dict.fromkeys(args[1:]))
+    try:
+        await _change(update, context, f"Reminders set: {', '.join(leads) or 'none'}.", **{which: leads})
+    except ValueError:
+        await reply(update, context, "Lead times look like 14d, 3d, 6h, 30m or morning (at most 8, up to a year).")
+
+
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/follow WORD: reminders only for items that mention one of the chat's words."""
     word = " ".join(context.args or []).strip().casefold()[:64]
@@ -378,7 +397,8 @@ def install(application: Application) -> None:
     for name, handler in [("start", start), ("help", help_command), ("upcoming", upcoming),
                           ("deadlines", _kind_command("deadline")), ("events", _kind_command("event")),
                           ("hearings", _kind_command("hearing")), ("search", search), ("settings", settings),
-                          ("timezone", timezone), ("follow", follow), ("unfollow", unfollow), ("feeds", feeds),
+                          ("timezone", timezone), ("reminders", reminders_command), ("follow", follow),
+                          ("unfollow", unfollow), ("feeds", feeds),
                           ("forget", forget), ("status", status)]:
         # Channels speak in channel posts, which PTB's command handler leaves out by default.
         application.add_handler(CommandHandler(name, handler, filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST))

@@ -27,6 +27,7 @@ HELP = """<b>Commands</b>
 /search TEXT: find by words (title, organiser, place)
 /settings: time zone, what to follow, reminder times, digest, quiet hours
 /timezone ZONE: e.g. <code>/timezone Africa/Nairobi</code>
+/reminders: lead times, e.g. <code>/reminders deadlines 21d 7d 1d morning</code>
 /follow WORD, /unfollow WORD: follow items that mention a word
 /feeds: calendar links, including one with your own filters
 /forget: delete everything stored about this chat
