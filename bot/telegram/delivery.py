@@ -185,11 +185,27 @@ class Outbox:
         message = queue.popleft()
         if not queue:
             del self.pending[chat_id]
+        # Claim before taking the slot: the request then leaves right after its slot, and a slow
+        # ledger write cannot bunch several requests together on their way to Telegram.
+        if not self._claim(message):
+            self._schedule(chat_id)
+            return
         self.busy.add(chat_id)
         self.pacer.took(chat_id, message.group, self.monotonic())
         task = asyncio.create_task(self._deliver(message))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+
+    def _claim(self, message: Outgoing) -> bool:
+        """Own the message's ledger key (True), or learn that another job or process owns it."""
+        if not message.key or message.claimed:
+            return True
+        if self.ledger.claim(message.chat_id, message.key, message.item_id, self.now()):
+            message.claimed = True
+            return True
+        self.keys.discard((message.chat_id, message.key))
+        self._maybe_idle()
+        return False
 
     def _schedule(self, chat_id: int) -> None:
         """Put the chat on the heap at the moment its own limits allow its next message. One
@@ -237,10 +253,6 @@ class Outbox:
             self.wake.set()
 
     async def _attempt(self, message: Outgoing) -> None:
-        if message.key and not message.claimed:
-            if not self.ledger.claim(message.chat_id, message.key, message.item_id, self.now()):
-                return  # another job or process owns this message: it is theirs to send
-            message.claimed = True
         try:
             result = await message.send(self.bot)
         except RetryAfter as exc:
