@@ -185,13 +185,14 @@ class Outbox:
         message = queue.popleft()
         if not queue:
             del self.pending[chat_id]
+        slot = self.monotonic()  # the pace counts from here, whatever the ledger write costs
         # Claim before taking the slot: the request then leaves right after its slot, and a slow
         # ledger write cannot bunch several requests together on their way to Telegram.
         if not self._claim(message):
             self._schedule(chat_id)
             return
         self.busy.add(chat_id)
-        self.pacer.took(chat_id, message.group, self.monotonic())
+        self.pacer.took(chat_id, message.group, slot)
         task = asyncio.create_task(self._deliver(message))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
