@@ -145,6 +145,18 @@ async def test_retry_after_holds_back_that_chat_only(state):
     assert state.claimed_keys() == {(1, "k1"), (2, "k2")}
 
 
+async def test_a_message_waiting_out_a_retry_after_holds_no_claim(state):
+    script = Script({1: [RetryAfter(dt.timedelta(seconds=30))]})
+    outbox = _outbox(state)
+    task = asyncio.create_task(outbox.run())
+    outbox.put(Outgoing(1, script.send(1, "held"), key="k1"))
+    while script.outcomes[1] or outbox.busy:  # until the first attempt got its 429 back
+        await asyncio.sleep(0.005)
+    assert outbox.queued() == 1 and state.claimed_keys() == set()  # a crash now leaves it owed
+    outbox.close()
+    await task
+
+
 async def test_forbidden_deactivates_the_chat_and_drops_its_queue(state):
     script = Script({2: [Forbidden("Forbidden: bot was blocked by the user")]})
     await _run(_outbox(state), [Outgoing(2, script.send(2, "a"), key="a"), Outgoing(2, script.send(2, "b"), key="b"),

@@ -300,7 +300,12 @@ class Outbox:
             self._settle(message, "release", exc)
 
     def _again(self, message: Outgoing, wait: float, count: bool) -> None:
+        """Try again after `wait`. Telegram said the message did not go through, so the claim
+        is given back meanwhile: a crash while waiting must leave it owed, not "maybe sent"."""
         message.attempts += 1 if count else 0
+        if message.key and message.claimed:
+            self.ledger.release(message.chat_id, message.key)
+            message.claimed = False
         self.pacer.hold(message.chat_id, self.monotonic() + wait)
         self.pending[message.chat_id].appendleft(message)
 
