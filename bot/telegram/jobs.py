@@ -205,5 +205,5 @@ async def start(service: Service, job_queue: JobQueue) -> None:
 
 
 def stale(service: Service, now: dt.datetime) -> Iterable:
-    """Claims from a previous run that never got an answer: not re-sent (they may have arrived)."""
-    return service.state.stale_claims(now - dt.timedelta(minutes=5))
+    """Claims from before this start that never got an answer: not re-sent (they may have arrived)."""
+    return service.state.stale_claims(now)
