@@ -7,7 +7,6 @@ import contextlib
 import datetime as dt
 
 import pytest
-import yaml
 from starlette.testclient import TestClient
 
 from bot import store

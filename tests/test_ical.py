@@ -4,7 +4,6 @@ import datetime as dt
 from pathlib import Path
 
 import icalendar
-import pytest
 import vobject
 
 from bot import ical

@@ -5,7 +5,6 @@ import gzip
 import urllib.request
 
 import pytest
-import yaml
 from starlette.testclient import TestClient
 
 from bot import store

@@ -155,7 +155,7 @@ PLACE_ZONES: dict[str, str] = {
     "saudi arabia": "Asia/Riyadh", "cambodia": "Asia/Phnom_Penh", "myanmar": "Asia/Yangon",
     "thailand": "Asia/Bangkok", "india": "Asia/Kolkata", "nepal": "Asia/Kathmandu",
     "sri lanka": "Asia/Colombo", "hungary": "Europe/Budapest", "poland": "Europe/Warsaw",
-    "greece": "Europe/Athens", "ukraine": "Europe/Kyiv", "netherlands": "Europe/Amsterdam",
+    "greece": "Europe/Athens", "ukraine": "Europe/Kyiv",
     "belgium": "Europe/Brussels", "switzerland": "Europe/Zurich", "germany": "Europe/Berlin",
     "spain": "Europe/Madrid", "italy": "Europe/Rome", "portugal": "Europe/Lisbon",
     "italia": "Europe/Rome", "italiana": "Europe/Rome", "italian": "Europe/Rome", "trapani": "Europe/Rome",
@@ -165,6 +165,5 @@ PLACE_ZONES: dict[str, str] = {
     "brazil": "America/Sao_Paulo", "pará": "America/Belem", "altamira": "America/Belem", "belém": "America/Belem",
     "tiflis": "Asia/Tbilisi", "georgien": "Asia/Tbilisi", "deutschland": "Europe/Berlin", "deutscher": "Europe/Berlin",
     "argentina": "America/Argentina/Buenos_Aires", "paraguay": "America/Asuncion", "uruguay": "America/Montevideo",
-    "hong kong": "Asia/Hong_Kong", "kowloon": "Asia/Hong_Kong", "zambia": "Africa/Lusaka", "lusaka": "Africa/Lusaka",
-    "dhaka": "Asia/Dhaka", "strasbourg": "Europe/Paris",
+    "kowloon": "Asia/Hong_Kong", "zambia": "Africa/Lusaka", "lusaka": "Africa/Lusaka",
 }
