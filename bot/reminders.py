@@ -15,6 +15,7 @@ still ahead and only the most recent one per item: nobody wants "14 days", "3 da
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -340,18 +341,23 @@ def _followed(chat: Chat, by_id: Mapping[str, dict], matched: set, now, since, u
 
 def due_times(records: Mapping[str, dict], chats: Iterable[Chat], now: dt.datetime,
               until: dt.datetime, timeline: Timeline | None = None) -> set[dt.datetime]:
-    """The moments in (now, until] when a reminder may fall, computed per profile rather than
-    per chat: a moment when in the end nobody is owed anything costs one empty tick."""
+    """The moments in (now, until] when a reminder may fall. Computed per timing (zone, lead
+    times, quiet and morning hours), ignoring what chats follow: a moment when in the end nobody
+    is owed anything costs one empty tick, and 100,000 chats share far fewer timings than
+    settings."""
     timeline = timeline or Timeline(records)
     by_id = timeline.by_id
     times: set[dt.datetime] = set()
-    for members in _groups(chats):
-        for _, owed in _table(members[0], timeline, now, now, until):
+    timings: dict[tuple, Chat] = {}
+    for chat in chats:
+        timings.setdefault(timing(chat), chat)
+        if chat.follows or chat.snoozes:
+            times.update(d.at for d in _followed(chat, by_id, set(), now, now, until) + _snoozed(chat, by_id, now, until)
+                         if now < d.at <= until)
+    for model in timings.values():
+        everything = dataclasses.replace(model, kinds=(), keywords=(), follows=frozenset(), mutes=frozenset())
+        for _, owed in _table(everything, timeline, now, now, until):
             times.update(at for at, _ in owed if now < at <= until)
-        for chat in members:
-            if chat.follows or chat.snoozes:
-                times.update(d.at for d in _followed(chat, by_id, set(), now, now, until) + _snoozed(chat, by_id, now, until)
-                             if now < d.at <= until)
     return times
 
 

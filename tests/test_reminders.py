@@ -260,3 +260,13 @@ def test_a_window_holds_exactly_the_reminders_the_whole_plan_puts_in_it(hours):
         low, high = start + dt.timedelta(hours=step), start + dt.timedelta(hours=step + hours)
         window = reminders.plan(RECORDS, chats, set(), start, until=high, since=low)
         assert window == [d for d in whole if low < d.at <= high], (low, high)
+
+
+def test_due_times_cover_every_planned_reminder_whatever_chats_follow():
+    chats = [Chat(1, kinds=("hearing",)), Chat(2, keywords=("slapp",), timezone="Europe/Paris"),
+             Chat(3, follows=frozenset({"2026-12-15-deadline-000000000a"}), kinds=("event",)),
+             Chat(4, snoozes={"2026-12-15-deadline-000000000a": _at("2026-11-24T18:00")})]
+    for days in (1, 2, 10, 25):
+        until = NOW + dt.timedelta(days=days)
+        planned = {d.at for d in reminders.plan(RECORDS, chats, set(), NOW, until=until) if d.at > NOW}
+        assert planned <= reminders.due_times(RECORDS, chats, NOW, until)
