@@ -245,20 +245,22 @@ class Traffic:
 
     def __init__(self, fake):
         self.fake = fake
+        self.per_chat: dict[int, int] = collections.Counter()
+        self.seen_calls = self.seen_errors = 0
 
     def snapshot(self) -> tuple[dict[int, int], int, list]:
-        """(successful sendMessage count per chat, number of 429s, every error) right now."""
-        failed = collections.Counter(call for call, _code, _ in self.fake.errors if call.method == "sendMessage")
-        per_chat: dict[int, int] = collections.Counter()
-        for call in self.fake.calls:
-            if call.method != "sendMessage":
-                continue
-            if failed[call]:
-                failed[call] -= 1
-                continue
-            per_chat[call.chat_id] += 1
-        errors = self.fake.errors
-        return per_chat, sum(code == 429 for _, code, _ in errors), errors
+        """(successful sendMessage count per chat, number of 429s, every error) right now. Only
+        what is new since the last look is counted: the fake serves from a thread of this process,
+        and a long loop here would hold the GIL and bunch its answers (and so its flood counts)."""
+        calls, errors = self.fake.calls, self.fake.errors  # errors after calls: each error's call is in
+        for call in calls[self.seen_calls:]:
+            if call.method == "sendMessage":
+                self.per_chat[call.chat_id] += 1
+        for call, _code, _ in errors[self.seen_errors:]:
+            if call.method == "sendMessage":
+                self.per_chat[call.chat_id] -= 1
+        self.seen_calls, self.seen_errors = len(calls), len(errors)
+        return self.per_chat, sum(code == 429 for _, code, _ in errors), errors
 
     def first_call(self, method: str, after: float = float("-inf")) -> float | None:
         """time.monotonic() of the first call of `method` (after `after`), or None."""
@@ -781,15 +783,18 @@ def startup(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
 
 
 def floods(errors: list, calls: list, due: dt.datetime) -> list[str]:
-    """Each 429: when (seconds after the due time, on the fake's clock), to which chat, and how
-    many sendMessage calls the fake had let through in the second before it."""
+    """Each 429: when (seconds after the due time, on the fake's clock), to which chat, how many
+    sendMessage calls the fake had let through in the second before it, and the shortest interval
+    between arrivals there (Telegram counts arrivals: a short one means requests bunched)."""
     offset = time.time() - time.monotonic()  # the fake logs calls on time.monotonic()
     sends = sorted(c.at for c in calls if c.method == "sendMessage")
     out = []
     for call, code, _ in errors:
         if code == 429:
-            before = sum(1 for at in sends if call.at - 1.0 < at < call.at)
-            out.append(f"+{call.at + offset - due.timestamp():.1f}s chat {call.chat_id}, {before} sends in the 1 s before")
+            before = [at for at in sends if call.at - 1.0 < at < call.at]
+            closest = min((b - a for a, b in zip(before, before[1:] + [call.at])), default=float("nan"))
+            out.append(f"+{call.at + offset - due.timestamp():.1f}s chat {call.chat_id}, {len(before)} sends in the"
+                       f" 1 s before, two of them {closest * 1000:.0f} ms apart")
     return out
 
 

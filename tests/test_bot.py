@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from bot import store
 from bot.settings import Settings, Telegram
 from bot.telegram import app, jobs
-from bot.telegram.delivery import Pacer
+from bot.telegram.delivery import Gate, Pacer
 from bot.telegram.fakeapi import FakeTelegram
 from databases import BACKENDS, database
 
@@ -89,7 +89,7 @@ async def running(tmp_path, fake=None, records=RECORDS, clock=None, url=None):
         settings = Settings(store=root, database_url=str(url or f"sqlite:///{tmp_path / 'state.sqlite3'}"),
                             telegram=Telegram(api_base_url=fake.base_url, poll_timeout=1))
         service = app.make_service(settings, clock)
-        application = app.build(service, fake.token, base_url=fake.base_url, poll_timeout=1)
+        application = app.build(service, fake.token, base_url=fake.base_url, poll_timeout=1, gate=Gate(1000))
         app.attach_outbox(service, application)
         service.outbox.pacer = Pacer(1000, 0.01, 1000)  # Telegram's real pacing is tested in test_delivery
         runner = app.Runner(service, application)
@@ -337,7 +337,7 @@ async def test_an_unreachable_bot_api_exits_for_a_restart(tmp_path, caplog):
         fake.fail_next("getMe", error="server", times=5)
         settings = Settings(store=tmp_path / "calendars", database_url=f"sqlite:///{tmp_path / 'state.sqlite3'}")
         service = app.make_service(settings, Clock(START))
-        application = app.build(service, fake.token, base_url=fake.base_url, poll_timeout=1)
+        application = app.build(service, fake.token, base_url=fake.base_url, poll_timeout=1, gate=Gate(1000))
         app.attach_outbox(service, application)
         assert await asyncio.wait_for(app.Runner(service, application).run(), 10) == 1
     assert "cannot reach the Bot API" in caplog.text

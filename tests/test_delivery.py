@@ -9,7 +9,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.state import State, migrate, open_engine
-from bot.telegram.delivery import Outbox, Outgoing, Pacer, never_arrived
+from bot.telegram.delivery import Gate, Outbox, Outgoing, Pacer, never_arrived
 from databases import BACKENDS, database
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.timezone.utc)
@@ -44,6 +44,41 @@ def test_pacer_holds_only_the_chat_telegram_named():
     pacer = Pacer()
     pacer.hold(1, 100.0)
     assert pacer.ready_at(1, False) == 100.0 and pacer.ready_at(2, False) == float("-inf")
+
+
+class Clock:
+    """Monotonic time that moves only when someone sleeps."""
+
+    def __init__(self, at: float = 100.0):
+        self.at = at
+
+    def __call__(self) -> float:
+        return self.at
+
+    async def sleep(self, seconds: float) -> None:
+        self.at += seconds
+        await asyncio.sleep(0)
+
+
+async def test_the_gate_spaces_messages_where_they_leave_even_when_they_reach_it_together():
+    clock, arrived = Clock(), []
+    gate = Gate(30, clock, clock.sleep)
+
+    def server(request: httpx.Request) -> httpx.Response:
+        arrived.append((request.url.path.rsplit("/", 1)[-1], clock()))
+        return httpx.Response(200, json={"ok": True, "result": True})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(server), event_hooks={"request": [gate.hook]}) as client:
+        calls = [client.post(f"http://api/bot1:x/{method}") for method in ["sendMessage"] * 60 + ["getUpdates"]
+                 + ["sendDocument", "copyMessage", "forwardMessage"]]
+        await asyncio.gather(*calls)
+    sends = [at for method, at in arrived if method != "getUpdates"]
+    assert len(sends) == 63 and gate.waits >= 60
+    assert min(b - a for a, b in zip(sends, sends[1:])) >= 1 / 29.4 - 1e-9
+    assert all(sum(1 for t in sends if s <= t < s + 1.0) <= 29 for s in sends)
+    assert 28.0 < 62 / (sends[-1] - sends[0]) <= 29.4
+    updates = next(at for method, at in arrived if method == "getUpdates")
+    assert updates < sends[-1]  # polling is not a message: it never waits behind them
 
 
 def _cause(error, cause):

@@ -50,16 +50,60 @@ class Outgoing:
     result: asyncio.Future | None = None
 
 
+class Spacing:
+    """The overall pace: evenly spaced 2 % under the limit, and never more than limit - 1 in any
+    second. Telegram counts arrivals, and requests reach it with some jitter: the message to
+    spare each second absorbs it."""
+
+    def __init__(self, per_second: float = 30):
+        self.gap = 1.0 / (per_second * 0.98)
+        self.recent: collections.deque = collections.deque(maxlen=max(1, int(per_second) - 1))
+        self.last = float("-inf")
+
+    def ready(self) -> float:
+        full = len(self.recent) == self.recent.maxlen
+        return max(self.last + self.gap, self.recent[0] + 1.0 if full else float("-inf"))
+
+    def took(self, at: float) -> None:
+        # Measured from when the message really left: slots never bunch up, so a request that
+        # reaches Telegram a little late still finds 30 intervals taking more than a second.
+        self.last = max(self.last + self.gap, at)
+        self.recent.append(at)
+
+
+class Gate:
+    """The last check before a message goes on the wire, as an httpx request hook. The Outbox
+    chooses slots by the same Spacing, but between its choice and the socket write the event loop
+    may run other work; here the spacing is measured where Telegram will see it."""
+
+    COUNTED = ("send", "copy", "forward")  # Bot API methods that put a message in a chat
+
+    def __init__(self, per_second: float = 30, monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+        self.spacing, self.monotonic, self.sleep = Spacing(per_second), monotonic, sleep
+        self.lock: asyncio.Lock | None = None
+        self.waits = 0
+
+    async def passage(self) -> None:
+        """Return when one more message may leave now (FIFO among callers)."""
+        self.lock = self.lock or asyncio.Lock()
+        async with self.lock:
+            while (delay := self.spacing.ready() - self.monotonic()) > 0:
+                self.waits += 1
+                await self.sleep(delay)
+            self.spacing.took(self.monotonic())
+
+    async def hook(self, request: httpx.Request) -> None:
+        if request.url.path.rsplit("/", 1)[-1].startswith(self.COUNTED):
+            await self.passage()
+
+
 class Pacer:
     """When the next message to a chat may leave; time is a monotonic float passed in."""
 
     def __init__(self, overall_per_second: float = 30, private_interval: float = 1.0, group_per_minute: int = 20):
-        # Evenly spaced 2 % under the limit, and never more than limit - 1 in any second: requests
-        # reach Telegram with some jitter, and it counts arrivals.
-        self.gap = 1.0 / (overall_per_second * 0.98)
-        self.recent: collections.deque = collections.deque(maxlen=max(1, int(overall_per_second) - 1))
+        self.overall = Spacing(overall_per_second)
         self.private_interval, self.group_per_minute = private_interval, group_per_minute
-        self.last_any = float("-inf")
         self.last: dict[int, float] = {}
         self.window: dict[int, collections.deque] = collections.defaultdict(collections.deque)
         self.held: dict[int, float] = {}
@@ -69,8 +113,7 @@ class Pacer:
         return max(self.overall_ready(), self.chat_ready(chat_id, group))
 
     def overall_ready(self) -> float:
-        full = len(self.recent) == self.recent.maxlen
-        return max(self.last_any + self.gap, self.recent[0] + 1.0 if full else float("-inf"))
+        return self.overall.ready()
 
     def chat_ready(self, chat_id: int, group: bool) -> float:
         """The earliest moment this chat's own limits (and Telegram's RetryAfter) allow."""
@@ -84,10 +127,7 @@ class Pacer:
         return max(times)
 
     def took(self, chat_id: int, group: bool, at: float) -> None:
-        # Measured from when the message really left: slots never bunch up, so a request that
-        # reaches Telegram a little late still finds 30 intervals taking more than a second.
-        self.last_any = max(self.last_any + self.gap, at)
-        self.recent.append(at)
+        self.overall.took(at)
         if group:
             window = self.window[chat_id]
             window.append(at)
