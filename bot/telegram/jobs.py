@@ -139,13 +139,17 @@ async def _fire(context: ContextTypes.DEFAULT_TYPE) -> None:
     await tick(service, max(service.clock(), context.job.data))
 
 
-async def _watch(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every WATCH_EVERY seconds: pick up store edits, send what is owed, roll the horizon."""
-    service: Service = context.bot_data["service"]
+async def look(service: Service, job_queue: JobQueue | None) -> None:
+    """Pick up store edits, send what is owed, roll the horizon."""
     before = service.catalog.signature
     await tick(service, service.clock())
-    if service.catalog.signature != before or not _scheduled(context.job_queue):
-        await reschedule(service, context.job_queue)
+    if service.catalog.signature != before or not _scheduled(job_queue):
+        await reschedule(service, job_queue)
+
+
+async def _watch(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every WATCH_EVERY seconds: `look`."""
+    await look(context.bot_data["service"], context.job_queue)
 
 
 def _scheduled(job_queue: JobQueue) -> list:
@@ -197,11 +201,14 @@ async def start(service: Service, job_queue: JobQueue) -> None:
     bot's very first start marks now as its last look: nothing before it counts as missed."""
     if service.state.meta(LAST_LOOK) is None:
         service.state.set_meta(LAST_LOOK, service.clock().isoformat())
-    job_queue.run_repeating(_watch, interval=WATCH_EVERY, first=0.0, name="watch-store",
+    # Not `first=0`: APScheduler puts an interval job's first run one whole interval after a
+    # start date that is already past by the time the job is added, so the look is made here.
+    job_queue.run_repeating(_watch, interval=WATCH_EVERY, first=WATCH_EVERY, name="watch-store",
                             job_kwargs={"id": "watch-store", "replace_existing": True, "misfire_grace_time": None})
     await reschedule(service, job_queue)
     log.info("jobs scheduled: %d due times in the next %d hours", len(_scheduled(job_queue)),
              HORIZON // dt.timedelta(hours=1))
+    await tick(service, service.clock())  # what fell due while the bot was down goes out now
 
 
 def stale(service: Service, now: dt.datetime) -> Iterable:
