@@ -5,12 +5,13 @@ fire because the test calls `jobs.tick(service, now)` for the moment it chose, n
 import asyncio
 import contextlib
 import datetime as dt
+import socket
 
 import pytest
 from starlette.testclient import TestClient
 
 from bot import store
-from bot.settings import Settings, Telegram
+from bot.settings import Server, Settings, Telegram
 from bot.telegram import app, jobs
 from bot.telegram.delivery import Gate, Pacer
 from bot.telegram.fakeapi import FakeTelegram
@@ -342,6 +343,22 @@ async def test_an_unreachable_bot_api_exits_for_a_restart(tmp_path, caplog):
         app.attach_outbox(service, application)
         assert await asyncio.wait_for(app.Runner(service, application).run(), 10) == 1
     assert "cannot reach the Bot API" in caplog.text
+
+
+async def test_a_taken_feed_port_is_a_clear_error_before_polling(tmp_path, caplog):
+    _store(tmp_path / "calendars", RECORDS)
+    fake = FakeTelegram()
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        async with fake.serve():
+            settings = Settings(store=tmp_path / "calendars", database_url=f"sqlite:///{tmp_path / 'state.sqlite3'}",
+                                server=Server(host="127.0.0.1", port=taken.getsockname()[1]))
+            service = app.make_service(settings, Clock(START))
+            application = app.build(service, fake.token, base_url=fake.base_url, poll_timeout=1, gate=Gate(1000))
+            app.attach_outbox(service, application)
+            runner = app.Runner(service, application, app.web_app(service))
+            assert await asyncio.wait_for(runner.run(), 10) == 1
+    assert "the feed server cannot listen on 127.0.0.1:" in caplog.text and "server.port" in caplog.text
+    assert "Traceback" not in caplog.text and not any(c.method == "getUpdates" for c in fake.calls)
 
 
 def test_unparsable_updates_are_not_logged_with_their_content():

@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 import logging
 import signal
+import socket
 from typing import Callable
 
 from telegram import Update
@@ -147,6 +148,10 @@ class Runner:
         failed = await self._initialize()
         if failed is not None:
             return failed
+        listener = self._listen() if self.web_app is not None else None
+        if self.web_app is not None and listener is None:
+            await self.application.shutdown()
+            return 1
         outbox = self.service.outbox
         async with self.application:  # already initialised; leaving it shuts the application down
             await _post_init(self.application)
@@ -159,13 +164,25 @@ class Runner:
             if stale:
                 log.warning("%d messages from the last run may or may not have arrived; not re-sending them", len(stale))
             self.application.create_task(jobs.start(self.service, self.application.job_queue))
-            server = await self._serve()
+            server = await self._serve(listener)
             await self._wait(server)
             await self._shutdown(sender, server)
         return self.code
 
-    async def _serve(self):
-        if self.web_app is None:
+    def _listen(self) -> socket.socket | None:
+        """The feed server's socket, bound before polling starts: a port that is taken is a clear
+        error and a clean exit, not uvicorn's SystemExit inside a running loop."""
+        settings = self.service.settings.server
+        family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+        try:
+            return socket.create_server((settings.host, settings.port), family=family, backlog=2048)
+        except OSError as exc:
+            log.error("the feed server cannot listen on %s:%d (%s); change server.host or server.port in the "
+                      "settings file, or stop what uses that port", settings.host, settings.port, exc.strerror or exc)
+            return None
+
+    async def _serve(self, listener: socket.socket | None):
+        if listener is None:
             return None
         import uvicorn
 
@@ -173,7 +190,7 @@ class Runner:
         server = uvicorn.Server(uvicorn.Config(self.web_app, host=settings.host, port=settings.port,
                                                log_level="warning", access_log=False, lifespan="off"))
         server.install_signal_handlers = lambda: None  # ours handle SIGTERM for the whole process
-        task = asyncio.create_task(server.serve())
+        task = asyncio.create_task(server.serve(sockets=[listener]))
         return server, task
 
     async def _wait(self, server) -> None:
