@@ -14,6 +14,7 @@ COPY tests ./tests
 COPY examples ./examples
 COPY config ./config
 COPY calendars ./calendars
+COPY Dockerfile compose.yaml ./
 RUN pip install --no-cache-dir -e '.[test]' && python -m pytest
 
 FROM python:3.11-slim AS run

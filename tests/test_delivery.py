@@ -68,7 +68,7 @@ async def test_the_gate_spaces_messages_where_they_leave_even_when_they_reach_it
         arrived.append((request.url.path.rsplit("/", 1)[-1], clock()))
         return httpx.Response(200, json={"ok": True, "result": True})
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(server), event_hooks={"request": [gate.hook]}) as client:
+    async with httpx.AsyncClient(transport=httpx.MockTransport(server), event_hooks=gate.hooks) as client:
         calls = [client.post(f"http://api/bot1:x/{method}") for method in ["sendMessage"] * 60 + ["getUpdates"]
                  + ["sendDocument", "copyMessage", "forwardMessage"]]
         await asyncio.gather(*calls)
@@ -79,6 +79,43 @@ async def test_the_gate_spaces_messages_where_they_leave_even_when_they_reach_it
     assert 28.0 < 62 / (sends[-1] - sends[0]) <= 29.4
     updates = next(at for method, at in arrived if method == "getUpdates")
     assert updates < sends[-1]  # polling is not a message: it never waits behind them
+
+
+def test_a_request_held_up_before_its_write_holds_back_the_window_from_when_it_left():
+    gate, at, writes = Gate(30), 100.0, []
+    for n in range(60):
+        at = max(at, gate.ready(at))
+        ticket = gate.passed(at)
+        written = at + (0.12 if n == 5 else 0.0)  # the sixth one waits 120 ms for the event loop
+        gate.wrote(ticket, written)
+        writes.append(written)
+    writes.sort()
+    assert all(sum(1 for t in writes if s <= t < s + 1.0) <= 29 for s in writes)
+
+
+def test_requests_on_their_way_count_as_leaving_now():
+    gate = Gate(30)
+    for n in range(29):
+        gate.passed(100.0 + n / 29.4)  # passed, none reported written yet
+    assert gate.ready(101.0) > 101.0  # the 30th waits: 29 may be in the air in this second
+    assert gate.ready(100.0 + 29 / 29.4 + Gate.STUCK + 1) <= 100.0 + 29 / 29.4 + Gate.STUCK + 1  # unless stuck
+
+
+async def test_the_gate_learns_real_write_times_from_httpcore():
+    from bot.telegram.fakeapi import FakeTelegram
+
+    fake, gate = FakeTelegram(), Gate(1000)
+
+    async def no_fallback(response):  # only httpcore's trace may report the writes here
+        pass
+
+    gate.after = no_fallback
+    async with fake.serve():
+        async with httpx.AsyncClient(event_hooks=gate.hooks) as client:
+            sends = [client.post(f"{fake.base_url}{fake.token}/sendMessage", json={"chat_id": 7, "text": "x"})
+                     for _ in range(5)]
+            await asyncio.gather(*sends, client.post(f"{fake.base_url}{fake.token}/getMe"))
+    assert gate.pending == {} and len(gate.written) == 5
 
 
 def _cause(error, cause):

@@ -84,7 +84,7 @@ def build(service: Service, token: str, *, base_url: str, poll_timeout: int = 30
     message passes `gate` on its way out (by default, Telegram's overall limit)."""
     gate = gate or Gate(service.settings.delivery.overall_per_second)
     request = HTTPXRequest(connection_pool_size=32, read_timeout=15, connect_timeout=10,
-                           httpx_kwargs={"event_hooks": {"request": [gate.hook]}})
+                           httpx_kwargs={"event_hooks": gate.hooks})
     application = (ApplicationBuilder().token(token).base_url(base_url).base_file_url(_file_url(base_url))
                    .request(request)
                    .get_updates_request(HTTPXRequest(read_timeout=poll_timeout + 10))

@@ -51,9 +51,9 @@ class Outgoing:
 
 
 class Spacing:
-    """The overall pace: evenly spaced 2 % under the limit, and never more than limit - 1 in any
-    second. Telegram counts arrivals, and requests reach it with some jitter: the message to
-    spare each second absorbs it."""
+    """The overall pace as the Outbox plans it: evenly spaced 2 % under the limit, and never more
+    than limit - 1 in any second. Telegram counts arrivals, and requests reach it with some
+    jitter: the message to spare each second absorbs it (and `Gate` checks again on the wire)."""
 
     def __init__(self, per_second: float = 30):
         self.gap = 1.0 / (per_second * 0.98)
@@ -72,30 +72,82 @@ class Spacing:
 
 
 class Gate:
-    """The last check before a message goes on the wire, as an httpx request hook. The Outbox
-    chooses slots by the same Spacing, but between its choice and the socket write the event loop
-    may run other work; here the spacing is measured where Telegram will see it."""
+    """The last check before a message goes on the wire, as httpx hooks. The Outbox chooses slots
+    by the same spacing, but a request can still be held up between its slot and the socket write
+    (the event loop runs a database write, the collector runs) and then leave together with the
+    next one: 31 arrivals in one second, a 429. So here the window counts when requests were
+    really written (httpcore's trace events), and a request passed but not yet written counts
+    as leaving now."""
 
     COUNTED = ("send", "copy", "forward")  # Bot API methods that put a message in a chat
+    STUCK = 10.0  # seconds after which a passed request that never reported its write stops counting
 
     def __init__(self, per_second: float = 30, monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
-        self.spacing, self.monotonic, self.sleep = Spacing(per_second), monotonic, sleep
+        self.gap = 1.0 / (per_second * 0.98)
+        self.limit = max(1, int(per_second) - 1)
+        self.monotonic, self.sleep = monotonic, sleep
+        self.written: collections.deque = collections.deque(maxlen=self.limit)
+        self.pending: dict[int, float] = {}  # ticket -> when it passed
+        self.last = float("-inf")
+        self.tickets = itertools.count()
         self.lock: asyncio.Lock | None = None
         self.waits = 0
 
-    async def passage(self) -> None:
-        """Return when one more message may leave now (FIFO among callers)."""
+    def ready(self, now: float) -> float:
+        """The earliest moment one more message may pass."""
+        for ticket, at in list(self.pending.items()):
+            if at < now - self.STUCK:
+                del self.pending[ticket]
+        room = self.limit - len(self.pending)  # requests on their way count as leaving now
+        earliest = self.last + self.gap
+        if room <= 0:
+            return max(earliest, now + self.gap)
+        if len(self.written) >= room:
+            earliest = max(earliest, self.written[-room] + 1.0)
+        return earliest
+
+    def passed(self, at: float) -> int:
+        self.last = max(self.last + self.gap, at)
+        ticket = next(self.tickets)
+        self.pending[ticket] = at
+        return ticket
+
+    def wrote(self, ticket: int, at: float) -> None:
+        if self.pending.pop(ticket, None) is not None:
+            self.written.append(at)
+
+    async def passage(self) -> int:
+        """Wait until one more message may leave (FIFO among callers); its ticket."""
         self.lock = self.lock or asyncio.Lock()
         async with self.lock:
-            while (delay := self.spacing.ready() - self.monotonic()) > 0:
+            while (delay := self.ready(self.monotonic()) - self.monotonic()) > 0:
                 self.waits += 1
                 await self.sleep(delay)
-            self.spacing.took(self.monotonic())
+            return self.passed(self.monotonic())
 
-    async def hook(self, request: httpx.Request) -> None:
+    async def before(self, request: httpx.Request) -> None:
+        """httpx request hook."""
         if request.url.path.rsplit("/", 1)[-1].startswith(self.COUNTED):
-            await self.passage()
+            ticket = await self.passage()
+            request.extensions["hrd_gate"] = ticket
+            request.extensions["trace"] = self._tracer(ticket)
+
+    async def after(self, response: httpx.Response) -> None:
+        """httpx response hook: a request whose write was not traced counts from its answer."""
+        ticket = response.request.extensions.get("hrd_gate")
+        if ticket is not None:
+            self.wrote(ticket, self.monotonic())
+
+    def _tracer(self, ticket: int):
+        async def trace(event: str, info: dict) -> None:
+            if event.endswith(("send_request_body.complete", ".failed")):
+                self.wrote(ticket, self.monotonic())
+        return trace
+
+    @property
+    def hooks(self) -> dict:
+        return {"request": [self.before], "response": [self.after]}
 
 
 class Pacer:
