@@ -14,6 +14,7 @@ import gc
 import logging
 import signal
 import socket
+import sys
 from typing import Callable
 
 from telegram import Update
@@ -233,6 +234,9 @@ async def main(settings: Settings, clock: Callable[[], dt.datetime], *, serve_fe
     # The store and the settings live as long as the process: keep them out of the collector's
     # full passes, whose pauses would otherwise hold back a broadcast's pace.
     gc.freeze()
+    # The planning threads hold the interpreter in slices of this length; the event loop, which
+    # gives it up at every socket and database call, waits at most one slice to get it back.
+    sys.setswitchinterval(0.001)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, runner.stop.set)
