@@ -74,10 +74,10 @@ class Spacing:
 class Gate:
     """The last check before a message goes on the wire, as httpx hooks. The Outbox chooses slots
     by the same spacing, but a request can still be held up between its slot and the socket write
-    (the event loop runs a database write, the collector runs) and then leave together with the
-    next one: 31 arrivals in one second, a 429. So here the window counts when requests were
-    really written (httpcore's trace events), and a request passed but not yet written counts
-    as leaving now."""
+    (the event loop runs a database write, a planning thread holds the interpreter) and then
+    leave together with the next one: 31 arrivals in one second, a 429. So here the window
+    counts when requests were really written (httpcore's trace events), and a request passed but
+    not yet written counts as leaving now."""
 
     COUNTED = ("send", "copy", "forward")  # Bot API methods that put a message in a chat
     STUCK = 10.0  # seconds after which a passed request that never reported its write stops counting

@@ -197,8 +197,8 @@ def _apply(job_queue: JobQueue, times: list[dt.datetime]) -> list[str]:
 
 
 async def start(service: Service, job_queue: JobQueue) -> None:
-    """At start-up: the watcher (which also sends what was missed while down) and the jobs. A
-    bot's very first start marks now as its last look: nothing before it counts as missed."""
+    """At start-up: the watcher, the jobs, and a look that sends what fell due while the bot was
+    down. A bot's very first start marks now as its last look: nothing before it counts as missed."""
     if service.state.meta(LAST_LOOK) is None:
         service.state.set_meta(LAST_LOOK, service.clock().isoformat())
     # Not `first=0`: APScheduler puts an interval job's first run one whole interval after a
