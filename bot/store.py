@@ -157,17 +157,23 @@ class Store:
     def path(self, record: dict) -> Path:
         return self.root / f"{record['kind']}s" / f"{record['id']}.yaml"
 
-    def load(self) -> dict[str, dict]:
-        """Every stored record by id; StoreError names the first file that cannot be read."""
-        records = {}
+    def load(self, parsed: dict | None = None) -> dict[str, dict]:
+        """Every stored record by id; StoreError names the first file that cannot be read.
+
+        `parsed` (file -> (stat key, record)), when given, holds what the last load read: files
+        whose key is unchanged are not parsed again, and it is refilled after a load that worked.
+        Parsing is the cost (0.1 ms a file, a second for 10,000); with it, an edit to one file
+        re-parses that one. The key includes the inode because atomic writes replace the file."""
+        records, seen = {}, {}
         for path in sorted(p for kind in KINDS for p in (self.root / f"{kind}s").glob("*.yaml")):
-            record = load_yaml(path)
-            if not isinstance(record, dict) or not _ID.match(str(record.get("id", ""))):
-                raise StoreError(f"{path}: not an opportunity record (no valid 'id')")
-            status = record.get("status", "confirmed")
-            if status not in STATUSES:
-                raise StoreError(f"{path}: status must be one of {', '.join(STATUSES)}, not {status!r}")
+            key = _stat_key(path)
+            known = parsed.get(path) if parsed is not None and key is not None else None
+            record = known[1] if known and known[0] == key else _checked(path, load_yaml(path))
+            seen[path] = (key, record)
             records[record["id"]] = record
+        if parsed is not None:
+            parsed.clear()
+            parsed.update(seen)
         return records
 
     def save(self, records: dict[str, dict], changed: set[str]) -> None:
@@ -208,6 +214,24 @@ def extracted_items(data, source: str) -> list[dict]:
         if item["kind"] not in KINDS:
             raise StoreError(f"{source}: item {index} has an unknown kind {item['kind']!r}")
     return items
+
+
+def _stat_key(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None  # load_yaml reports it
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+def _checked(path: Path, record) -> dict:
+    """`record` if it is a stored opportunity; StoreError naming `path` if not."""
+    if not isinstance(record, dict) or not _ID.match(str(record.get("id", ""))):
+        raise StoreError(f"{path}: not an opportunity record (no valid 'id')")
+    status = record.get("status", "confirmed")
+    if status not in STATUSES:
+        raise StoreError(f"{path}: status must be one of {', '.join(STATUSES)}, not {status!r}")
+    return record
 
 
 def load_yaml(path: Path):

@@ -1,6 +1,7 @@
 """The curated store: ingest by stable id, change history, curator edits kept, nothing deleted."""
 
 import datetime as dt
+import os
 
 import pytest
 import yaml
@@ -157,3 +158,52 @@ def test_a_retitled_item_still_catches_its_moved_deadline():
     next(iter(records.values()))["title"] = "Edited by hand"
     records, [change] = store.ingest(records, [_item(id="2027-02-01-deadline-1111111111", start="2027-02-01")], LATER)
     assert len(records) == 1 and change.details == ["start moved from 2027-01-15 to 2027-02-01"]
+
+
+def _stored(root, count=3):
+    items = [_item(id=f"2027-01-1{n}-deadline-012345678{n}", title=f"Call {n}", start=f"2027-01-1{n}") for n in range(count)]
+    records, changes = store.ingest({}, items, NOW)
+    store.Store(root).save(records, {c.id for c in changes})
+    return records
+
+
+def test_a_reload_parses_only_the_files_that_changed(tmp_path, monkeypatch):
+    records, parsed = _stored(tmp_path), {}
+    target = store.Store(tmp_path)
+    assert target.load(parsed) == records and len(parsed) == 3
+    edited = dict(records["2027-01-11-deadline-0123456781"], title="Call 1 (deadline extended)")
+    target.save({**records, edited["id"]: edited}, {edited["id"]})
+    read = []
+    monkeypatch.setattr(store, "load_yaml", lambda path, real=store.load_yaml: read.append(path.name) or real(path))
+    again = target.load(parsed)
+    assert read == ["2027-01-11-deadline-0123456781.yaml"]
+    assert again == store.Store(tmp_path).load() and again[edited["id"]]["title"] == "Call 1 (deadline extended)"
+
+
+def test_a_reload_sees_a_replaced_file_with_the_same_size_and_time(tmp_path):
+    """Atomic writes replace the file: a new inode, even when size and mtime are copied over."""
+    records, parsed = _stored(tmp_path), {}
+    target = store.Store(tmp_path)
+    target.load(parsed)
+    path = target.path(records["2027-01-10-deadline-0123456780"])
+    before = path.stat()
+    edited = dict(records["2027-01-10-deadline-0123456780"], title="Call X")  # same length as "Call 0"
+    target.save({**records, edited["id"]: edited}, {edited["id"]})
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert target.load(parsed)[edited["id"]]["title"] == "Call X"
+
+
+def test_a_reload_drops_deleted_files_and_keeps_nothing_from_a_failed_one(tmp_path):
+    records, parsed = _stored(tmp_path), {}
+    target = store.Store(tmp_path)
+    target.load(parsed)
+    target.path(records["2027-01-12-deadline-0123456782"]).unlink()
+    assert sorted(target.load(parsed)) == ["2027-01-10-deadline-0123456780", "2027-01-11-deadline-0123456781"]
+    broken = target.path(records["2027-01-10-deadline-0123456780"])
+    broken.write_text("id: [unclosed\n")
+    with pytest.raises(store.StoreError, match="malformed YAML"):
+        target.load(parsed)
+    assert len(parsed) == 2  # what the last good load read, untouched
+    broken.write_text(yaml.safe_dump(records["2027-01-10-deadline-0123456780"]))
+    assert sorted(target.load(parsed)) == ["2027-01-10-deadline-0123456780", "2027-01-11-deadline-0123456781"]

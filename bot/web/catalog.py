@@ -52,6 +52,7 @@ class Catalog:
         self.error: str | None = None
         self.scanning = False
         self.found: tuple | OSError | None = None  # a background scan's result, for the next request
+        self.parsed: dict = {}  # what the last load parsed, so a reload parses only changed files
 
     def _signature(self) -> tuple:
         """(name, mtime, size) of every store file, as `Store.load` finds them. One stat per file
@@ -111,7 +112,7 @@ class Catalog:
                 return
             try:
                 if found != self.signature:
-                    self.records, self.signature, self.cache = store.Store(self.root).load(), found, {}
+                    self.records, self.signature, self.cache = store.Store(self.root).load(self.parsed), found, {}
                 self.error = None
             except (store.StoreError, OSError) as exc:
                 self.error = str(exc)
