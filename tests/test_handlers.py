@@ -3,7 +3,9 @@ update goes through `application.process_update`; what the bot asked of the Bot 
 and answered from a table."""
 
 import asyncio
+import contextlib
 import datetime as dt
+import gc
 import json
 
 import pytest
@@ -13,7 +15,7 @@ from telegram.request import BaseRequest
 
 from bot import store
 from bot.settings import Settings
-from bot.telegram import app, handlers
+from bot.telegram import app, handlers, service
 from bot.telegram.delivery import Pacer
 
 UTC = dt.timezone.utc
@@ -217,3 +219,28 @@ async def test_status_is_for_operators_only(harness):
     await _process(application, _message("/status", update_id=2))
     text = request.sent()[-1]["text"]
     assert "Active chats: 1" in text and "Items in the store: 2" in text and "501" not in text
+
+
+@pytest.mark.parametrize("raises", [False, True])
+def test_bulk_reads_pause_the_collector_and_always_give_it_back(raises):
+    was_on = gc.isenabled()
+    try:
+        for start_on in (True, False):
+            (gc.enable if start_on else gc.disable)()
+            with contextlib.suppress(RuntimeError), service.no_collector_passes():
+                assert not gc.isenabled()
+                if raises:
+                    raise RuntimeError("a database error mid-read")
+            assert gc.isenabled() is start_on
+    finally:
+        (gc.enable if was_on else gc.disable)()
+
+
+async def test_the_chats_are_read_with_the_collector_paused(harness, monkeypatch):
+    _, _, svc = harness
+    seen = []
+    real = svc.state.active_chat_rows
+    monkeypatch.setattr(svc.state, "active_chat_rows", lambda: seen.append(gc.isenabled()) or real())
+    svc.touch()
+    svc.chats()
+    assert seen == [False] and gc.isenabled()

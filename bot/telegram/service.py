@@ -3,7 +3,9 @@ outbox. One object, passed in; nothing global."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,6 +44,20 @@ def _shared(value):
 def _tuple(values) -> tuple:
     """Settings lists as shared tuples (rows read in bulk already share theirs)."""
     return values if isinstance(values, tuple) else _shared(tuple(values))
+
+
+@contextlib.contextmanager
+def no_collector_passes():
+    """Hold the cyclic garbage collector off while a bulk read builds objects that live on and
+    hold no cycles: its passes would only walk them again and again (a third of the time of
+    reading 100,000 chats). Reference counting still frees what is dropped meanwhile."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 NO_CHOICES = {"follows": frozenset(), "mutes": frozenset(), "snoozes": NO_SNOOZES}
@@ -118,9 +134,10 @@ class Service:
         with self._lock:
             chats = self._chats
         if chats is None or self.monotonic() - self._chats_at > self.CHATS_TTL:
-            prefs = self.state.all_prefs()
-            chats = {row.id: (Target(row.id, row.type, row.thread_id), self.view(row, prefs.get(row.id, {})))
-                     for row in self.state.active_chat_rows()}
+            with no_collector_passes():
+                prefs = self.state.all_prefs()
+                chats = {row.id: (Target(row.id, row.type, row.thread_id), self.view(row, prefs.get(row.id, {})))
+                         for row in self.state.active_chat_rows()}
             with self._lock:
                 self._chats, self._chats_at = chats, self.monotonic()
         return list(chats.values())
