@@ -194,7 +194,7 @@ def test_a_reload_sees_a_replaced_file_with_the_same_size_and_time(tmp_path):
     assert target.load(parsed)[edited["id"]]["title"] == "Call X"
 
 
-def test_a_reload_drops_deleted_files_and_keeps_nothing_from_a_failed_one(tmp_path):
+def test_a_reload_drops_deleted_files_and_a_failed_one_changes_nothing(tmp_path):
     records, parsed = _stored(tmp_path), {}
     target = store.Store(tmp_path)
     target.load(parsed)

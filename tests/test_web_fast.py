@@ -2,6 +2,7 @@
 router would answer them, and store changes found by a scan off the request path."""
 
 import datetime as dt
+import os
 import threading
 
 import pytest
@@ -99,3 +100,18 @@ def test_each_worker_process_gets_its_options_from_the_environment(root, monkeyp
     client = TestClient(served_app())
     assert client.get("/healthz").json()["items"] == 2
     assert "webcal://cal.example.org/calendars/all.ics" in client.get("/").text
+
+
+def test_a_file_replaced_with_its_old_size_and_time_is_still_seen(root):
+    """`Store.save` writes a new file and renames it over the old one: a new inode, whatever its
+    size and modification time (tools that copy files with their times keep both)."""
+    catalog = Catalog(root, lambda: TODAY, rescan_every=0)
+    catalog.refresh()
+    path = root / "deadlines" / "2027-01-15-deadline-000000000a.yaml"
+    before = path.stat()
+    edited = _record("2027-01-15-deadline-000000000a", title="Item 000b")  # same length as "Item 000a"
+    store.Store(root).save({edited["id"]: edited}, {edited["id"]})
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    catalog.refresh()
+    assert catalog.records[edited["id"]]["title"] == "Item 000b"

@@ -55,8 +55,9 @@ class Catalog:
         self.parsed: dict = {}  # what the last load parsed, so a reload parses only changed files
 
     def _signature(self) -> tuple:
-        """(name, mtime, size) of every store file, as `Store.load` finds them. One stat per file
-        and no Path objects: the scan blocks the requests behind it, and stores grow to 10,000 files."""
+        """(name, mtime, size, inode) of every store file, as `Store.load` finds and keys them. One
+        stat per file and no Path objects: the scan blocks the requests behind it, and stores grow
+        to 10,000 files."""
         found = []
         for kind in store.KINDS:
             try:
@@ -65,7 +66,7 @@ class Catalog:
                 continue  # glob, which Store.load uses, skips these folders too
             with entries:
                 found.extend((e.name, e.stat()) for e in entries if e.name.endswith(".yaml"))
-        return tuple(sorted((name, stat.st_mtime_ns, stat.st_size) for name, stat in found))
+        return tuple(sorted((name, stat.st_mtime_ns, stat.st_size, stat.st_ino) for name, stat in found))
 
     def refresh(self) -> None:
         """Reload the records if any store file changed; keep serving the old ones if the
