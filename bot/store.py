@@ -166,8 +166,8 @@ class Store:
         re-parses that one. The key includes the inode because atomic writes replace the file."""
         records, seen = {}, {}
         for path in sorted(p for kind in KINDS for p in (self.root / f"{kind}s").glob("*.yaml")):
-            key = _stat_key(path)
-            known = parsed.get(path) if parsed is not None and key is not None else None
+            key = _stat_key(path) if parsed is not None else None
+            known = parsed.get(path) if key is not None else None
             record = known[1] if known and known[0] == key else _checked(path, load_yaml(path))
             seen[path] = (key, record)
             records[record["id"]] = record
