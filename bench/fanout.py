@@ -329,8 +329,9 @@ def fresh_state(path: Path, ids: list[int], leads: list[str]) -> str:
     return url
 
 
-def ledger(url: str) -> tuple[dict[str, int], list[tuple[int, str]]]:
-    """(rows per state, (chat, key) of the claims never marked sent or failed)."""
+def ledger(url: str) -> tuple[dict[str, int], list[tuple[int, str, str]]]:
+    """(rows per state, (chat, key, state) of the claims never marked sent or failed: "claimed"
+    ones were never handed to the Bot API, "sending" ones were)."""
     from sqlalchemy import func, select
 
     from bot.state import Ledger, State, open_engine
@@ -339,7 +340,8 @@ def ledger(url: str) -> tuple[dict[str, int], list[tuple[int, str]]]:
     try:
         with state.engine.connect() as conn:
             counts = dict(conn.execute(select(Ledger.state, func.count()).group_by(Ledger.state)).all())
-        open_claims = [(row.chat_id, row.key) for row in state.stale_claims(now_utc() + dt.timedelta(days=1))]
+            query = select(Ledger.chat_id, Ledger.key, Ledger.state).where(Ledger.state.in_(("claimed", "sending")))
+            open_claims = [tuple(row) for row in conn.execute(query)]
     finally:
         state.engine.dispose()
     return counts, open_claims
@@ -632,8 +634,8 @@ def broadcast(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
                  f"{lost}", "0", lost == 0)
     report.info(S, "bot peak RSS during the broadcast", f"{followed.peak_mb:.0f} MB")
     report.check(S, "on-time reminders marked late", f"{late}", "0", late == 0)
-    report.info(S, "ledger rows sent / claimed / failed",
-                f"{counts.get('sent', 0)} / {counts.get('claimed', 0)} / {counts.get('failed', 0)}")
+    report.info(S, "ledger rows sent / sending / claimed / failed",
+                f"{counts.get('sent', 0)} / {counts.get('sending', 0)} / {counts.get('claimed', 0)} / {counts.get('failed', 0)}")
     report.info(S, "bot exit status after SIGTERM", f"{code}")
     figures["broadcast"] = {"chats": n, "sent": len(messages), "rates": r, "429": flood,
                             "other_errors": len(errors) - flood, "queued": queued, "duplicates": duplicates,
@@ -691,11 +693,13 @@ def crash(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
         while_stopping = sum(1 for c in fake.calls if c.method == "sendMessage" and c.at > signalled)
         counts_kill, open_kill = ledger(url)
         delivered = {s.chat_id for s in at_kill}
-        unknown_delivered = sum(1 for chat, _ in open_kill if chat in delivered)
+        unknown_delivered = sum(1 for chat, _, _ in open_kill if chat in delivered)
+        handed = sum(1 for *_, how in open_kill if how == "sending")
         say(f"    {'SIGTERM' if args.signal == 'TERM' else 'SIGKILL'} at {len(at_kill):,} messages"
             + (f" (exit status {stopped_with})" if stopped_with is not None else "")
             + f"; ledger: {counts_kill.get('sent', 0)} sent, {counts_kill.get('failed', 0)} failed, "
-            f"{len(open_kill)} claimed without an answer ({unknown_delivered} of them did reach the fake)")
+            f"{len(open_kill)} claimed without an answer ({handed} of them handed to the Bot API, "
+            f"{unknown_delivered} did reach the fake)")
         if args.outage:
             say(f"    bot down for {args.outage:g} s")
             time.sleep(args.outage)
@@ -711,7 +715,7 @@ def crash(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
     counts, open_claims = ledger(url)
     per_chat = collections.Counter(s.chat_id for s in messages)
     histogram = collections.Counter(min(per_chat[c], 2) for c in chats)
-    open_chats = {chat for chat, _ in open_claims}
+    open_chats = {chat for chat, _, _ in open_claims}
     zero_unknown = sum(1 for c in chats if per_chat[c] == 0 and c in open_chats)
     before_ids = {(s.chat_id, s.message_id) for s in at_kill}
     pre = [s for s in messages if (s.chat_id, s.message_id) in before_ids]
@@ -731,7 +735,8 @@ def crash(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
     S = "crash"
     report.info(S, "served when killed", f"{len(at_kill):,} of {n:,} ({len(at_kill) / n:.0%})")
     report.info(S, "messages before the kill / after restart", f"{len(pre):,} / {len(post):,}")
-    report.info(S, "claims open at the kill (reached the fake)", f"{len(open_kill)} ({unknown_delivered})")
+    report.info(S, "claims open at the kill: all / sending / reached the fake",
+                f"{len(open_kill)} / {handed} / {unknown_delivered}")
     if args.signal == "TERM":
         report.check(S, "exit status after SIGTERM", f"{stopped_with}", "0", stopped_with == 0)
         report.info(S, "stop took / messages sent meanwhile", f"{stop_took:.1f} s / {while_stopping}")
@@ -743,8 +748,8 @@ def crash(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
     report.info(S, "chats with 0 messages" + (" (timed out)" if after.timed_out else ""), f"{histogram[0]}")
     report.info(S, "  of which behind a claim left open", f"{zero_unknown}")
     report.info(S, "ledger claims still open after restart", f"{len(open_claims)}")
-    report.info(S, "ledger rows sent / claimed / failed",
-                f"{counts.get('sent', 0)} / {counts.get('claimed', 0)} / {counts.get('failed', 0)}")
+    report.info(S, "ledger rows sent / sending / claimed / failed",
+                f"{counts.get('sent', 0)} / {counts.get('sending', 0)} / {counts.get('claimed', 0)} / {counts.get('failed', 0)}")
     warned = second.log_count("may or may not have arrived")
     report.info(S, "restarted bot logged the open claims", "yes" if warned else "no")
     report.info(S, "bot peak RSS, 1st run / 2nd run", f"{before_kill.peak_mb:.0f} / {after.peak_mb:.0f} MB")
@@ -764,7 +769,7 @@ def crash(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
     report.info(S, "found owed by the ticks, 2nd run", _queued_text(second.queued()))
     figures["crash"] = {"chats": n, "signal": args.signal, "stop_exit": stopped_with, "kill_at": args.kill_at, "outage_s": args.outage, "before_kill": len(pre),
                         "after_restart": len(post), "open_claims_at_kill": len(open_kill),
-                        "open_claims_reached_fake": unknown_delivered,
+                        "open_claims_reached_fake": unknown_delivered, "open_claims_sending_at_kill": handed,
                         "histogram": {str(k): v for k, v in histogram.items()},
                         "zero_behind_open_claim": zero_unknown, "open_claims_after": len(open_claims),
                         "ledger": counts, "late_before_kill": pre_late, "late_after": len(post_late),

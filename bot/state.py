@@ -8,8 +8,11 @@ write-ahead log is truncated afterwards, so the data does not linger in the file
 
 Exactly once. `claim` inserts a ledger row with INSERT … ON CONFLICT DO NOTHING on the
 (chat_id, key) primary key: whoever inserts the row owns the message, however many threads or
-processes race. The sender then calls `mark_sent`; `release` when the send definitely failed, so
-that a later run retries; or `mark_failed` to give up. Claims left open show in `stale_claims`.
+processes race. The sender calls `mark_sending` just before it hands the message to the Bot API
+(and sends only if that worked), then `mark_sent`; `release` when the send definitely failed, so
+that a later run retries; or `mark_failed` to give up. At start-up, `release_unsent` gives back
+the claims a crash left before their hand-over (nothing left the process), and `stale_claims`
+lists those left while sending (they may have arrived).
 
 Time. Nothing here reads the clock: callers pass `now`. Timestamps go in aware and come back
 aware UTC on SQLite and PostgreSQL alike; naive datetimes are refused.
@@ -53,7 +56,7 @@ CHAT_TYPES = ("private", "group", "supergroup", "channel")
 KINDS = ("deadline", "event", "hearing")
 DIGESTS = ("off", "daily", "weekly")
 PREF_STATES = ("follow", "mute")
-LEDGER_STATES = ("claimed", "sent", "failed")
+LEDGER_STATES = ("claimed", "sending", "sent", "failed")
 
 # Settings a new chat gets unless the caller's defaults say otherwise. Tuples: never shared lists.
 DEFAULTS: Mapping[str, Any] = {
@@ -586,9 +589,14 @@ class State:
         values = {"state": "sent", "sent_at": _field("now", _utc, now), "message_id": message_id}
         return self._update_ledger(chat_id, key, values)
 
+    def mark_sending(self, chat_id: int, key: str) -> bool:
+        """The claimed message is about to be handed to the Bot API; False if the claim is gone
+        (given back by a restarting instance: then the message must not be sent from here)."""
+        return self._update_ledger(chat_id, key, {"state": "sending"}, Ledger.state == "claimed")
+
     def mark_failed(self, chat_id: int, key: str) -> bool:
         """Give up on a claimed message for good (it stays owed-and-skipped, not retried)."""
-        return self._update_ledger(chat_id, key, {"state": "failed"}, Ledger.state == "claimed")
+        return self._update_ledger(chat_id, key, {"state": "failed"}, Ledger.state.in_(("claimed", "sending")))
 
     def release(self, chat_id: int, key: str) -> bool:
         """Drop a claim whose send definitely failed, so a later run retries. Never a sent one."""
@@ -614,9 +622,17 @@ class State:
                 found.update((chat_id, key) for chat_id, key in conn.execute(query))
         return found
 
+    def release_unsent(self, older_than: dt.datetime) -> int:
+        """Give back the claims taken before `older_than` and never handed to the Bot API (a crash
+        came between the claim and the hand-over), so they are planned again; how many."""
+        where = (Ledger.state == "claimed") & (Ledger.claimed_at < _field("older_than", _utc, older_than))
+        with self.engine.begin() as conn:
+            return conn.execute(delete(Ledger).where(where)).rowcount
+
     def stale_claims(self, older_than: dt.datetime) -> list[Ledger]:
-        """Claims taken before `older_than` and never marked sent or failed, oldest first."""
-        query = (select(Ledger).where(Ledger.state == "claimed")
+        """Messages handed to the Bot API before `older_than` whose answer was never recorded
+        (they may or may not have arrived), oldest first."""
+        query = (select(Ledger).where(Ledger.state == "sending")
                  .where(Ledger.claimed_at < _field("older_than", _utc, older_than))
                  .order_by(Ledger.claimed_at, Ledger.chat_id, Ledger.key))
         with self._session() as session:

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from bot import store
 from bot.settings import Server, Settings, Telegram
+from bot.state import State, open_engine
 from bot.telegram import app, jobs
 from bot.telegram.delivery import Gate, Pacer
 from bot.telegram.fakeapi import FakeTelegram
@@ -209,6 +210,30 @@ async def test_missed_reminders_are_sent_late_after_a_restart_and_never_twice(tm
         courage = [t for t in new if "Courage Award" in t]
         assert len(courage) == 1 and courage[0].startswith("⏰ Deadline in 2 days (late reminder: I was offline)")
         assert await again.tick(again.clock.now) == 0
+
+
+async def test_a_crash_before_the_hand_over_costs_a_late_message_and_one_while_sending_costs_it(tmp_path, url, caplog):
+    caplog.set_level("INFO")
+    async with running(tmp_path, url=url) as bot:
+        await bot.say(ALICE, "/start")
+        await bot.say(BOB, "/start")
+    fake, key, due = bot.fake, "remind:2026-11-27-deadline-000000000c:1d", dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    # The process died holding two claims: Alice's before its hand-over, Bob's while sending.
+    crashed = State(open_engine(url))
+    crashed.claim(ALICE, key, "2026-11-27-deadline-000000000c", due)
+    crashed.claim(BOB, key, "2026-11-27-deadline-000000000c", due)
+    crashed.mark_sending(BOB, key)
+    crashed.engine.dispose()
+    before = {chat: len(fake.sent(chat)) for chat in (ALICE, BOB)}
+    async with running(tmp_path, fake=fake, clock=Clock(due + dt.timedelta(seconds=40)), url=url) as again:
+        await fake.wait_until(lambda: len(fake.sent(ALICE)) > before[ALICE], timeout=10)
+        await again.service.outbox.drain()
+        assert await again.tick(again.clock.now) == 0
+    slapps = {chat: [s.text for s in fake.sent(chat)[before[chat]:] if "SLAPPs" in (s.text or "")] for chat in (ALICE, BOB)}
+    assert len(slapps[ALICE]) == 1 and slapps[ALICE][0].startswith("⏰ Deadline tomorrow")
+    assert slapps[BOB] == []  # it may have arrived: never sent twice
+    assert "1 messages claimed by the last run were never sent" in caplog.text
+    assert "1 messages from the last run may or may not have arrived" in caplog.text
 
 
 async def test_change_notices(tmp_path):

@@ -6,9 +6,10 @@ import datetime as dt
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.state import State, migrate, open_engine
+from bot.state import Ledger, State, migrate, open_engine
 from bot.telegram.delivery import Gate, Outbox, Outgoing, Pacer, never_arrived
 from databases import BACKENDS, database
 
@@ -284,3 +285,35 @@ async def test_a_second_process_cannot_send_what_the_first_claimed(state, url):
     script = Script()
     await _run(_outbox(state), [Outgoing(1, script.send(1, "dup"), key="remind:x:3d")])
     assert script.delivered == []
+
+
+def _ledger_state(state, chat_id, key):
+    with state.engine.connect() as conn:
+        return conn.execute(sa.select(Ledger.state).where(Ledger.chat_id == chat_id, Ledger.key == key)).scalar()
+
+
+async def test_the_ledger_says_sending_while_the_request_is_with_the_bot_api(state):
+    seen = []
+
+    async def send(bot):
+        seen.append(_ledger_state(state, 1, "k"))
+        return type("Message", (), {"message_id": 7})()
+    await _run(_outbox(state), [Outgoing(1, send, key="k")])
+    assert seen == ["sending"] and _ledger_state(state, 1, "k") == "sent"
+
+
+async def test_a_claim_given_back_before_the_hand_over_is_not_sent_from_here(state, url):
+    """A second instance starting up gives back the claims never handed over; the first must then
+    leave the message to whoever plans it next, or it could go out twice."""
+    restarting, sent = State(open_engine(url)), []
+
+    async def send(bot):
+        sent.append(bot)
+
+    def given_back_first(chat_id, key, mark=state.mark_sending):
+        restarting.release_unsent(NOW + dt.timedelta(days=1))  # the other instance's start-up, just now
+        return mark(chat_id, key)
+    state.mark_sending = given_back_first
+    await _run(_outbox(state), [Outgoing(1, send, key="k")])
+    assert sent == [] and state.claimed_keys() == set()  # owed again, for the next plan
+    restarting.engine.dispose()

@@ -26,7 +26,7 @@ UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 GROUP, OTHER = -1001234567890, 987654321
 ITEM = "2026-12-01-deadline-3c0f1a2b4d"
-HEAD = "0002"  # the newest revision in bot/migrations/versions
+HEAD = "0003"  # the newest revision in bot/migrations/versions
 
 
 @pytest.fixture(params=BACKENDS)
@@ -358,6 +358,9 @@ def test_mark_sent_release_and_stale_claims(state, group):
     state.claim(GROUP, early, "a", NOW)
     state.claim(GROUP, late, "b", NOW + dt.timedelta(minutes=10))
     cutoff = NOW + dt.timedelta(minutes=5)
+    assert state.stale_claims(cutoff) == []  # claimed, never handed over: not "maybe arrived"
+    assert state.mark_sending(GROUP, early) and state.mark_sending(GROUP, late)
+    assert not state.mark_sending(GROUP, early)  # once
     assert [(r.key, r.claimed_at) for r in state.stale_claims(cutoff)] == [(early, NOW)]
     assert state.mark_sent(GROUP, early, 5512, NOW + dt.timedelta(minutes=11))
     assert state.stale_claims(cutoff + dt.timedelta(hours=1))[0].key == late
@@ -365,6 +368,34 @@ def test_mark_sent_release_and_stale_claims(state, group):
     assert state.release(GROUP, late) and not state.release(GROUP, late)
     assert state.claim(GROUP, late, "b", NOW + dt.timedelta(hours=2))
     assert not state.mark_sent(GROUP, "remind:never:1d", 1, NOW)
+
+
+def test_claims_never_handed_over_are_given_back_at_start_up(state, group):
+    state.claim(GROUP, "remind:a:1d", "a", NOW)                  # crashed before the hand-over
+    state.claim(GROUP, "remind:b:1d", "b", NOW)
+    state.mark_sending(GROUP, "remind:b:1d")                     # crashed while sending
+    state.claim(GROUP, "remind:c:1d", "c", NOW)
+    state.mark_sending(GROUP, "remind:c:1d")
+    state.mark_sent(GROUP, "remind:c:1d", 9, NOW)                # answered
+    state.claim(GROUP, "remind:d:1d", "d", NOW + dt.timedelta(minutes=2))  # this run's own claim
+    assert state.release_unsent(NOW + dt.timedelta(minutes=1)) == 1
+    assert state.claimed_keys() == {(GROUP, "remind:b:1d"), (GROUP, "remind:c:1d"), (GROUP, "remind:d:1d")}
+    assert [r.key for r in state.stale_claims(NOW + dt.timedelta(minutes=1))] == ["remind:b:1d"]
+    assert not state.mark_sending(GROUP, "remind:a:1d")  # the crashed run's sender must not send it now
+    assert state.claim(GROUP, "remind:a:1d", "a", NOW + dt.timedelta(minutes=3))  # the next plan may
+
+
+def test_an_upgrade_keeps_the_ledger_and_allows_only_known_states(url, engines):
+    command.upgrade(st.alembic_config(url), "0002")
+    engine = engines()
+    old = st.State(engine)
+    old.ensure_chat(GROUP, "group", NOW)
+    old.claim(GROUP, "remind:a:1d", "a", NOW)
+    st.migrate(url)
+    state = st.State(engine)
+    assert state.claimed_keys() == {(GROUP, "remind:a:1d")} and state.mark_sending(GROUP, "remind:a:1d")
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.execute(sa.update(st.Ledger).values(state="lost"))
 
 
 def test_sent_and_failed_rows_keep_their_record(state, group):

@@ -161,7 +161,9 @@ class Runner:
             await self.application.updater.start_polling(
                 timeout=self.service.settings.telegram.poll_timeout, bootstrap_retries=5,
                 error_callback=self._polling_error, allowed_updates=Update.ALL_TYPES)
-            stale = list(jobs.stale(self.service, self.service.clock()))
+            given_back, stale = jobs.recover(self.service, self.service.clock())
+            if given_back:
+                log.info("%d messages claimed by the last run were never sent; sending them now", given_back)
             if stale:
                 log.warning("%d messages from the last run may or may not have arrived; not re-sending them", len(stale))
             self.application.create_task(jobs.start(self.service, self.application.job_queue))

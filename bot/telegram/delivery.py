@@ -6,8 +6,10 @@ chat, ≤ 20/min to one group or channel. A RetryAfter holds back that chat only
 (connection refused, connect timeout, a 5xx answer) are retried with backoff.
 
 Exactly one message per ledger key: the key is claimed in the ledger (a unique insert, so a
-second process or a repeated job cannot also win) before the send, and marked sent after it.
-- A crash before the claim: nothing was sent; the next plan sends it (late, marked so).
+second process or a repeated job cannot also win) before the send, marked sending just before
+the request is handed to the Bot API, and marked sent after it.
+- A crash before the claim, or between the claim and the hand-over: nothing was sent; at
+  start-up such claims are given back and the next plan sends it (late, marked so).
 - A failure proven before delivery: the claim is released after the last attempt, and the next
   plan sends it late.
 - A crash, or a lost connection, after the request left and before the answer was recorded: the
@@ -346,6 +348,12 @@ class Outbox:
             self.wake.set()
 
     async def _attempt(self, message: Outgoing) -> None:
+        if message.key and not self.ledger.mark_sending(message.chat_id, message.key):
+            # A restarting instance gave the claim back (it was not yet sending): whoever plans
+            # the message next claims it again, so sending it from here could double it.
+            message.claimed = False
+            self._answer(message, error=TelegramError("claim given back"))
+            return
         try:
             result = await message.send(self.bot)
         except RetryAfter as exc:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import Iterable
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -211,6 +210,8 @@ async def start(service: Service, job_queue: JobQueue) -> None:
     await tick(service, service.clock())  # what fell due while the bot was down goes out now
 
 
-def stale(service: Service, now: dt.datetime) -> Iterable:
-    """Claims from before this start that never got an answer: not re-sent (they may have arrived)."""
-    return service.state.stale_claims(now)
+def recover(service: Service, now: dt.datetime) -> tuple[int, list]:
+    """At start-up, the claims a crash left open: those never handed to the Bot API are given
+    back (the start-up look sends them, late if they are), those handed over are listed and
+    never re-sent (they may have arrived). (given back, left)"""
+    return service.state.release_unsent(now), service.state.stale_claims(now)
