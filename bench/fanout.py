@@ -334,16 +334,16 @@ def ledger(url: str) -> tuple[dict[str, int], list[tuple[int, str, str]]]:
     ones were never handed to the Bot API, "sending" ones were)."""
     from sqlalchemy import func, select
 
-    from bot.state import Ledger, State, open_engine
+    from bot.state import Ledger, open_engine
 
-    state = State(open_engine(url))
+    engine = open_engine(url)
     try:
-        with state.engine.connect() as conn:
+        with engine.connect() as conn:
             counts = dict(conn.execute(select(Ledger.state, func.count()).group_by(Ledger.state)).all())
             query = select(Ledger.chat_id, Ledger.key, Ledger.state).where(Ledger.state.in_(("claimed", "sending")))
             open_claims = [tuple(row) for row in conn.execute(query)]
     finally:
-        state.engine.dispose()
+        engine.dispose()
     return counts, open_claims
 
 

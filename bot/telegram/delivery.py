@@ -351,8 +351,8 @@ class Outbox:
         if message.key and not self.ledger.mark_sending(message.chat_id, message.key):
             # A restarting instance gave the claim back (it was not yet sending): whoever plans
             # the message next claims it again, so sending it from here could double it.
-            message.claimed = False
-            self._answer(message, error=TelegramError("claim given back"))
+            message.claimed = False  # nothing of it is ours to release or mark
+            self._settle(message, "release", TelegramError("claim given back"))
             return
         try:
             result = await message.send(self.bot)
