@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test try bench score clean
+.PHONY: demo test test-clock try bench score clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ demo: $(VENV)/.installed  ## extract the bundled examples, print them, store the
 
 test: $(VENV)/.installed  ## run the test suite
 	$(PY) -m pytest
+
+# No test may depend on the day it runs: the suite again with the machine's clock moved 400 days
+# ahead and into 2031 (libfaketime: apt-get install faketime). The bot, Chromium and Node started
+# by the tests inherit the moved clock.
+test-clock: $(VENV)/.installed  ## run the test suite with the clock moved (+400 days, then June 2031)
+	faketime -f '+400d' $(PY) -m pytest -p no:cacheprovider
+	faketime '2031-06-15 12:00:00' $(PY) -m pytest -p no:cacheprovider
 
 try: $(VENV)/.installed  ## chat with the bot in this terminal, against a built-in fake Telegram
 	$(PY) -m bot try

@@ -1,6 +1,7 @@
 """Empty databases for tests: a new SQLite file, or a new schema in the PostgreSQL at
 127.0.0.1:5432 (database `test`; HRD_TEST_POSTGRES overrides). When PostgreSQL is not reachable
-the test is skipped with the reason, never failed."""
+the test is skipped with the reason; with REQUIRE_POSTGRES=1 (CI) it fails instead, so a test
+that claims to run on both databases cannot quietly run on one."""
 
 import contextlib
 import functools
@@ -35,6 +36,8 @@ def database(backend, folder):
         return
     admin, reason = _pg_admin()
     if admin is None:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(reason + " (REQUIRE_POSTGRES=1 is set, so this is an error, not a skip)", pytrace=False)
         pytest.skip(reason)
     schema = f"test_state_{secrets.token_hex(6)}"
     with admin.begin() as conn:

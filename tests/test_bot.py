@@ -270,13 +270,33 @@ async def test_jobs_are_one_per_due_time_and_rebuilt_idempotently(tmp_path):
         await bot.say(BOB, "/start")
         queue = bot.runner.application.job_queue
         now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+        machine_before = dt.datetime.now(UTC)
         names = jobs.schedule(bot.service, queue, now)
+        machine_after = dt.datetime.now(UTC)
         assert names == ["due:2026-11-26T09:00:00+00:00"]  # one job for both chats; 27 Nov is past the horizon
         assert jobs.schedule(bot.service, queue, now) == names
         scheduled = sorted(j.name for j in queue.jobs() if j.name.startswith("due:") and not j.removed)
         assert scheduled == names
+        # The JobQueue runs on the machine's clock: the job fires 21 hours after it was set, the
+        # distance from the bot's `now` to the due time, whatever date the machine shows.
         job = next(j for j in queue.jobs() if j.name == names[0])
-        assert job.next_t == dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+        ahead = dt.timedelta(hours=21)
+        assert machine_before + ahead <= job.next_t <= machine_after + ahead + dt.timedelta(seconds=1)
+        assert job.data == dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+async def test_a_moved_clock_replaces_the_jobs(tmp_path):
+    """`try`'s :time moves the bot's clock; jobs set at the old distance are set again."""
+    async with running(tmp_path) as bot:
+        await bot.say(ALICE, "/start")
+        queue = bot.runner.application.job_queue
+        bot.clock.now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+        jobs.schedule(bot.service, queue)
+        bot.clock.now = dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+        machine_before = dt.datetime.now(UTC)
+        await jobs.reschedule(bot.service, queue, fresh=True)
+        job = next(j for j in queue.jobs() if j.name == "due:2026-11-26T09:00:00+00:00" and not j.removed)
+        assert machine_before + dt.timedelta(hours=1) <= job.next_t <= dt.datetime.now(UTC) + dt.timedelta(hours=1, seconds=1)
 
 
 async def test_forget_deletes_everything(tmp_path):

@@ -159,14 +159,18 @@ def schedule(service: Service, job_queue: JobQueue | None, now: dt.datetime | No
     """Make the JobQueue hold exactly one job per due time in the horizon; the job names."""
     if job_queue is None:
         return []
-    return _apply(job_queue, due_times(service, now or service.clock()))
+    now = now or service.clock()
+    return _apply(job_queue, due_times(service, now), now)
 
 
-async def reschedule(service: Service, job_queue: JobQueue | None) -> None:
+async def reschedule(service: Service, job_queue: JobQueue | None, *, fresh: bool = False) -> None:
     """`schedule`, with the planning in a thread; changes that arrive meanwhile are folded into
-    one more round, not one round each."""
+    one more round, not one round each. `fresh` replaces every job: after the clock was moved
+    (`try`'s :time), the jobs already there would fire at the old distance."""
     if job_queue is None:
         return
+    if fresh:
+        _apply(job_queue, [], service.clock())
     if service.rescheduling:
         service.reschedule_again = True
         return
@@ -175,12 +179,16 @@ async def reschedule(service: Service, job_queue: JobQueue | None) -> None:
         service.reschedule_again = True
         while service.reschedule_again:
             service.reschedule_again = False
-            _apply(job_queue, await asyncio.to_thread(due_times, service, service.clock()))
+            now = service.clock()
+            _apply(job_queue, await asyncio.to_thread(due_times, service, now), now)
     finally:
         service.rescheduling = False
 
 
-def _apply(job_queue: JobQueue, times: list[dt.datetime]) -> list[str]:
+def _apply(job_queue: JobQueue, times: list[dt.datetime], now: dt.datetime) -> list[str]:
+    """The JobQueue runs on the machine's clock, the plan on the service's (a test's fixed
+    moment, `try`'s moved one): each job is set to fire after the due time's distance from
+    `now`, never at the due time as such, so the two clocks are never mixed."""
     wanted = {f"{PREFIX}{at.isoformat()}": at for at in times}
     for job in _scheduled(job_queue):
         if job.name not in wanted:
@@ -190,7 +198,7 @@ def _apply(job_queue: JobQueue, times: list[dt.datetime]) -> list[str]:
         if name not in present:
             # misfire_grace_time None: a job that fires late still runs (APScheduler's default
             # of one second would silently drop it after a pause).
-            job_queue.run_once(_fire, when=at, data=at, name=name,
+            job_queue.run_once(_fire, when=max(at - now, dt.timedelta(0)), data=at, name=name,
                                job_kwargs={"id": name, "replace_existing": True, "misfire_grace_time": None})
     return sorted(wanted)
 

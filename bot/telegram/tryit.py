@@ -86,8 +86,8 @@ def show(message, numbered: list) -> None:
 class Terminal:
     """The chat on the terminal side: sends what the user types, prints what the bot answers."""
 
-    def __init__(self, fake: FakeTelegram, service, clock: MovableClock):
-        self.fake, self.service, self.clock = fake, service, clock
+    def __init__(self, fake: FakeTelegram, service, clock: MovableClock, job_queue=None):
+        self.fake, self.service, self.clock, self.job_queue = fake, service, clock, job_queue
         self.seen: dict[int, tuple] = {}
         self.buttons: list = []
 
@@ -116,6 +116,7 @@ class Terminal:
             return
         print(f"  (clock moved to {now:%a %d %b %Y %H:%M} UTC)\n")
         await jobs.tick(self.service, now)
+        await jobs.reschedule(self.service, self.job_queue, fresh=True)
 
     async def _print_news(self) -> None:
         try:
@@ -171,7 +172,7 @@ async def main(settings: Settings, store_dir: Path | None, script: Path | None,
             task = asyncio.create_task(runner.run())
             print("A chat with the bot (a local fake Telegram). Try /start, /upcoming, /settings;\n"
                   "type a number to press a button, ':time +3d' to move the clock, ':quit' to leave.\n")
-            terminal = Terminal(fake, service, clock)
+            terminal = Terminal(fake, service, clock, application.job_queue)
             async for line in _lines(script):
                 if not await terminal.handle(line):
                     break
