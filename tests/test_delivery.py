@@ -57,6 +57,7 @@ class Clock:
         return self.at
 
     async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(0)  # what is ready to run now runs at the present moment
         self.at += seconds
         await asyncio.sleep(0)
 
@@ -152,10 +153,12 @@ def state(url):
 
 
 class Script:
-    """Stands in for the Bot: each call pops the next outcome for its chat (an exception or ok)."""
+    """Stands in for the Bot: each call pops the next outcome for its chat (an exception or ok),
+    and records when each message left by `clock` (the outbox's own, when it is virtual)."""
 
-    def __init__(self, outcomes=None):
+    def __init__(self, outcomes=None, clock=None):
         self.outcomes = outcomes or {}
+        self.clock = clock or (lambda: asyncio.get_running_loop().time())
         self.delivered: list[tuple[int, str, float]] = []
 
     def send(self, chat_id, text):
@@ -164,7 +167,7 @@ class Script:
             outcome = queue.pop(0) if queue else None
             if outcome is not None:
                 raise outcome
-            self.delivered.append((chat_id, text, asyncio.get_running_loop().time()))
+            self.delivered.append((chat_id, text, self.clock()))
             return type("Message", (), {"message_id": len(self.delivered)})()
         return call
 
@@ -178,8 +181,10 @@ async def _run(outbox, messages):
     await task
 
 
-def _outbox(state, pacer=None, **kw):
-    return Outbox(None, state, pacer or Pacer(1000, 0.02, 20), now=lambda: NOW, backoff=0.01, **kw)
+def _outbox(state, pacer=None, clock=None, **kw):
+    """An outbox on the event loop's timer, or on `clock` (a Clock: virtual time)."""
+    timing = {"monotonic": clock, "sleep": clock.sleep} if clock else {}
+    return Outbox(None, state, pacer or Pacer(1000, 0.02, 20), now=lambda: NOW, backoff=0.01, **timing, **kw)
 
 
 async def test_each_key_is_sent_once_even_when_queued_twice(state):
@@ -202,19 +207,25 @@ async def test_a_key_already_queued_is_not_queued_again(state):
 
 
 async def test_private_chat_pacing_holds_in_real_sends(state):
-    script = Script()
-    await _run(_outbox(state, Pacer(1000, 0.05, 20)), [Outgoing(1, script.send(1, f"m{i}")) for i in range(4)])
-    times = [t for _, _, t in script.delivered]
-    assert [d[1] for d in script.delivered] == ["m0", "m1", "m2", "m3"]  # in order
-    assert all(b - a >= 0.045 for a, b in zip(times, times[1:]))
+    clock = Clock()
+    script = Script(clock=clock)
+    await _run(_outbox(state, Pacer(1000, 1.0, 20), clock), [Outgoing(1, script.send(1, f"m{i}")) for i in range(4)]
+               + [Outgoing(2, script.send(2, "other chat"))])
+    times = [t for chat, _, t in script.delivered if chat == 1]
+    assert [d[1] for d in script.delivered if d[0] == 1] == ["m0", "m1", "m2", "m3"]  # in order
+    # one a second (a slot is taken a loop pass before the request leaves: 1 ms of virtual time)
+    assert all(0.99 <= b - a <= 1.01 for a, b in zip(times, times[1:])), times
+    assert next(t for chat, _, t in script.delivered if chat == 2) < times[1]  # another chat does not wait
 
 
 async def test_retry_after_holds_back_that_chat_only(state):
-    script = Script({1: [RetryAfter(dt.timedelta(seconds=0.3))]})
-    await _run(_outbox(state), [Outgoing(1, script.send(1, "held"), key="k1"), Outgoing(2, script.send(2, "free"), key="k2")])
+    clock = Clock()
+    script = Script({1: [RetryAfter(dt.timedelta(seconds=30))]}, clock)
+    await _run(_outbox(state, clock=clock),
+               [Outgoing(1, script.send(1, "held"), key="k1"), Outgoing(2, script.send(2, "free"), key="k2")])
     order = [text for _, text, _ in script.delivered]
     assert order == ["free", "held"]
-    assert script.delivered[1][2] - script.delivered[0][2] >= 0.25
+    assert script.delivered[0][2] < 100.1 and script.delivered[1][2] >= 130.0  # Telegram's 30 s, on the outbox's clock
     assert state.claimed_keys() == {(1, "k1"), (2, "k2")}
 
 

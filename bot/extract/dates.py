@@ -223,15 +223,25 @@ def find_mentions(text: str, lang: str = "en") -> tuple[list[Mention], list[str]
             found.extend(filter(None, (_from_named(name, m, lang) for m in _COMPILED[name].finditer(text, lo, hi))))
         found.extend(_relative(m) for m in _RELATIVE.finditer(text, lo, hi))
     chosen = _without_overlaps(found)
-    warnings = []
+    problems: dict[str, int] = {}
     kept = []
     for mention in chosen:
         problem = _validity_warning(mention)
         if problem:
-            warnings.append(problem)
+            problems[problem] = problems.get(problem, 0) + 1
         else:
             kept.append(_with_language(mention, lang))
-    return _join_ranges(text, kept), warnings
+    return _join_ranges(text, kept), _counted(problems)
+
+
+def _counted(problems: dict[str, int]) -> list[str]:
+    """Each warning once, with how often it came up: a pasted page that repeats one bad date a
+    thousand times must not bury the other warnings.
+
+    >>> _counted({"impossible date '30 February' skipped": 3, "x": 1})
+    ["impossible date '30 February' skipped (3 times)", 'x']
+    """
+    return [problem if n == 1 else f"{problem} ({n} times)" for problem, n in problems.items()]
 
 
 _TOKEN = re.compile(r"[^\W\d_]{3,}(?:-feira)?")

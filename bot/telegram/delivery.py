@@ -206,12 +206,16 @@ def never_arrived(error: NetworkError) -> bool:
 
 class Outbox:
     """The paced queue. `ledger` is the State (claim/mark_sent/release/mark_failed/deactivate);
-    `now` gives wall-clock UTC for the ledger, `monotonic` and `sleep` drive pacing."""
+    `now` gives wall-clock UTC for the ledger, `monotonic` and `sleep` drive pacing: by default
+    the event loop's timer, which a new message cuts short; a test passes a virtual clock whose
+    `sleep` moves it, and reads the pace off that clock instead of waiting."""
 
     def __init__(self, bot: Bot, ledger, pacer: Pacer, *, now: Callable[[], dt.datetime],
-                 monotonic: Callable[[], float] = time.monotonic, max_attempts: int = 5,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] | None = None, max_attempts: int = 5,
                  backoff: float = 1.0, in_flight: int = 16, on_inactive: Callable[[int], None] | None = None):
         self.bot, self.ledger, self.pacer, self.now, self.monotonic = bot, ledger, pacer, now, monotonic
+        self.sleep = sleep
         self.max_attempts, self.backoff, self.in_flight = max_attempts, backoff, in_flight
         self.on_inactive = on_inactive
         self.pending: dict[int, collections.deque[Outgoing]] = collections.defaultdict(collections.deque)
@@ -328,6 +332,9 @@ class Outbox:
 
     async def _wait(self, timeout: float | None) -> None:
         self.wake.clear()
+        if timeout is not None and self.sleep is not None:
+            await self.sleep(timeout)
+            return
         try:
             await asyncio.wait_for(self.wake.wait(), timeout)
         except asyncio.TimeoutError:
