@@ -9,7 +9,11 @@ concerned, so a DST change never moves a 09:00 reminder to 08:00 or 10:00.
 
 Missed reminders (the bot was down) are sent late, marked as such, only while the item is
 still ahead and only the most recent one per item: nobody wants "14 days", "3 days" and
-"1 day" at once.
+"1 day" at once. "Late" means due before the bot came back online (`online_since`): a reminder
+that a busy bot, or `try`'s moved clock, sends some minutes after its time is not labelled so.
+
+A snoozed item stays quiet until its snooze: the reminders that fall before it are absorbed
+by the snoozed one, so the reader hears about the item once, at the time they chose.
 """
 
 from __future__ import annotations
@@ -276,16 +280,22 @@ def _table(model: Chat, timeline: Timeline, now: dt.datetime, since, until) -> l
     return out
 
 
-def _chat_dues(chat: Chat, record: dict, times, now: dt.datetime, since, until) -> list[Due]:
+def _chat_dues(chat: Chat, record: dict, times, now: dt.datetime, since, until,
+               online_since: dt.datetime | None = None) -> list[Due]:
     """One chat's reminders for one item: those ahead (up to `until`), and of those missed since
-    the chat arrived (and since `since`) only the latest, sent now; late when it is overdue."""
+    the chat arrived (and since `since`) only the latest, sent now; late when it is overdue and
+    fell due before the bot was online. Those a snooze covers are left to the snooze."""
     rid, floor = record["id"], max(chat.created, since) if since else chat.created
+    snoozed = chat.snoozes.get(rid)
+    if snoozed is not None:
+        times = [(at, lead) for at, lead in times if at > snoozed]
     out = [Due(at, chat.id, f"remind:{rid}:{lead}", rid, lead) for at, lead in times
            if max(now, since or now) < at and (until is None or at <= until)]
     missed = [(at, lead) for at, lead in times if floor < at <= now]
     if missed:
         at, lead = missed[-1]
-        out.insert(0, Due(now, chat.id, f"remind:{rid}:{lead}", rid, lead, late=now - at > LATE_AFTER))
+        offline = online_since is None or at < online_since
+        out.insert(0, Due(now, chat.id, f"remind:{rid}:{lead}", rid, lead, late=offline and now - at > LATE_AFTER))
     return out
 
 
@@ -307,10 +317,11 @@ def _groups(chats: Iterable[Chat]) -> list[list[Chat]]:
 
 def plan(records: Mapping[str, dict], chats: Iterable[Chat], sent: Container, now: dt.datetime,
          until: dt.datetime | None = None, since: dt.datetime | None = None,
-         timeline: Timeline | None = None) -> list[Due]:
+         timeline: Timeline | None = None, online_since: dt.datetime | None = None) -> list[Due]:
     """Every reminder owed from `now` up to `until` (default: all), soonest first, leaving out
     the (chat id, key) pairs in `sent` (the ledger). Missed reminders count only from `since`
-    (when the bot last looked; default: since each chat arrived)."""
+    (when the bot last looked; default: since each chat arrived); those due before
+    `online_since` (when this run of the bot started; default: any) are marked late."""
     timeline = timeline or Timeline(records)
     by_id = timeline.by_id
     dues: list[Due] = []
@@ -320,13 +331,14 @@ def plan(records: Mapping[str, dict], chats: Iterable[Chat], sent: Container, no
         for chat in members:
             for record, times in table:
                 if record["id"] not in chat.mutes:
-                    dues.extend(_chat_dues(chat, record, times, now, since, until))
-            dues.extend(_followed(chat, by_id, matched, now, since, until))
+                    dues.extend(_chat_dues(chat, record, times, now, since, until, online_since))
+            dues.extend(_followed(chat, by_id, matched, now, since, until, online_since))
             dues.extend(_snoozed(chat, by_id, now, until))
     return sorted(d for d in dues if (d.chat_id, d.key) not in sent)
 
 
-def _followed(chat: Chat, by_id: Mapping[str, dict], matched: set, now, since, until) -> list[Due]:
+def _followed(chat: Chat, by_id: Mapping[str, dict], matched: set, now, since, until,
+              online_since: dt.datetime | None = None) -> list[Due]:
     """Items the chat follows by hand that its filters would not have let through."""
     out = []
     for rid in chat.follows - matched - chat.mutes:
@@ -335,7 +347,7 @@ def _followed(chat: Chat, by_id: Mapping[str, dict], matched: set, now, since, u
             continue
         times = reminder_times(chat, record)
         if _window(times, since, until):
-            out.extend(_chat_dues(chat, record, times, now, since, until))
+            out.extend(_chat_dues(chat, record, times, now, since, until, online_since))
     return out
 
 

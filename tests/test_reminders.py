@@ -142,6 +142,31 @@ def test_snooze_adds_a_reminder_at_the_chosen_time():
         Due(until, 1, "snooze:2026-12-15-deadline-000000000a:20261125T0800", "2026-12-15-deadline-000000000a", "snooze")]
 
 
+@pytest.mark.parametrize("now, since", [
+    (_at("2026-11-25T09:10"), None),                   # planned ahead: the morning reminder is absorbed
+    (_at("2026-11-26T09:05"), _at("2026-11-25T09:10")),  # both fall due by the next look: one message
+    (_at("2026-11-26T12:00"), _at("2026-11-25T09:10")),  # the bot was down across both: still one
+])
+def test_a_snoozed_item_is_reminded_once_at_the_snooze(now, since):
+    """Snoozed on the "1 day" reminder at 09:05 until 09:05 the next day; the "morning of"
+    reminder at 09:00 falls inside the snooze."""
+    rid, until = "2026-11-26-deadline-000000000c", _at("2026-11-26T09:05")
+    chat = Chat(1, kinds=("deadline",), snoozes={rid: until}, created=_at("2026-11-01T00:00"))
+    sent = {(1, f"remind:{rid}:1d")}
+    owed = [d for d in reminders.plan(RECORDS, [chat], sent, now, since=since) if d.item_id == rid]
+    assert [d.key for d in owed] == [f"snooze:{rid}:20261126T0905"]
+
+
+@pytest.mark.parametrize("online_since, late", [
+    (_at("2026-11-25T08:00"), False),  # the bot was running at 09:00 and only sends at 09:30
+    (_at("2026-11-25T09:20"), True),   # it came back at 09:20: the 09:00 reminder was missed
+    (None, True),                      # not known: 30 minutes over is late
+])
+def test_late_means_due_while_the_bot_was_offline(online_since, late):
+    dues = reminders.plan(RECORDS, [Chat(7)], set(), _at("2026-11-25T09:30"), online_since=online_since)
+    assert dues[0].key.endswith("000000000c:1d") and dues[0].late is late
+
+
 @pytest.mark.parametrize("chat, sent, expected_local, late", [
     (Chat(1, digest="daily", digest_hour=8, timezone="Europe/Paris"), set(), "2026-11-25T08:00", False),
     (Chat(1, digest="daily", digest_hour=14, timezone="Europe/Paris"), set(), "2026-11-24T14:00", False),

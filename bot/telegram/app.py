@@ -102,7 +102,7 @@ def make_service(settings: Settings, clock: Callable[[], dt.datetime]) -> Servic
     catalog = Catalog(settings.store, lambda: clock().date(), rescan_every=1.0)
     catalog.refresh()
     base = settings.server.public_base_url or f"http://{settings.server.host}:{settings.server.port}"
-    return Service(settings, state, catalog, clock, base_url=base)
+    return Service(settings, state, catalog, clock, base_url=base, started=clock())
 
 
 def attach_outbox(service: Service, application: Application) -> Outbox:
@@ -116,8 +116,10 @@ def attach_outbox(service: Service, application: Application) -> Outbox:
 class Runner:
     """Starts everything, waits for a stop signal or a failure, stops everything in order."""
 
-    def __init__(self, service: Service, application: Application, web_app=None):
-        self.service, self.application, self.web_app = service, application, web_app
+    def __init__(self, service: Service, application: Application, web_app=None,
+                 listener: socket.socket | None = None):
+        """`listener`: a socket already bound for the feed server (else it binds server.host:port)."""
+        self.service, self.application, self.web_app, self.listener = service, application, web_app, listener
         self.stop = asyncio.Event()
         self.code = 0
 
@@ -149,7 +151,7 @@ class Runner:
         failed = await self._initialize()
         if failed is not None:
             return failed
-        listener = self._listen() if self.web_app is not None else None
+        listener = self.listener or (self._listen() if self.web_app is not None else None)
         if self.web_app is not None and listener is None:
             await self.application.shutdown()
             return 1

@@ -63,7 +63,7 @@ def collect(service: Service, now: dt.datetime) -> list[tuple]:
     records = service.records
     waiting = service.outbox.keys if service.outbox else set()
     found = []
-    dues = reminders.plan(records, [v for _, v in chats], (), now, until=now, since=low)
+    dues = reminders.plan(records, [v for _, v in chats], (), now, until=now, since=low, online_since=service.started)
     # What a long broadcast still has queued is found again by every look: skip it before the
     # ledger query and the formatting, which would cost the sending loop its pace.
     for due in _unclaimed(service, [d for d in dues if (d.chat_id, d.key) not in waiting]):

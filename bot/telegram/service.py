@@ -81,6 +81,7 @@ class Service:
     outbox: Outbox | None = None
     base_url: str = "http://127.0.0.1:8080"
     monotonic: Callable[[], float] = time.monotonic
+    started: dt.datetime | None = None  # when this run began: reminders due before it were missed
     _chats: dict | None = field(default=None, repr=False)
     _chats_at: float = float("-inf")
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -11,19 +11,23 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import html
+import logging
 import re
+import socket
 import sys
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import AsyncIterator, Callable
 
 from .. import store
 from ..extract import extract
 from ..extract.merge import merge
 from ..intake import read_document
-from ..settings import Settings, Telegram
+from ..settings import Server, Settings, Telegram
 from . import app, jobs
 from .fakeapi import FakeTelegram
+
+log = logging.getLogger(__name__)
 
 CHAT = 4242
 # The examples sit beside the package in a clone, and in the working directory of the image.
@@ -42,14 +46,19 @@ class MovableClock:
         return self.real() + self.offset
 
     def move(self, text: str) -> dt.datetime:
+        """Move by "+3d", "+2h", "+30m" or to a date and time; ValueError for anything else,
+        or for a moment outside the years the plan can reach."""
         shift = SHIFT.match(text.strip())
         if shift:
             unit = {"d": "days", "h": "hours", "m": "minutes"}[shift.group(2)]
-            self.offset += dt.timedelta(**{unit: int(shift.group(1))})
+            offset = self.offset + dt.timedelta(**{unit: int(shift.group(1))})
         else:
             target = dt.datetime.fromisoformat(text.strip().replace(" ", "T"))
             target = target if target.tzinfo else target.replace(tzinfo=dt.timezone.utc)
-            self.offset = target - self.real()
+            offset = target - self.real()
+        if not 1970 <= (self.real() + offset).year <= 9000:
+            raise ValueError("the clock can move to the years 1970 to 9000")
+        self.offset = offset
         return self()
 
 
@@ -83,58 +92,93 @@ def show(message, numbered: list) -> None:
     print()
 
 
+def _look(message) -> tuple:
+    """What the terminal shows of a message: a change to any of it is printed again (a redraw
+    may change only the buttons)."""
+    return (message.text, message.caption, message.edited, message.document is not None, tuple(message.buttons))
+
+
 class Terminal:
-    """The chat on the terminal side: sends what the user types, prints what the bot answers."""
+    """The chat on the terminal side: sends what the user types, prints what the bot answers.
+    Nothing the user types ends the chat with a traceback."""
 
     def __init__(self, fake: FakeTelegram, service, clock: MovableClock, job_queue=None):
         self.fake, self.service, self.clock, self.job_queue = fake, service, clock, job_queue
         self.seen: dict[int, tuple] = {}
+        self.answered = 0
         self.buttons: list = []
 
     async def handle(self, line: str) -> bool:
         line = line.strip()
         if line in (":quit", ":q", "exit"):
             return False
+        try:
+            await self._act(line)
+        except Exception as exc:  # a demo must survive anything typed into it
+            log.debug("a line typed into try failed", exc_info=True)  # never the line itself
+            print(f"  (that did not work: {type(exc).__name__}; the chat goes on)\n")
+        return True
+
+    async def _act(self, line: str) -> None:
         if line.startswith(":time"):
-            await self._time(line[5:])
+            if not await self._time(line[5:]):
+                return
         elif line.isdigit():
-            if not 0 < int(line) <= len(self.buttons):
-                print(f"  (no button {line}; the last message has {len(self.buttons) or 'no'} buttons)\n")
-                return True
-            message, data = self.buttons[int(line) - 1]
-            self.fake.user_presses(CHAT, message.message_id, data, user_id=CHAT)
+            if not self._press(int(line)):
+                return
         elif line:
             self.fake.user_says(CHAT, line)
         await self._print_news()
+
+    def _press(self, number: int) -> bool:
+        if not 0 < number <= len(self.buttons):
+            print(f"  (no button {number}; the last message has {len(self.buttons) or 'no'} buttons)\n")
+            return False
+        message, data = self.buttons[number - 1]
+        try:
+            self.fake.user_presses(CHAT, message.message_id, data, user_id=CHAT)
+        except ValueError:  # the message changed or went away since it was printed
+            print(f"  (button {number} is no longer there; use the numbers printed last)\n")
+            return False
         return True
 
-    async def _time(self, text: str) -> None:
+    async def _time(self, text: str) -> bool:
+        """Move the clock and send what falls due by then; False when the move was refused."""
         try:
             now = self.clock.move(text)
         except ValueError:
-            print("  use :time 2026-12-14 09:00 or :time +3d\n")
-            return
+            print("  use :time 2026-12-14 09:00 or :time +3d (years 1970 to 9000)\n")
+            return False
         print(f"  (clock moved to {now:%a %d %b %Y %H:%M} UTC)\n")
         await jobs.tick(self.service, now)
         await jobs.reschedule(self.service, self.job_queue, fresh=True)
+        return True
 
     async def _print_news(self) -> None:
         try:
             await self.fake.wait_until(lambda: self._changed(), timeout=3)
         except TimeoutError:
             return
-        await asyncio.wait_for(self.service.outbox.drain(), 60)  # several reminders leave 1 s apart
+        await asyncio.wait_for(self.service.outbox.drain(), 60)
         await asyncio.sleep(0.2)
+        self._print_answers()
         self.buttons = []
         for message in self.fake.sent(CHAT):
-            state = (message.text, message.edited, message.document is not None)
-            if self.seen.get(message.message_id) != state:
-                self.seen[message.message_id] = state
+            if self.seen.get(message.message_id) != _look(message):
+                self.seen[message.message_id] = _look(message)
                 show(message, self.buttons)
 
+    def _print_answers(self) -> None:
+        """The pop-ups Telegram shows after a button press (answerCallbackQuery)."""
+        answers = self.fake.answers
+        for answer in answers[self.answered:]:
+            if answer.text:
+                print(f"  ({'alert' if answer.show_alert else 'pop-up'}: {answer.text})\n")
+        self.answered = len(answers)
+
     def _changed(self) -> bool:
-        return any(self.seen.get(m.message_id) != (m.text, m.edited, m.document is not None)
-                   for m in self.fake.sent(CHAT))
+        return len(self.fake.answers) > self.answered or any(
+            self.seen.get(m.message_id) != _look(m) for m in self.fake.sent(CHAT))
 
 
 async def _lines(script: Path | None):
@@ -153,7 +197,8 @@ async def _lines(script: Path | None):
 
 
 async def main(settings: Settings, store_dir: Path | None, script: Path | None,
-               real_clock: Callable[[], dt.datetime]) -> int:
+               real_clock: Callable[[], dt.datetime], lines: AsyncIterator[str] | None = None) -> int:
+    """The session; `lines` is what the user types (default: the script's lines, or stdin)."""
     clock = MovableClock(real_clock)
     with tempfile.TemporaryDirectory(prefix="hrd-try-") as scratch:
         root = store_dir or Path(scratch) / "calendars"
@@ -161,19 +206,24 @@ async def main(settings: Settings, store_dir: Path | None, script: Path | None,
             count = example_store(root, clock())
             print(f"Read the bundled examples: {count} opportunities.")
         fake = FakeTelegram()
+        # The feeds /feeds hands out are served for as long as the chat runs, on a free port.
+        listener = socket.create_server(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
         async with fake.serve():
             trial = settings.model_copy(update={
                 "store": root, "database_url": f"sqlite:///{Path(scratch) / 'state.sqlite3'}",
-                "telegram": Telegram(api_base_url=fake.base_url, poll_timeout=1)})
+                "telegram": Telegram(api_base_url=fake.base_url, poll_timeout=1),
+                "server": Server(host="127.0.0.1", port=port, public_base_url=f"http://127.0.0.1:{port}")})
             service = app.make_service(trial, clock)
             application = app.build(service, fake.token, base_url=fake.base_url, poll_timeout=1)
             app.attach_outbox(service, application)
-            runner = app.Runner(service, application)
+            runner = app.Runner(service, application, app.web_app(service), listener=listener)
             task = asyncio.create_task(runner.run())
             print("A chat with the bot (a local fake Telegram). Try /start, /upcoming, /settings;\n"
-                  "type a number to press a button, ':time +3d' to move the clock, ':quit' to leave.\n")
+                  "type a number to press a button, ':time +3d' to move the clock, ':quit' to leave.\n"
+                  f"The calendar page and feeds: http://127.0.0.1:{port}/ while this chat runs.\n")
             terminal = Terminal(fake, service, clock, application.job_queue)
-            async for line in _lines(script):
+            async for line in lines or _lines(script):
                 if not await terminal.handle(line):
                     break
             runner.stop.set()
