@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from typing import Container, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from . import ical
+from . import ical, leads, search
 
 UTC = dt.timezone.utc
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
-LEAD = re.compile(r"^(morning|([1-9][0-9]{0,3})([dhm]))$")  # as bot.state accepts them
 NOTICE_HORIZON = dt.timedelta(days=14)  # changes older than this are not news any more
 DIGEST_GRACE = dt.timedelta(hours=3)
 LATE_AFTER = dt.timedelta(minutes=10)  # a reminder sent later than this after its time says so
@@ -76,22 +75,6 @@ class Due:
     late: bool = False
 
 
-@functools.lru_cache(maxsize=256)
-def parse_lead(text: str) -> dt.timedelta | None:
-    """The lead as a duration; None for "morning" (the morning of the day itself).
-
-    >>> parse_lead("14d"), parse_lead("6h"), parse_lead("morning")
-    (datetime.timedelta(days=14), datetime.timedelta(seconds=21600), None)
-    """
-    match = LEAD.match(text)
-    if not match:
-        raise ValueError(f"{text!r} is not a lead time (use e.g. 14d, 3d, 1d, 6h, 30m or morning)")
-    if match.group(1) == "morning":
-        return None
-    unit = {"d": "days", "h": "hours", "m": "minutes"}[match.group(3)]
-    return dt.timedelta(**{unit: int(match.group(2))})
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _start(value) -> dt.date | dt.datetime | None:
     """A stored start, parsed once: every chat profile asks about the same items."""
@@ -117,7 +100,7 @@ def due_time(record: dict, lead: str, chat: Chat) -> dt.datetime | None:
     """When the reminder `lead` before `record` goes to `chat`; None when it makes no sense
     (a "morning" reminder for a deadline at 08:00 would come after it)."""
     when, all_day = moment(record, chat.zone)
-    delta = parse_lead(lead)
+    delta = leads.parse(lead)
     local_day = when.astimezone(chat.zone).date()
     if delta is None or (all_day and delta < dt.timedelta(days=1)):
         at = _at_morning(local_day, chat)
@@ -151,11 +134,6 @@ def _after_quiet(at: dt.datetime, chat: Chat, when: dt.datetime) -> dt.datetime:
     return moved if moved < when else at
 
 
-def _haystack(record: dict) -> str:
-    fields = ("title", "organizer", "location", "subtype", "evidence", "reference")
-    return " ".join([str(record.get(f) or "") for f in fields] + [str(t) for t in record.get("tags") or []]).casefold()
-
-
 def concerns(chat: Chat, record: dict) -> bool:
     """Whether the chat wants to hear about the item: followed, or matching its kinds and words."""
     if record["id"] in chat.mutes:
@@ -164,7 +142,7 @@ def concerns(chat: Chat, record: dict) -> bool:
         return True
     if chat.kinds and record.get("kind") not in chat.kinds:
         return False
-    return not chat.keywords or any(word.casefold() in _haystack(record) for word in chat.keywords)
+    return not chat.keywords or search.mentions_any(chat.keywords, search.text(record))
 
 
 def _leads(chat: Chat, record: dict) -> tuple[str, ...]:
@@ -176,8 +154,7 @@ def _filters_let_through(chat: Chat, record: dict, text: str | None = None) -> b
         return False
     if not chat.keywords:
         return True
-    text = _haystack(record) if text is None else text
-    return any(word.casefold() in text for word in chat.keywords)
+    return search.mentions_any(chat.keywords, search.text(record) if text is None else text)
 
 
 def timing(chat: Chat) -> tuple:
@@ -225,7 +202,7 @@ class Timeline:
         """The words a chat's keywords are looked for in, lower-cased once per item."""
         rid = record["id"]
         if rid not in self._texts:
-            self._texts[rid] = _haystack(record)
+            self._texts[rid] = search.text(record)
         return self._texts[rid]
 
     def times(self, chat: Chat, record: dict) -> tuple:
@@ -257,7 +234,7 @@ def _near(model: Chat, timeline: Timeline, now: dt.datetime, since, until) -> li
     if until is None:
         return timeline.between(now, None)
     slack = dt.timedelta(hours=36)
-    deltas = sorted({parse_lead(lead) or dt.timedelta(0) for lead in (*model.deadline_leads, *model.event_leads)})
+    deltas = sorted({leads.parse(lead) or dt.timedelta(0) for lead in (*model.deadline_leads, *model.event_leads)})
     seen: dict[str, dict] = {}
     for delta in deltas or [dt.timedelta(0)]:
         low = now if since is None else max(now, since + delta - slack)
@@ -481,13 +458,14 @@ def upcoming(records: Mapping[str, dict], chat: Chat, now: dt.datetime, kind: st
     """Items not yet over, soonest first: those the command's kind or words name, or without
     them those the chat follows."""
     today = now.astimezone(chat.zone).date()
+    wanted = search.terms(words) if words else ()
     out = []
     for record in records.values():
         if not record.get("start") or record.get("status") == "cancelled" or record["id"] in chat.mutes:
             continue
         if kind and kind not in (record.get("kind"), record.get("subtype")):
             continue
-        if words and words.casefold() not in _haystack(record):
+        if wanted and not search.matches(wanted, search.text(record)):
             continue
         if not (kind or words) and not concerns(chat, record):
             continue

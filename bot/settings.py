@@ -9,7 +9,6 @@ An error names the key and the file, e.g. `config/settings.yaml: reminders.deadl
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Literal, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,8 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from . import leads
+
 DEFAULT_FILE = Path("config/settings.yaml")
-LEAD = re.compile(r"^(?:morning|[1-9][0-9]{0,2}[dhm])$")
 
 
 class SettingsError(ValueError):
@@ -27,13 +27,6 @@ class SettingsError(ValueError):
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _leads(values: list[str]) -> list[str]:
-    for value in values:
-        if not LEAD.match(value):
-            raise ValueError(f"{value!r} is not a lead time (use e.g. 14d, 3d, 1d, 6h, 30m or morning)")
-    return values
 
 
 def _zone(value: str) -> str:
@@ -70,7 +63,7 @@ class Chats(Section):
     @field_validator("deadline_leads", "event_leads")
     @classmethod
     def _lead_times(cls, values: list[str]) -> list[str]:
-        return _leads(values)
+        return leads.checked(values)
 
 
 class Delivery(Section):

@@ -49,6 +49,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
+from . import leads
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 UTC = dt.timezone.utc
 
@@ -66,10 +68,7 @@ DEFAULTS: Mapping[str, Any] = {
 }
 
 # Bounds that keep one chat's row small whatever a user sends.
-MAX_KEYWORDS, MAX_KEYWORD_LEN, MAX_LEADS = 50, 64, 8
-_LEAD = re.compile(r"^([1-9][0-9]{0,3})([dhm])$")
-_LEAD_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
-_MAX_LEAD = dt.timedelta(days=366)
+MAX_KEYWORDS, MAX_KEYWORD_LEN, MAX_LEADS = 50, 64, leads.MOST
 _HHMM = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")
 _PG_MIGRATION_LOCK = 0x68726463  # any constant; serialises concurrent migrate() calls
 
@@ -255,28 +254,8 @@ def _keywords(value: Any) -> list[str]:
     return list(first.values())
 
 
-def lead_delta(lead: str) -> dt.timedelta | None:
-    """How long before a start a lead-time string fires; None for "morning" (that day's morning).
-
-    >>> lead_delta("3d"), lead_delta("morning")
-    (datetime.timedelta(days=3), None)
-    >>> lead_delta("90m") == dt.timedelta(hours=1, minutes=30)
-    True
-    """
-    if lead == "morning":
-        return None
-    match = _LEAD.match(lead) if isinstance(lead, str) else None
-    delta = match and dt.timedelta(**{_LEAD_UNITS[match[2]]: int(match[1])})
-    if not delta or delta > _MAX_LEAD:
-        raise ValueError("expected a lead time like '14d', '3h', '30m' or 'morning'")
-    return delta
-
-
 def _leads(value: Any) -> list[str]:
-    leads = _strings(value, MAX_LEADS)
-    for lead in leads:
-        lead_delta(lead)
-    return leads
+    return leads.checked(_strings(value, MAX_LEADS))
 
 
 def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
@@ -428,8 +407,17 @@ def _sqlite_file(url: URL) -> None:
         raise ValueError("SQLite state needs a file: sqlite:///path/to/state.db")
     path = Path(database)
     if not url.query.get("uri") and not path.exists():
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _ignored_by_git(path.parent)
         _new_wal_file(path)
+
+
+def _ignored_by_git(folder: Path) -> None:
+    """A folder the bot made for its database keeps itself out of git: the README invites
+    keeping the store in git, and one `git add -A` must not publish who uses the bot."""
+    (folder / ".gitignore").write_text("# the bot's state: chat ids and feed tokens; never commit it\n*\n",
+                                       encoding="utf-8")
 
 
 def _new_wal_file(path: Path) -> None:

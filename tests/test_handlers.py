@@ -28,6 +28,12 @@ RECORDS = [
     {"id": "2026-12-16-hearing-000000000b", "kind": "hearing", "subtype": "appeal", "title": "Appeal of the Lamu defenders",
      "start": "2026-12-16T10:00+03:00", "end": None, "timezone": "Africa/Nairobi", "location": "Malindi",
      "status": "confirmed", "sequence": 0, "first_seen": "2026-11-01T10:00:00+00:00", "updated": "2026-11-01T10:00:00+00:00"},
+    {"id": "2027-01-15-deadline-000000000c", "kind": "deadline", "subtype": "fellowship",
+     "title": "Programme de résidence pour défenseures", "start": "2027-01-15", "end": None, "location": "Paris",
+     "status": "confirmed", "sequence": 0, "first_seen": "2026-11-01T10:00:00+00:00", "updated": "2026-11-01T10:00:00+00:00"},
+    {"id": "2027-01-20-hearing-000000000d", "kind": "hearing", "subtype": "trial", "title": "Trial of journalists in Türkiye",
+     "start": "2027-01-20", "end": None, "location": "İstanbul",
+     "status": "confirmed", "sequence": 0, "first_seen": "2026-11-01T10:00:00+00:00", "updated": "2026-11-01T10:00:00+00:00"},
 ]
 
 
@@ -119,7 +125,7 @@ async def _process(application, data):
 @pytest.mark.parametrize("text, expected", [
     ("/help", "/upcoming [N] [kind or word]"),
     ("/upcoming", "Courage Award &lt;2027&gt;"),          # titles are escaped for HTML
-    ("/upcoming 1", "(1–1 of 2)"),
+    ("/upcoming 1", "(1–1 of 4)"),
     ("/hearings", "Appeal of the Lamu defenders"),
     ("/upcoming appeal", "Appeal of the Lamu defenders"),
     ("/search geneva", "Courage Award"),
@@ -127,13 +133,29 @@ async def _process(application, data):
     ("/timezone", "This chat's time zone is UTC"),
     ("/timezone Africa/Nairobi", "Time zone set to Africa/Nairobi."),
     ("/follow journalists", "Following: journalists."),
+    ("/follow nomination job", "Following: nomination, job. I remind you of items that mention any of these"),
+    ('/follow "human rights", land', "Following: human rights, land."),
+    ("/follow ✊🏿", "I can follow words with letters or digits; ✊🏿 has none. Follow words with"),
+    ("/follow " + " ".join(f"word{n}" for n in range(60)), "A chat follows at most 50 words; /unfollow some first."),
+    ('/follow "' + "long " * 20 + '"', "A followed word or phrase has at most 64 characters."),
+    ("/unfollow nothing-like-this", "Not following that. Now following: everything."),
+    ("/search defenseures", "Programme de résidence pour défenseures"),
+    ("/search TURKIYE", "Trial of journalists in Türkiye"),
+    ("/search istanbul journalists", "Trial of journalists in Türkiye"),
+    ("/search journalists paris", "nothing ahead"),
+    ("/deadlines nomination geneva", "Courage Award"),
+    ("/deadlines nomination lamu", "nothing ahead"),
+    ("/deadlines paris", "Programme de résidence"),
+    ("/hearings trial", "Trial of journalists in Türkiye"),
     ("/feeds", "/feeds/"),
     ("/forget", "Delete this chat's settings"),
     ("/frobnicate", "I don't know that command. /help lists what I can do."),
     ("/reminders", "Reminders before deadlines: 14d, 3d, 1d, morning"),
     ("/reminders deadlines 21d 7d 1d morning", "Reminders set: 21d, 7d, 1d, morning."),
     ("/reminders events none", "Reminders set: none."),
-    ("/reminders events soon", "Lead times look like 14d"),
+    ("/reminders events soon", "Not changed: 'soon' is not a lead time (use e.g. 14d"),
+    ("/reminders deadlines 500d 1d", "Not changed: '500d' is more than 366 days ahead"),
+    ("/reminders deadlines " + " ".join(f"{n}d" for n in range(1, 10)), "Not changed: at most 8 entries."),
 ])
 async def test_commands_answer(harness, text, expected):
     application, request, _ = harness
@@ -187,7 +209,7 @@ async def test_pressing_more_shows_the_next_page(harness):
     data = request.sent()[-1]["reply_markup"]["inline_keyboard"][0][-1]["callback_data"]
     assert data == "pg:1:1::"
     await _process(application, _press(data))
-    assert "(2–2 of 2)" in request.sent("editMessageText")[-1]["text"]
+    assert "(2–2 of 4)" in request.sent("editMessageText")[-1]["text"]
 
 
 async def test_add_to_calendar_sends_a_one_event_file(harness):
@@ -218,7 +240,7 @@ async def test_status_is_for_operators_only(harness):
     service.settings = service.settings.model_copy(update={"telegram": service.settings.telegram.model_copy(update={"admin_ids": [501]})})
     await _process(application, _message("/status", update_id=2))
     text = request.sent()[-1]["text"]
-    assert "Active chats: 1" in text and "Items in the store: 2" in text and "501" not in text
+    assert "Active chats: 1" in text and "Items in the store: 4" in text and "501" not in text
 
 
 @pytest.mark.parametrize("raises", [False, True])

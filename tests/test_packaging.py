@@ -81,3 +81,10 @@ def test_the_postgres_service_is_optional_and_matches_the_readme():
 @pytest.mark.parametrize("needed", ["TELEGRAM_BOT_TOKEN", "PUBLIC_BASE_URL"])
 def test_compose_names_its_secrets_and_addresses(needed):
     assert needed in compose()["services"]["bot"]["environment"]
+
+
+def test_the_default_state_folder_is_ignored_by_git():
+    """bot.sqlite3 holds chat ids and feed tokens; the store beside it is meant for git."""
+    default = Path(settings.Settings().database_url.removeprefix("sqlite:///"))
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert default.parts[0] == "state" and "/state/" in ignored

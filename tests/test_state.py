@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import subprocess
 import threading
 import traceback
 
@@ -432,6 +433,22 @@ def test_forget_removes_everything_about_one_chat_and_nothing_else(state):
     assert [state.chat_for_token(t) for t in gone + kept] == [None, None, OTHER, OTHER]
     assert len(state.prefs(OTHER)) == 2 and len(state.claimed_keys([OTHER])) == 3
     assert state.forget(GROUP) == dict.fromkeys(counts, 0)
+
+
+def test_a_state_folder_the_bot_makes_stays_out_of_git(tmp_path):
+    """A network keeps its store in git beside the bot's state: `git add -A` must not take the
+    subscriber list along."""
+    repo = tmp_path / "network-calendar"
+    (repo / "calendars").mkdir(parents=True)
+    (repo / "calendars" / "item.yaml").write_text("id: x\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    url = f"sqlite:///{repo / 'state' / 'bot.sqlite3'}"
+    st.migrate(url)
+    st.State(st.open_engine(url)).engine.dispose()
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    staged = subprocess.run(["git", "-C", str(repo), "diff", "--cached", "--name-only"], check=True,
+                            capture_output=True, text=True).stdout.split()
+    assert (repo / "state" / "bot.sqlite3").exists() and staged == ["calendars/item.yaml"]
 
 
 def test_forgotten_values_do_not_linger_in_the_sqlite_files(tmp_path):

@@ -4,6 +4,7 @@ state or the messages module, and replies through the outbox. No message text is
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 from zoneinfo import available_timezones
 
@@ -13,7 +14,9 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from .. import ical, reminders
-from ..model import SUBTYPES
+from .. import search as matcher  # `search` is the /search handler here
+from ..model import KINDS, SUBTYPES
+from ..state import MAX_KEYWORDS
 from . import jobs, messages
 from .service import Service
 
@@ -30,6 +33,7 @@ COMMANDS = [
 KIND_ARGS = {"deadline": "deadline", "deadlines": "deadline", "event": "event", "events": "event",
              "hearing": "hearing", "hearings": "hearing", "court": "hearing", "trials": "trial"}
 MAX_PAGE = 10  # ten items stay well inside Telegram's 4096 characters
+MAX_QUERY = 200  # characters of a search: longer ones are cut, not refused
 ANONYMOUS_ADMIN = 1087968824  # Telegram's "GroupAnonymousBot" speaks for anonymous admins
 
 
@@ -103,17 +107,21 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 def parse_upcoming(args: list[str], page_size: int) -> tuple[int, str | None, str | None]:
-    """(how many, kind or subtype, words) from /upcoming's arguments.
+    """(how many, kind or subtype, words) from /upcoming's arguments: a number, then a kind or
+    subtype, then words to look for.
 
     >>> parse_upcoming(["10", "nomination"], 5), parse_upcoming(["hearings"], 5), parse_upcoming(["land", "rights"], 5)
     ((10, 'nomination', None), (5, 'hearing', None), (5, None, 'land rights'))
+    >>> parse_upcoming(["nomination", "Geneva"], 5)
+    (5, 'nomination', 'geneva')
     """
     size = page_size
     if args and args[0].isdigit():
         size, args = max(1, min(int(args[0]), MAX_PAGE)), args[1:]
-    word = " ".join(args).strip().casefold()[:60]
-    kind = KIND_ARGS.get(word) or (word if word in SUBTYPES else None)
-    return size, kind, (None if kind or not word else word)
+    first = args[0].casefold() if args else ""
+    kind = KIND_ARGS.get(first) or (first if first in SUBTYPES else None)
+    words = " ".join(args[1:] if kind else args).strip().casefold()[:MAX_QUERY]
+    return size, kind, words or None
 
 
 async def _list(update: Update, context: ContextTypes.DEFAULT_TYPE, size: int, kind: str | None,
@@ -135,15 +143,17 @@ async def upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _kind_command(kind: str):
     async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        size, _, _ = parse_upcoming(context.args or [], _service(context).settings.upcoming_page)
-        await _list(update, context, size, kind, None)
-    command.__doc__ = f"/{kind}s: the next {kind}s"
+        size, named, words = parse_upcoming(context.args or [], _service(context).settings.upcoming_page)
+        if named in KINDS and named != kind:  # "/deadlines hearing": a word here, not another kind
+            named, words = None, " ".join(filter(None, [named, words]))
+        await _list(update, context, size, named or kind, words)
+    command.__doc__ = f"/{kind}s [N] [subtype] [words]: the next {kind}s"
     return command
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/search TEXT"""
-    words = " ".join(context.args or []).strip()[:60]
+    """/search TEXT: items that mention every word, ignoring case and accents."""
+    words = " ".join(context.args or []).strip()[:MAX_QUERY]
     if not words:
         await reply(update, context, "Tell me what to look for, e.g. <code>/search journalists</code>.")
         return
@@ -238,28 +248,60 @@ async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     leads = [] if args[1:] == ["none"] else list(dict.fromkeys(args[1:]))
     try:
         await _change(update, context, f"Reminders set: {', '.join(leads) or 'none'}.", **{which: leads})
-    except ValueError:
-        await reply(update, context, "Lead times look like 14d, 3d, 6h, 30m or morning (at most 8, up to a year).")
+    except ValueError as exc:  # the state's one check of lead times says what is wrong
+        reason = str(exc).split(": ", 1)[-1]
+        await reply(update, context, f"Not changed: {html.escape(reason, quote=False)}.")
+
+
+def _followed(words) -> str:
+    return ", ".join(html.escape(w, quote=False) for w in words) or "everything"
+
+
+def follow_words(text: str, already: tuple | list) -> tuple[list[str], str | None]:
+    """The chat's words after /follow TEXT: each word, or "quoted phrase", is followed on its
+    own. (words, why nothing changed) when a word cannot match or the list would be too long.
+
+    >>> follow_words('nomination job "human rights"', ())
+    (['nomination', 'job', 'human rights'], None)
+    >>> follow_words("✊🏿", ["job"])[1]
+    'I can follow words with letters or digits; ✊🏿 has none.'
+    """
+    new = matcher.terms(text)
+    useless = [w for w in new if not matcher.findable(w)]
+    if useless:
+        return list(already), f"I can follow words with letters or digits; {' '.join(useless)} has none."
+    long = [w for w in new if len(w) > matcher.LONGEST_WORD]
+    if long:
+        return list(already), f"A followed word or phrase has at most {matcher.LONGEST_WORD} characters."
+    words = list(dict.fromkeys([*already, *new]))
+    if len(words) > MAX_KEYWORDS:
+        return list(already), f"A chat follows at most {MAX_KEYWORDS} words; /unfollow some first."
+    return words, None
 
 
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/follow WORD: reminders only for items that mention one of the chat's words."""
-    word = " ".join(context.args or []).strip().casefold()[:64]
+    """/follow WORDS: reminders only for items that mention one of the chat's words."""
     row = _row(update, context)
-    if not word:
-        await reply(update, context, "Follow a word with e.g. <code>/follow journalists</code>. "
-                                     f"Now following: {', '.join(row.keywords) or 'everything'}.")
+    words, refused = follow_words(" ".join(context.args or []), row.keywords)
+    if not context.args or refused:
+        await reply(update, context, (html.escape(refused, quote=False) + " " if refused else "")
+                    + "Follow words with e.g. <code>/follow journalists land</code>, a phrase in quotes: "
+                    f"<code>/follow \"human rights\"</code>. Now following: {_followed(row.keywords)}.")
         return
-    words = list(dict.fromkeys([*row.keywords, word]))
-    await _change(update, context, f"Following: {', '.join(words)}.", keywords=words)
+    await _change(update, context, f"Following: {_followed(words)}. I remind you of items that mention any "
+                                   "of these, ignoring case and accents; /unfollow WORD to drop one.", keywords=words)
 
 
 async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/unfollow WORD"""
-    word = " ".join(context.args or []).strip().casefold()
+    """/unfollow WORDS (or all)"""
     row = _row(update, context)
-    words = [w for w in row.keywords if w != word]
-    await _change(update, context, f"Following: {', '.join(words) or 'everything'}.", keywords=words)
+    gone = set(matcher.terms(" ".join(context.args or [])))
+    everything = gone == {"all"}
+    words = [w for w in row.keywords if not everything and matcher.fold(w) not in gone]
+    if not everything and len(words) == len(row.keywords):
+        await reply(update, context, f"Not following that. Now following: {_followed(row.keywords)}.")
+        return
+    await _change(update, context, f"Following: {_followed(words)}.", keywords=words)
 
 
 async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .. import search
 from ..model import KINDS, SUBTYPES
 
 NAMES = ("kind", "subtype", "tag", "location", "q")
@@ -57,21 +58,17 @@ class Filters:
         return cls(**values)
 
     def match(self, record: dict) -> bool:
-        """Kind and subtype exactly; tag, place and words ignoring case."""
+        """Kind and subtype exactly; tag, place and words ignoring case and accents, words
+        as the bot's /search matches them (bot.search)."""
         if self.kind and record.get("kind") != self.kind:
             return False
         if self.subtype and record.get("subtype") != self.subtype:
             return False
-        if self.tag and self.tag.casefold() not in {str(t).casefold() for t in record.get("tags") or []}:
+        if self.tag and search.fold(self.tag) not in {search.fold(str(t)) for t in record.get("tags") or []}:
             return False
-        if self.location and self.location.casefold() not in str(record.get("location") or "").casefold():
+        if self.location and search.fold(self.location) not in search.fold(str(record.get("location") or "")):
             return False
-        return not self.q or self.q.casefold() in _haystack(record)
-
-
-def _haystack(record: dict) -> str:
-    fields = ("title", "organizer", "location", "evidence", "subtype", "reference")
-    return " ".join(str(record.get(f) or "") for f in fields).casefold()
+        return not self.q or search.matches(search.terms(self.q), search.text(record))
 
 
 ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z]+-[0-9a-f]{10}$")
