@@ -12,9 +12,10 @@ RDATE-list form that generators produce. Clients show UTC times in the user's ow
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
-from icalendar import Alarm, Calendar, Event, vText
+from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard, vText
 
 PRODID = "-//hrd-calendar//opportunities for human rights defenders//EN"
 PAST_DAYS = 30  # past items, and cancelled ones, stay this long so clients update or remove them
@@ -145,6 +146,23 @@ END = b"END:VCALENDAR\r\n"
 MAX_BYTES = 900_000
 
 
+@functools.cache
+def _placeholder() -> bytes:
+    """What an empty feed holds: RFC 5545 requires a calendar to have at least one component,
+    and a made-up event would land in people's calendars, so it is the UTC time zone (every
+    time here is in UTC; clients ignore a time zone nothing uses)."""
+    zone = Timezone()
+    zone.add("tzid", "UTC")
+    standard = TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", dt.timedelta(0))
+    standard.add("tzoffsetto", dt.timedelta(0))
+    standard.add("tzname", "UTC")
+    zone.add_component(standard)
+    return zone.to_ical()
+
+
+
 def _calendar(feed: Feed) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -169,8 +187,8 @@ def render_all(records: list[dict], feeds: tuple[Feed, ...] = FEEDS, *, today: d
     out = {}
     for feed in feeds:
         head = _calendar(feed).to_ical()[:-len(END)]
-        out[feed.slug] = head + b"".join(_fitting(len(head) + len(END), [
-            events[r["id"]] for r in chosen if r.get("kind") in feed.kinds])) + END
+        body = b"".join(_fitting(len(head) + len(END), [events[r["id"]] for r in chosen if r.get("kind") in feed.kinds]))
+        out[feed.slug] = head + (body or _placeholder()) + END
     return out
 
 

@@ -126,3 +126,15 @@ def test_a_feed_stays_under_the_size_google_accepts(monkeypatch):
     starts = [e["DTSTART"].dt for e in icalendar.Calendar.from_ical(data).walk("VEVENT")]
     assert len(data) <= 50_000 and data.endswith(b"END:VCALENDAR\r\n")
     assert 0 < len(starts) < 300 and starts == sorted(starts) and starts[0] == dt.date(2027, 1, 1)  # the soonest stay
+
+
+def test_an_empty_feed_is_still_a_valid_calendar():
+    """RFC 5545 wants at least one component: an empty feed holds the UTC time zone, not a
+    made-up event; a feed with events holds none (every time is in UTC)."""
+    empty = ical.render([], ical.FEEDS[3], today=TODAY)
+    calendar = icalendar.Calendar.from_ical(empty)
+    assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE"] and calendar.walk("VEVENT") == []
+    assert [c.name for c in vobject.readOne(empty.decode()).getChildren() if c.name.startswith("VT")] == ["VTIMEZONE"]
+    assert b"BEGIN:VTIMEZONE" not in ical.render(RECORDS, ical.FEEDS[0], today=TODAY)
+    past = ical.render(RECORDS, ical.FEEDS[0], today=dt.date(2031, 6, 15))  # everything is over
+    assert icalendar.Calendar.from_ical(past).walk("VEVENT") == [] and b"BEGIN:VTIMEZONE" in past
