@@ -49,8 +49,9 @@ class Chats(Section):
     """What a new chat starts with; every chat can change its own."""
 
     timezone: str = Field("UTC", description="time zone of a new chat (IANA name)")
-    deadline_leads: list[str] = Field(["14d", "3d", "1d", "morning"], description="reminders before a deadline")
-    event_leads: list[str] = Field(["1d", "1h"], description="reminders before an event or hearing")
+    deadline_leads: list[str] = Field(["14d", "3d", "1d", "morning"], description=(
+        "reminders before a deadline: 14d, 6h, 30m or morning, up to 366 days, at most 8"))
+    event_leads: list[str] = Field(["1d", "1h"], description="reminders before an event or hearing (as above)")
     digest: Literal["off", "daily", "weekly"] = Field("off", description="digest of what is ahead")
     digest_hour: int = Field(8, ge=0, le=23, description="local hour of the digest")
     morning_hour: int = Field(9, ge=0, le=23, description="local hour of 'morning' and all-day reminders")
