@@ -162,7 +162,6 @@ def _placeholder() -> bytes:
     return zone.to_ical()
 
 
-
 def _calendar(feed: Feed) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)

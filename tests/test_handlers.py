@@ -143,7 +143,7 @@ async def _process(application, data):
     ("/search TURKIYE", "Trial of journalists in Türkiye"),
     ("/search istanbul journalists", "Trial of journalists in Türkiye"),
     ("/search journalists paris", "nothing ahead"),
-    ("/deadlines nomination geneva", "Courage Award"),
+    ("/deadlines nomination geneva", "Next nominations for “geneva”"),
     ("/deadlines nomination lamu", "nothing ahead"),
     ("/deadlines paris", "Programme de résidence"),
     ("/hearings trial", "Trial of journalists in Türkiye"),

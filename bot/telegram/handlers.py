@@ -130,7 +130,8 @@ async def _list(update: Update, context: ContextTypes.DEFAULT_TYPE, size: int, k
     chat = service.view(_row(update, context))
     service.catalog.refresh()
     found = reminders.upcoming(service.records, chat, service.clock(), kind, words)
-    title = "Next " + (f"{kind.replace('-', ' ')}s" if kind else f"for “{words}”" if words else "items you follow")
+    noun = f"{kind.replace('-', ' ')}s" if kind else "" if words else "items you follow"
+    title = " ".join(filter(None, ["Next", noun, f"for “{words}”" if words else ""]))
     text = messages.listing(found, chat, service.clock(), start, size, title)
     keyboard = messages.pager(f"{size}:{kind or ''}:{words or ''}", start, size, len(found))
     await (_edit if edit else reply)(update, context, text, keyboard)
@@ -357,13 +358,16 @@ async def item_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not await may_change(update, context):
         await query.answer("Only the group's admins can change this.", show_alert=True)
         return
+    # The plan learns of the choice before the pop-up confirms it: a look that runs right after
+    # the user saw "again in a day" must not send the item's next reminder anyway.
     if action == "snz":
         service.state.set_pref(row.id, rid, None, snooze_until=service.clock() + dt.timedelta(days=1))
+        await _replan(service, context, row.id)
         await query.answer("I'll remind you again in a day.")
     else:
         service.state.set_pref(row.id, rid, "mute")
+        await _replan(service, context, row.id)
         await query.answer("You won't hear about this one again.")
-    await _replan(service, context, row.id)
 
 
 async def _send_ics(update: Update, context: ContextTypes.DEFAULT_TYPE, record: dict) -> None:

@@ -165,33 +165,36 @@ def schedule(service: Service, job_queue: JobQueue | None, now: dt.datetime | No
 
 async def reschedule(service: Service, job_queue: JobQueue | None, *, fresh: bool = False) -> None:
     """`schedule`, with the planning in a thread; changes that arrive meanwhile are folded into
-    one more round, not one round each. `fresh` replaces every job: after the clock was moved
-    (`try`'s :time), the jobs already there would fire at the old distance."""
+    one more round, not one round each, and every caller returns once the jobs reflect its
+    change. `fresh` sets every job again: after the clock was moved (`try`'s :time), the jobs
+    already there would fire at the old distance."""
     if job_queue is None:
         return
-    if fresh:
-        _apply(job_queue, [], service.clock())
-    if service.rescheduling:
-        service.reschedule_again = True
+    service.reschedule_fresh = service.reschedule_fresh or fresh
+    service.reschedule_again = True
+    if service.rescheduling is not None:
+        await asyncio.shield(service.rescheduling)
         return
-    service.rescheduling = True
+    service.rescheduling = asyncio.get_running_loop().create_future()
     try:
-        service.reschedule_again = True
         while service.reschedule_again:
             service.reschedule_again = False
+            fresh, service.reschedule_fresh = service.reschedule_fresh, False
             now = service.clock()
-            _apply(job_queue, await asyncio.to_thread(due_times, service, now), now)
+            _apply(job_queue, await asyncio.to_thread(due_times, service, now), now, fresh=fresh)
     finally:
-        service.rescheduling = False
+        done, service.rescheduling = service.rescheduling, None
+        done.set_result(None)
 
 
-def _apply(job_queue: JobQueue, times: list[dt.datetime], now: dt.datetime) -> list[str]:
+def _apply(job_queue: JobQueue, times: list[dt.datetime], now: dt.datetime, fresh: bool = False) -> list[str]:
     """The JobQueue runs on the machine's clock, the plan on the service's (a test's fixed
     moment, `try`'s moved one): each job is set to fire after the due time's distance from
-    `now`, never at the due time as such, so the two clocks are never mixed."""
+    `now`, never at the due time as such, so the two clocks are never mixed. `fresh` sets
+    the jobs that stay again too."""
     wanted = {f"{PREFIX}{at.isoformat()}": at for at in times}
     for job in _scheduled(job_queue):
-        if job.name not in wanted:
+        if fresh or job.name not in wanted:
             job.schedule_removal()
     present = {job.name for job in _scheduled(job_queue)}
     for name, at in wanted.items():

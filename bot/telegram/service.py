@@ -3,6 +3,7 @@ outbox. One object, passed in; nothing global."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import gc
@@ -85,8 +86,9 @@ class Service:
     _chats: dict | None = field(default=None, repr=False)
     _chats_at: float = float("-inf")
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    rescheduling: bool = False
+    rescheduling: asyncio.Future | None = None  # the round of `jobs.reschedule` under way
     reschedule_again: bool = False
+    reschedule_fresh: bool = False
 
     CHATS_TTL = 600.0  # seconds; handlers and the outbox call touch() on every change they make
 
