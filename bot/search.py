@@ -18,7 +18,7 @@ LONGEST_WORD = 64
 # Letters that have no decomposition into a base letter and an accent.
 _LETTERS = str.maketrans({"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t", "æ": "ae", "œ": "oe",
                           "þ": "th", "ð": "d", "ʼ": "'", "’": "'"})
-_TERM = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|([^\s,;"“”«»]+)')
+_TERM = re.compile(r'"([^"]+)"?|“([^”]+)”?|«\s*([^»]+?)\s*(?:»|$)|([^\s,;"“”«»]+)')  # a quote left open runs to the end
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -42,8 +42,8 @@ def text(record: dict) -> str:
 def terms(query: str) -> tuple[str, ...]:
     """A query's words, folded; "quoted phrases" stay whole, commas separate too.
 
-    >>> terms('nomination, job "human rights"'), terms("✊🏿"), terms("")
-    (('nomination', 'job', 'human rights'), ('✊🏿',), ())
+    >>> terms('nomination, job "human rights"'), terms("✊🏿"), terms('"'), terms('land "rights of')
+    (('nomination', 'job', 'human rights'), ('✊🏿',), (), ('land', 'rights of'))
     """
     found = (next(g for g in m.groups() if g) for m in _TERM.finditer(query))
     return tuple(dict.fromkeys(f for f in (fold(t) for t in found) if f))

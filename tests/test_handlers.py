@@ -123,7 +123,7 @@ async def _process(application, data):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("/help", "/upcoming [N] [kind or word]"),
+    ("/help", "/upcoming [N] [kind or type] [words]"),
     ("/upcoming", "Courage Award &lt;2027&gt;"),          # titles are escaped for HTML
     ("/upcoming 1", "(1–1 of 4)"),
     ("/hearings", "Appeal of the Lamu defenders"),
@@ -139,6 +139,10 @@ async def _process(application, data):
     ("/follow " + " ".join(f"word{n}" for n in range(60)), "A chat follows at most 50 words; /unfollow some first."),
     ('/follow "' + "long " * 20 + '"', "A followed word or phrase has at most 64 characters."),
     ("/unfollow nothing-like-this", "Not following that. Now following: everything."),
+    ('/follow ""', "Follow words with e.g."),
+    ("/unfollow", "Unfollow with e.g. <code>/unfollow journalists</code>, or <code>/unfollow all</code>."),
+    ('/follow "human rights', "Following: human rights."),
+    ('/search "', "Tell me what to look for"),
     ("/search defenseures", "Programme de résidence pour défenseures"),
     ("/search TURKIYE", "Trial of journalists in Türkiye"),
     ("/search istanbul journalists", "Trial of journalists in Türkiye"),

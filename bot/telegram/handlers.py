@@ -23,11 +23,11 @@ from .service import Service
 log = logging.getLogger(__name__)
 
 COMMANDS = [
-    ("upcoming", "what is next: /upcoming [N] [kind or word]"), ("deadlines", "the next deadlines"),
+    ("upcoming", "what is next: /upcoming [N] [kind or type] [words]"), ("deadlines", "the next deadlines"),
     ("events", "the next events"), ("hearings", "the next court dates"), ("search", "find by words"),
     ("settings", "time zone, what to follow, reminders, digest"), ("timezone", "set the time zone"),
     ("reminders", "lead times: /reminders deadlines 21d 7d 1d morning"),
-    ("follow", "follow items that mention a word"), ("unfollow", "stop following a word"),
+    ("follow", "follow items that mention one of your words"), ("unfollow", "stop following a word"),
     ("feeds", "calendar links"), ("forget", "delete everything stored about this chat"), ("help", "how to use me"),
 ]
 KIND_ARGS = {"deadline": "deadline", "deadlines": "deadline", "event": "event", "events": "event",
@@ -155,7 +155,7 @@ def _kind_command(kind: str):
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/search TEXT: items that mention every word, ignoring case and accents."""
     words = " ".join(context.args or []).strip()[:MAX_QUERY]
-    if not words:
+    if not matcher.terms(words):
         await reply(update, context, "Tell me what to look for, e.g. <code>/search journalists</code>.")
         return
     await _list(update, context, _service(context).settings.upcoming_page, None, words.casefold())
@@ -283,8 +283,9 @@ def follow_words(text: str, already: tuple | list) -> tuple[list[str], str | Non
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/follow WORDS: reminders only for items that mention one of the chat's words."""
     row = _row(update, context)
-    words, refused = follow_words(" ".join(context.args or []), row.keywords)
-    if not context.args or refused:
+    text = " ".join(context.args or [])
+    words, refused = follow_words(text, row.keywords)
+    if not matcher.terms(text) or refused:
         await reply(update, context, (html.escape(refused, quote=False) + " " if refused else "")
                     + "Follow words with e.g. <code>/follow journalists land</code>, a phrase in quotes: "
                     f"<code>/follow \"human rights\"</code>. Now following: {_followed(row.keywords)}.")
@@ -300,7 +301,8 @@ async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     everything = gone == {"all"}
     words = [w for w in row.keywords if not everything and matcher.fold(w) not in gone]
     if not everything and len(words) == len(row.keywords):
-        await reply(update, context, f"Not following that. Now following: {_followed(row.keywords)}.")
+        how = "Not following that." if gone else "Unfollow with e.g. <code>/unfollow journalists</code>, or <code>/unfollow all</code>."
+        await reply(update, context, f"{how} Now following: {_followed(row.keywords)}.")
         return
     await _change(update, context, f"Following: {_followed(words)}.", keywords=words)
 

@@ -22,13 +22,13 @@ ZONE_PRESETS = ("UTC", "Europe/London", "Europe/Geneva", "Europe/Kyiv", "Africa/
                 "Asia/Kolkata", "Asia/Bangkok", "America/Bogota", "America/Mexico_City")
 
 HELP = """<b>Commands</b>
-/upcoming [N] [kind or word]: what is next (e.g. <code>/upcoming 10 nomination</code>)
-/deadlines, /events, /hearings: the next of each kind
-/search TEXT: find by words (title, organiser, place)
+/upcoming [N] [kind or type] [words]: what is next (e.g. <code>/upcoming 10 nomination geneva</code>)
+/deadlines, /events, /hearings [type] [words]: the next of each kind
+/search WORDS: items that mention every word, accents and case ignored
 /settings: time zone, what to follow, reminder times, digest, quiet hours
 /timezone ZONE: e.g. <code>/timezone Africa/Nairobi</code>
 /reminders: lead times, e.g. <code>/reminders deadlines 21d 7d 1d morning</code>
-/follow WORD, /unfollow WORD: follow items that mention a word
+/follow WORDS, /unfollow WORDS: follow items that mention one of your words (<code>"a phrase"</code> in quotes)
 /feeds: calendar links, including one with your own filters
 /forget: delete everything stored about this chat
 Reminders come before each deadline you follow (by default 14 days, 3 days, 1 day and the morning of) and before events and hearings (1 day, 1 hour)."""
