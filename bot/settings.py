@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from . import leads
+from . import leads, yamlio
 
 DEFAULT_FILE = Path("config/settings.yaml")
 
@@ -122,7 +122,7 @@ def _read(path: Path, required: bool) -> dict:
             raise SettingsError(f"{path}: no such settings file")
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlio.load(path.read_text(encoding="utf-8")) or {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise SettingsError(f"{path}:{mark.line + 1 if mark else '?'}: malformed YAML: {exc.problem}") from None

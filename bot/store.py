@@ -237,8 +237,7 @@ def _checked(path: Path, record) -> dict:
 def load_yaml(path: Path):
     """Parsed YAML of `path`; StoreError with file and line when it is malformed."""
     try:
-        # libyaml's loader when PyYAML has it: ten times faster, and a store holds thousands of files
-        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yamlio.load(Path(path).read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

@@ -83,10 +83,11 @@ def test_compose_names_its_secrets_and_addresses(needed):
     assert needed in compose()["services"]["bot"]["environment"]
 
 
-def test_the_default_state_folder_is_ignored_by_git():
-    """bot.sqlite3 holds chat ids and feed tokens; the store beside it is meant for git."""
+def test_the_default_state_folder_and_the_token_file_are_ignored_by_git():
+    """bot.sqlite3 holds chat ids and feed tokens, .env (where the README puts the token for
+    compose) the bot's token; the store beside them is meant for git."""
     if not (ROOT / ".gitignore").exists():
         pytest.skip("not a checkout: no .gitignore here (the image's test stage)")
     default = Path(settings.Settings().database_url.removeprefix("sqlite:///"))
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
-    assert default.parts[0] == "state" and "/state/" in ignored
+    assert default.parts[0] == "state" and "/state/" in ignored and ".env" in ignored

@@ -44,6 +44,7 @@ def test_environment_overrides_and_secrets():
     ("telegram:\n  colour: red\n", "telegram.colour: unknown key"),
     ("token: 123:abc\n", "token: secrets are read from the environment only"),
     ("chats: [\n", "settings.yaml:2: malformed YAML"),
+    ("chats: &c {timezone: UTC}\nserver: *c\n", "settings.yaml:2: malformed YAML: YAML aliases (*name) are not allowed here"),
     ("- a list\n", "expected a mapping of settings"),
 ])
 def test_errors_name_the_key_and_the_file(tmp_path, text, message):

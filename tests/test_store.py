@@ -106,6 +106,22 @@ def test_kind_change_moves_the_file(tmp_path):
     assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.yaml")] == ["events/2027-01-15-deadline-0123456789.yaml"]
 
 
+# A kilobyte that PyYAML would expand to 10**9 strings: nine levels of ten aliases each.
+BOMB = "opportunities:\n- title: &a0 lol\n  l1: &a1 [" + ",".join(["*a0"] * 10) + "]\n" + "".join(
+    f"  l{n}: &a{n} [" + ",".join([f"*a{n - 1}"] * 10) + "]\n" for n in range(2, 10))
+
+
+def test_an_alias_bomb_in_a_store_file_is_refused_at_once(tmp_path, capsys):
+    root = tmp_path / "calendars"
+    (root / "deadlines").mkdir(parents=True)
+    bomb = root / "deadlines" / "2027-01-01-deadline-aaaaaaaaaa.yaml"
+    bomb.write_text("id: 2027-01-01-deadline-aaaaaaaaaa\ntitle: &a0 lol\n" + "".join(
+        f"l{n}: &a{n} [" + ",".join([f"*a{n - 1}"] * 10) + "]\n" for n in range(1, 10)))
+    with pytest.raises(store.StoreError, match=r"aaaaaaaaaa.yaml:3:\d+: malformed YAML: YAML aliases"):
+        store.Store(root).load()
+    assert len(BOMB) < 1024
+
+
 def test_malformed_store_file_is_reported_with_line_and_nothing_is_written(tmp_path, capsys):
     extracted, root = tmp_path / "items.yaml", tmp_path / "calendars"
     (root / "deadlines").mkdir(parents=True)
@@ -125,6 +141,7 @@ def test_malformed_store_file_is_reported_with_line_and_nothing_is_written(tmp_p
         ("- just a list\n", "expected a top-level 'opportunities:' list"),
         ("opportunities:\n- {kind: deadline}\n", "item 1 lacks id, title, start"),
         ("opportunities:\n- {id: ../../etc/passwd, kind: deadline, title: x, start: '2027-01-01'}\n", "invalid id"),
+        (BOMB, "items.yaml:3:12: malformed YAML: YAML aliases (*name) are not allowed here"),
     ],
 )
 def test_bad_extracted_file_is_refused(tmp_path, capsys, content, message):
