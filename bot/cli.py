@@ -19,6 +19,8 @@ from . import __version__, store, yamlio
 from .extract import extract
 from .extract.merge import merge
 from .intake import DEFAULT_MAX_BYTES, InputError, read_document
+
+MAX_MB = 200  # the largest --max-mb: a newsletter is kilobytes, and reading holds the text in memory
 from .settings import SettingsError
 
 log = logging.getLogger("bot")
@@ -50,10 +52,19 @@ def _workers(value: str) -> int:
 
 
 def _lang(value: str) -> str:
+    from .extract.lexicon import MONTHS
+
     code = value.lower().split("-")[0]
-    if not code.isalpha() or len(code) not in (2, 3):
-        raise argparse.ArgumentTypeError(f"not a language code (e.g. en, fr, es): {value!r}")
+    if code not in MONTHS:  # a language the extractor has no words for would be read as nothing
+        raise argparse.ArgumentTypeError(
+            f"the extractor reads {', '.join(sorted(MONTHS))}, not {value!r}; leave --lang out to detect the language")
     return code
+
+
+def _megabytes(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_MB:
+        raise argparse.ArgumentTypeError(f"not a size from 1 to {MAX_MB} MB: {value!r}")
+    return int(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--lang", type=_lang, help="language of the text (default: detected)")
     ex.add_argument("--tz", type=_zone, help="time zone for clock times the text gives without one")
     ex.add_argument("-o", "--output", type=Path, help="write the YAML here (atomically) instead of standard output")
-    ex.add_argument("--max-mb", type=int, default=DEFAULT_MAX_BYTES // (1024 * 1024), help="refuse files larger than this (MB)")
+    ex.add_argument("--max-mb", type=_megabytes, default=DEFAULT_MAX_BYTES // (1024 * 1024),
+                    help=f"refuse files larger than this (MB, 1 to {MAX_MB})")
     ex.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
     ing = commands.add_parser("ingest", help="merge extracted opportunities into the curated store")
     ing.add_argument("extracted", type=Path, metavar="EXTRACTED.yaml", help="output of `extract -o`")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard, vText
@@ -78,6 +79,20 @@ def in_window(record: dict, today: dt.date) -> bool:
     return _last_day(record) >= horizon
 
 
+# Control characters (RFC 5545 TEXT allows none but the tab and the line breaks it escapes) and
+# bidirectional overrides, which make a title display reversed: a spoofed date or link.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def text(value) -> str:
+    r"""A value fit for a TEXT property.
+
+    >>> text("Award\x00 \x1b[31mdeadline\u202e 2027")
+    'Award [31mdeadline 2027'
+    """
+    return _UNSAFE.sub("", str(value))
+
+
 def _description(record: dict) -> str:
     lines = []
     for label, key in (("Organiser", "organizer"), ("Where", "location"), ("Contact", "contact"),
@@ -91,7 +106,7 @@ def _description(record: dict) -> str:
     sources = [s.get("document") for s in record.get("sources") or [] if s.get("document")]
     if sources:
         lines.append("Source: " + ", ".join(dict.fromkeys(sources)))
-    return "\n".join(lines)
+    return text("\n".join(lines))
 
 
 def _dates(event: Event, record: dict) -> None:
@@ -116,15 +131,15 @@ def event(record: dict, alarms: tuple[dt.timedelta, ...] = ()) -> Event:
     item.add("created", _stamp(record.get("first_seen") or record.get("updated")))
     item.add("last-modified", _stamp(record.get("updated")))
     item.add("sequence", int(record.get("sequence") or 0))
-    item.add("summary", record.get("title") or "Untitled")
+    item.add("summary", text(record.get("title") or "Untitled"))
     _dates(item, record)
     item.add("status", STATUS.get(record.get("status", "confirmed"), "CONFIRMED"))
     item.add("description", _description(record))
     if record.get("url"):
         item.add("url", record["url"])
     if record.get("location") or record.get("online"):
-        item.add("location", record.get("location") or "Online")
-    item.add("categories", [c for c in (record.get("kind"), record.get("subtype"), *(record.get("tags") or [])) if c])
+        item.add("location", text(record.get("location") or "Online"))
+    item.add("categories", [text(c) for c in (record.get("kind"), record.get("subtype"), *(record.get("tags") or [])) if c])
     if record.get("kind") == "deadline" and record.get("status") != "cancelled":
         for lead in alarms:
             item.add_component(_alarm(record, lead))
@@ -134,7 +149,7 @@ def event(record: dict, alarms: tuple[dt.timedelta, ...] = ()) -> Event:
 def _alarm(record: dict, lead: dt.timedelta) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", f"Deadline: {record.get('title') or 'opportunity'}")
+    alarm.add("description", text(f"Deadline: {record.get('title') or 'opportunity'}"))
     alarm.add("trigger", -lead)
     return alarm
 

@@ -31,6 +31,8 @@ def _read_bytes(source: str, max_bytes: int) -> bytes:
         path = Path(source)
         if path.is_dir():
             raise InputError(f"{source}: is a directory, not a text file")
+        if path.exists() and not path.is_file():  # opening a FIFO would wait for a writer for ever
+            raise InputError(f"{source}: is a pipe or a device, not a text file (use - to read standard input)")
         try:
             with path.open("rb") as handle:
                 data = handle.read(max_bytes + 1)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -67,7 +68,11 @@ def test_published_is_the_reference_for_undated_text(tmp_path, capsys):
     [
         (["extract", "x.txt", "--published", "2026-02-31"], "not a date"),
         (["extract", "x.txt", "--tz", "Mars/Olympus"], "not an IANA time zone"),
-        (["extract", "x.txt", "--lang", "english!"], "not a language code"),
+        (["extract", "x.txt", "--lang", "english!"], "the extractor reads de, en, es"),
+        (["extract", "x.txt", "--lang", "xx"], "not 'xx'; leave --lang out to detect the language"),
+        (["extract", "x.txt", "--max-mb", "-1"], "not a size from 1 to 200 MB: '-1'"),
+        (["extract", "x.txt", "--max-mb", "100000000"], "not a size from 1 to 200 MB"),
+        (["extract", "x.txt", "--max-mb", "0"], "not a size from 1 to 200 MB"),
         (["frobnicate"], "invalid choice"),
     ],
 )
@@ -76,6 +81,14 @@ def test_usage_errors_exit_2(argv, message, capsys):
         main(argv, today=TODAY)
     assert stop.value.code == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.timeout(20)
+def test_a_pipe_as_input_is_refused_not_waited_on(tmp_path, capsys):
+    fifo = tmp_path / "feed.txt"
+    os.mkfifo(fifo)
+    code, _, err = _run(["extract", str(fifo)], capsys)
+    assert code == 1 and "is a pipe or a device, not a text file" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(

@@ -138,3 +138,16 @@ def test_an_empty_feed_is_still_a_valid_calendar():
     assert b"BEGIN:VTIMEZONE" not in ical.render(RECORDS, ical.FEEDS[0], today=TODAY)
     past = ical.render(RECORDS, ical.FEEDS[0], today=dt.date(2031, 6, 15))  # everything is over
     assert icalendar.Calendar.from_ical(past).walk("VEVENT") == [] and b"BEGIN:VTIMEZONE" in past
+
+
+def test_control_and_bidi_characters_never_reach_a_feed():
+    """RFC 5545 TEXT allows no control characters; a right-to-left override makes a title show
+    reversed (a spoofed date). Both can come from a pasted text or a hand edit."""
+    record = _record("2027-01-15-deadline-00000000cc", title="Award\x00\x07 \x1b[31mnominations\u202e 7202",
+                     location="Gen\u2066eva\x0b", evidence="Apply\r by\x7f 15 January.", tags=["bell\x07"])
+    data = ical.render([record], ical.FEEDS[0], today=TODAY)
+    assert not any(c in data.decode() for c in "\x00\x07\x1b\x0b\x7f\u202e\u2066")
+    assert b"\r" not in data.replace(b"\r\n", b"")  # only the line ends RFC 5545 asks for
+    [parsed] = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert str(parsed["SUMMARY"]) == "Award [31mnominations 7202" and str(parsed["LOCATION"]) == "Geneva"
+    assert "Apply by 15 January." in str(parsed["DESCRIPTION"])
