@@ -85,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
     wd = commands.add_parser("withdraw", help="mark a stored opportunity as cancelled (it is never deleted)")
     wd.add_argument("id", help="the opportunity's id")
-    wd.add_argument("--reason", help="why, recorded in its history")
+    wd.add_argument("--note", "--reason", dest="note",
+                    help="why, for the curators: kept in the item's file, never published")
+    wd.add_argument("--public-reason", help="why, as subscribers will read it (the feeds and the page show it)")
     wd.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
     bd = commands.add_parser("build", help="write the calendar feeds (all, deadlines, events, hearings) as .ics files")
     bd.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
@@ -198,7 +200,7 @@ def run_withdraw(args: argparse.Namespace, now: dt.datetime) -> int:
     if args.id not in records:
         print(f"error: no opportunity {args.id!r} in {args.store}", file=sys.stderr)
         return 1
-    records[args.id] = store.withdraw(records[args.id], now, args.reason)
+    records[args.id] = store.withdraw(records[args.id], now, args.note, args.public_reason)
     target.save(records, {args.id})
     print(f"{args.id}: cancelled (sequence {records[args.id]['sequence']})")
     return 0

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard, vText
 
+from . import public
+
 PRODID = "-//hrd-calendar//opportunities for human rights defenders//EN"
 PAST_DAYS = 30  # past items, and cancelled ones, stay this long so clients update or remove them
 STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CANCELLED"}
@@ -105,7 +107,7 @@ def _description(record: dict) -> str:
         lines.append(f"From the text: “{record['evidence']}”")
     sources = [s.get("document") for s in record.get("sources") or [] if s.get("document")]
     if sources:
-        lines.append("Source: " + ", ".join(dict.fromkeys(sources)))
+        lines.append("Source: " + ", ".join(dict.fromkeys(public.document(s) for s in sources)))
     return text("\n".join(lines))
 
 

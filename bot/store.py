@@ -187,14 +187,16 @@ class Store:
                     stale.unlink(missing_ok=True)
 
 
-def withdraw(record: dict, now: dt.datetime, reason: str | None = None) -> dict:
-    """The record marked cancelled, with its sequence bumped so calendars drop the event."""
+def withdraw(record: dict, now: dt.datetime, note: str | None = None, reason: str | None = None) -> dict:
+    """The record marked cancelled, with its sequence bumped so calendars drop the event. `note`
+    is for the curators (kept in the file, never published), `reason` for subscribers."""
     out = dict(record)
     if out.get("status") == "cancelled":
         return out
     out.update(status="cancelled", sequence=int(out.get("sequence") or 0) + 1, updated=now.isoformat())
-    what = "withdrawn" + (f": {reason}" if reason else "")
-    out["changes"] = list(out.get("changes") or []) + [{"at": now.isoformat(), "what": what}]
+    entry = {"at": now.isoformat(), "what": "withdrawn"}
+    entry.update({k: v for k, v in (("reason", reason), ("note", note)) if v})
+    out["changes"] = list(out.get("changes") or []) + [entry]
     return out
 
 

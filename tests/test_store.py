@@ -74,9 +74,10 @@ def test_items_are_never_deleted():
 
 def test_withdraw_cancels_and_bumps_sequence():
     records, _ = store.ingest({}, [_item()], NOW)
-    record = store.withdraw(next(iter(records.values())), LATER, "call withdrawn by the organiser")
+    record = store.withdraw(next(iter(records.values())), LATER, "organiser under threat", "call withdrawn")
     assert record["status"] == "cancelled" and record["sequence"] == 1
-    assert record["changes"][-1]["what"] == "withdrawn: call withdrawn by the organiser"
+    assert record["changes"][-1] == {"at": LATER.isoformat(), "what": "withdrawn", "reason": "call withdrawn",
+                                     "note": "organiser under threat"}
 
 
 def _write_extracted(path, items):

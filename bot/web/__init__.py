@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from .. import ical
+from .. import ical, public
 from . import page
 from .catalog import Body, Catalog
 from .fast import App
@@ -78,6 +78,16 @@ def _templates():
     return Environment(loader=PackageLoader("bot.web"), autoescape=select_autoescape(default=True))
 
 
+def _inside(error: str | None, root: Path) -> str | None:
+    """A store error as the public may read it: paths from the store's own folder on, never the
+    machine's folders above it (they name the operator and their layout)."""
+    if error is None:
+        return None
+    for prefix in {str(Path(root).resolve()), str(root)}:
+        error = error.replace(prefix.rstrip("/") + "/", "")
+    return error
+
+
 def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float = 1.0,
                base_url: str | None = None, personal: Callable[[str], object] | None = None) -> Starlette:
     """The ASGI app serving the store at `root`; `today` is the clock that sets feed windows;
@@ -135,13 +145,13 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
         """The items of the window as JSON, with the same filters as the feeds."""
         catalog.refresh()
         records = sorted(catalog.selected(_filters(request)), key=lambda r: (str(r.get("start")), r["id"]))
-        return JSONResponse({"opportunities": records}, headers={"Cache-Control": CACHE_CONTROL})
+        return JSONResponse({"opportunities": [public.record(r) for r in records]}, headers={"Cache-Control": CACHE_CONTROL})
 
     async def health(request: Request) -> Response:
         catalog.refresh()
         status = 503 if catalog.error else 200
         return JSONResponse({"status": "error" if catalog.error else "ok", "items": len(catalog.records),
-                             "error": catalog.error}, status_code=status)
+                             "error": _inside(catalog.error, root)}, status_code=status)
 
     async def icon(request: Request) -> Response:
         return Response(ICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
