@@ -183,9 +183,10 @@ def run_build(args: argparse.Namespace, today: dt.date) -> int:
 def run_ingest(args: argparse.Namespace, now: dt.datetime) -> int:
     items = store.extracted_items(store.load_yaml(args.extracted), str(args.extracted))
     target = store.Store(args.store)
-    records, changes = store.ingest(target.load(), items, now)
-    changed = {c.id for c in changes if c.action in ("added", "updated")}
-    target.save(records, changed)
+    with target.locked():
+        records, changes = store.ingest(target.load(), items, now)
+        changed = {c.id for c in changes if c.action in ("added", "updated")}
+        target.save(records, changed)
     counts = {action: sum(c.action == action for c in changes) for action in ("added", "updated", "unchanged")}
     print(f"{args.store}: {counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged")
     for change in changes:
@@ -196,12 +197,13 @@ def run_ingest(args: argparse.Namespace, now: dt.datetime) -> int:
 
 def run_withdraw(args: argparse.Namespace, now: dt.datetime) -> int:
     target = store.Store(args.store)
-    records = target.load()
-    if args.id not in records:
-        print(f"error: no opportunity {args.id!r} in {args.store}", file=sys.stderr)
-        return 1
-    records[args.id] = store.withdraw(records[args.id], now, args.note, args.public_reason)
-    target.save(records, {args.id})
+    with target.locked():
+        records = target.load()
+        if args.id not in records:
+            print(f"error: no opportunity {args.id!r} in {args.store}", file=sys.stderr)
+            return 1
+        records[args.id] = store.withdraw(records[args.id], now, args.note, args.public_reason)
+        target.save(records, {args.id})
     print(f"{args.id}: cancelled (sequence {records[args.id]['sequence']})")
     return 0
 

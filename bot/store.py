@@ -16,10 +16,13 @@ that reads and writes the files.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
+import fcntl
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,7 +158,21 @@ class Store:
         self.root = Path(root)
 
     def path(self, record: dict) -> Path:
+        if record.get("kind") not in KINDS or not _ID.match(str(record.get("id", ""))):
+            raise StoreError(f"not a valid kind and id for a store path: {record.get('kind')!r}, {record.get('id')!r}")
         return self.root / f"{record['kind']}s" / f"{record['id']}.yaml"
+
+    @contextlib.contextmanager
+    def locked(self):
+        """Hold the store for one read-modify-write (`ingest`, `withdraw`): two at once would
+        each write back what they read, and one's changes would be lost."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = os.open(self.root, os.O_RDONLY)  # the folder itself: no lock file to commit
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield self
+        finally:
+            os.close(handle)  # closing releases the lock
 
     def load(self, parsed: dict | None = None) -> dict[str, dict]:
         """Every stored record by id; StoreError names the first file that cannot be read.
@@ -168,13 +185,22 @@ class Store:
         for path in sorted(p for kind in KINDS for p in (self.root / f"{kind}s").glob("*.yaml")):
             key = _stat_key(path) if parsed is not None else None
             known = parsed.get(path) if key is not None else None
-            record = known[1] if known and known[0] == key else _checked(path, load_yaml(path))
+            record = known[1] if known and known[0] == key else _checked(path, self._inside(path))
             seen[path] = (key, record)
+            if record["id"] in records:
+                raise StoreError(f"{path}: id {record['id']!r} is also in another folder; keep one file")
             records[record["id"]] = record
         if parsed is not None:
             parsed.clear()
             parsed.update(seen)
         return records
+
+    def _inside(self, path: Path):
+        """The parsed file, if it is one of the store's own: a link out of the store is refused
+        (a store shared in git must not make the server read, or `withdraw` write, elsewhere)."""
+        if path.is_symlink() and not path.resolve().is_relative_to(self.root.resolve()):
+            raise StoreError(f"{path}: a link to outside the store; replace it with the file itself")
+        return load_yaml(path)
 
     def save(self, records: dict[str, dict], changed: set[str]) -> None:
         """Write the `changed` records, each atomically; move a file when its kind changed."""
@@ -227,9 +253,14 @@ def _stat_key(path: Path) -> tuple | None:
 
 
 def _checked(path: Path, record) -> dict:
-    """`record` if it is a stored opportunity; StoreError naming `path` if not."""
+    """`record` if it is a stored opportunity; StoreError naming `path` if not. The id and kind
+    name the file's path when it is written again, so they must be what a path may hold."""
     if not isinstance(record, dict) or not _ID.match(str(record.get("id", ""))):
         raise StoreError(f"{path}: not an opportunity record (no valid 'id')")
+    if record["id"] != path.stem:
+        raise StoreError(f"{path}: its id {record['id']!r} is not its file name")
+    if record.get("kind") not in KINDS:
+        raise StoreError(f"{path}: kind must be one of {', '.join(KINDS)}, not {record.get('kind')!r}")
     status = record.get("status", "confirmed")
     if status not in STATUSES:
         raise StoreError(f"{path}: status must be one of {', '.join(STATUSES)}, not {status!r}")

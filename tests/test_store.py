@@ -225,3 +225,65 @@ def test_a_reload_drops_deleted_files_and_a_failed_one_changes_nothing(tmp_path)
     assert len(parsed) == 2  # what the last good load read, untouched
     broken.write_text(yaml.safe_dump(records["2027-01-10-deadline-0123456780"]))
     assert sorted(target.load(parsed)) == ["2027-01-10-deadline-0123456780", "2027-01-11-deadline-0123456781"]
+
+
+def test_an_ingest_and_a_withdraw_at_once_both_take_effect(tmp_path, monkeypatch):
+    """Each reads the store, changes one item and writes it back: without the store's lock the
+    second write would drop the first one's change. A slow read makes them overlap every time."""
+    import threading
+    import time
+
+    root, extracted = tmp_path / "calendars", tmp_path / "new.yaml"
+    _write_extracted(extracted, [_item()])
+    assert main(["ingest", str(extracted), "--store", str(root)], now=NOW) == 0
+    _write_extracted(extracted, [_item(location="Geneva")])
+    load = store.Store.load
+
+    def slow_load(self, parsed=None):
+        records = load(self, parsed)
+        time.sleep(0.2)  # a slow disk: the other command reads meanwhile, unless the lock holds it
+        return records
+    monkeypatch.setattr(store.Store, "load", slow_load)
+    codes = []
+    commands = [["ingest", str(extracted), "--store", str(root)],
+                ["withdraw", "2027-01-15-deadline-0123456789", "--store", str(root), "--note", "closed"]]
+    threads = [threading.Thread(target=lambda argv=argv: codes.append(main(argv, now=LATER))) for argv in commands]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    record = load(store.Store(root))["2027-01-15-deadline-0123456789"]
+    assert codes == [0, 0] and (record["location"], record["status"]) == ("Geneva", "cancelled")
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("deadlines/2027-01-15-deadline-0123456789.yaml", "id: 2027-01-15-deadline-0123456789\nkind: ../../../x\n",
+     "kind must be one of deadline, event, hearing, not '../../../x'"),
+    ("deadlines/2027-01-15-deadline-0123456789.yaml", "id: 2027-01-15-deadline-0123456789\nkind: Deadline\n",
+     "kind must be one of deadline, event, hearing, not 'Deadline'"),
+    ("deadlines/2027-01-15-deadline-0123456789.yaml", "id: 2027-01-16-deadline-0123456789\nkind: deadline\n",
+     "its id '2027-01-16-deadline-0123456789' is not its file name"),
+    ("events/2027-01-15-deadline-0123456789.yaml", "id: 2027-01-15-deadline-0123456789\nkind: event\n",
+     "is also in another folder; keep one file"),
+])
+def test_paths_never_come_from_a_store_file_and_withdraw_changes_nothing_then(tmp_path, capsys, name, content, message):
+    root = tmp_path / "store" / "calendars"
+    (root / "deadlines").mkdir(parents=True)
+    (root / "deadlines" / "2027-01-15-deadline-0123456789.yaml").write_text(
+        "id: 2027-01-15-deadline-0123456789\nkind: deadline\ntitle: Courage Award\nstart: '2027-01-15'\n")
+    (root / name).parent.mkdir(exist_ok=True)
+    (root / name).write_text(content)
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    assert main(["withdraw", "2027-01-15-deadline-0123456789", "--store", str(root)], now=LATER) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
+
+
+def test_a_link_out_of_the_store_is_refused(tmp_path):
+    root, outside = tmp_path / "calendars", tmp_path / "elsewhere.yaml"
+    (root / "deadlines").mkdir(parents=True)
+    outside.write_text("id: 2027-01-15-deadline-0123456789\nkind: deadline\n")
+    (root / "deadlines" / "2027-01-15-deadline-0123456789.yaml").symlink_to(outside)
+    with pytest.raises(store.StoreError, match="a link to outside the store"):
+        store.Store(root).load()
