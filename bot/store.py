@@ -26,6 +26,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import available_timezones
 
 import yaml
 
@@ -226,6 +227,40 @@ def withdraw(record: dict, now: dt.datetime, note: str | None = None, reason: st
     return out
 
 
+TEXT_FIELDS = ("title", "subtype", "organizer", "location", "url", "contact", "reference", "evidence", "timezone")
+
+
+def _field_problem(record: dict) -> str | None:
+    """What a hand edit broke, if anything: every reader (feeds, page, bot) may then trust the
+    types. None when the record is sound."""
+    wrong = next((k for k in TEXT_FIELDS if record.get(k) is not None and not isinstance(record[k], str)), None)
+    if wrong:
+        return f"{wrong} must be text, not {type(record[wrong]).__name__}"
+    if not record.get("title"):
+        return "title is missing"
+    for key in ("start", "end"):
+        if (record.get(key) is not None or key == "start") and not _is_moment(record.get(key)):
+            return f"{key} {record.get(key)!r} is not a date (2027-01-15) or a time (2027-01-15T10:00+03:00)"
+    tags = record.get("tags")
+    if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        return "tags must be a list of words"
+    if record.get("timezone") and record["timezone"] not in available_timezones():
+        return f"timezone {record['timezone']!r} is not an IANA time zone (e.g. Europe/Geneva)"
+    if not (isinstance(record.get("sequence", 0), int) and record.get("sequence", 0) >= 0):
+        return "sequence must be a whole number"
+    return None
+
+
+def _is_moment(value) -> bool:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return True
+    try:
+        dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")) if "T" in str(value) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def extracted_items(data, source: str) -> list[dict]:
     """The `opportunities:` list of an extractor output file, checked item by item."""
     items = data.get("opportunities") if isinstance(data, dict) else None
@@ -261,6 +296,9 @@ def _checked(path: Path, record) -> dict:
         raise StoreError(f"{path}: its id {record['id']!r} is not its file name")
     if record.get("kind") not in KINDS:
         raise StoreError(f"{path}: kind must be one of {', '.join(KINDS)}, not {record.get('kind')!r}")
+    problem = _field_problem(record)
+    if problem:
+        raise StoreError(f"{path}: {problem}")
     status = record.get("status", "confirmed")
     if status not in STATUSES:
         raise StoreError(f"{path}: status must be one of {', '.join(STATUSES)}, not {status!r}")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from starlette.testclient import TestClient
 
 from bot import store
@@ -51,3 +52,48 @@ def test_health_names_a_broken_file_from_the_store_down(tmp_path):
     answer = TestClient(create_app(root, today=lambda: NOW.date(), rescan_every=0)).get("/healthz")
     assert answer.status_code == 503 and str(tmp_path) not in answer.text
     assert f"deadlines/{RID}.yaml:2" in answer.json()["error"]
+
+
+GOOD = ("id: 2027-01-20-deadline-00000000b1\nkind: deadline\ntitle: Fellowship call\nstart: '2027-01-20'\n"
+        "status: confirmed\nsequence: 0\n")
+BROKEN = {
+    "malformed": b"id: 2027-01-15-deadline-0123456789\ntitle: [unclosed\n",
+    "tab-indented": b"id: 2027-01-15-deadline-0123456789\nkind: deadline\n\ttitle: x\n",
+    "not UTF-8": b"id: 2027-01-15-deadline-0123456789\nkind: deadline\ntitle: caf\xe9\nstart: '2027-01-15'\n",
+    "start in words": b"id: 2027-01-15-deadline-0123456789\nkind: deadline\ntitle: x\nstart: next week\n",
+    "title a list": b"id: 2027-01-15-deadline-0123456789\nkind: deadline\ntitle: [a, b]\nstart: '2027-01-15'\n",
+    "tags a number": b"id: 2027-01-15-deadline-0123456789\nkind: deadline\ntitle: x\nstart: '2027-01-15'\ntags: 5\n",
+    "unknown zone": b"id: 2027-01-15-deadline-0123456789\nkind: deadline\ntitle: x\nstart: '2027-01-15'\ntimezone: Mars/Olympus\n",
+}
+
+
+def _store_with(root, broken: bytes | None):
+    (root / "deadlines").mkdir(parents=True, exist_ok=True)
+    (root / "deadlines" / "2027-01-20-deadline-00000000b1.yaml").write_text(GOOD, encoding="utf-8")
+    if broken is not None:
+        (root / "deadlines" / f"{RID}.yaml").write_bytes(broken)
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_a_broken_file_at_start_up_is_a_503_never_an_empty_calendar(tmp_path, name):
+    _store_with(tmp_path / "calendars", BROKEN[name])
+    client = TestClient(create_app(tmp_path / "calendars", today=lambda: NOW.date(), rescan_every=0))
+    for path in ("/calendars/all.ics", "/calendars/deadlines.ics", "/api/opportunities.json", "/", f"/opportunities/{RID}.ics"):
+        answer = client.get(path)
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "300", path
+    health = client.get("/healthz")
+    assert health.status_code == 503 and f"deadlines/{RID}.yaml" in health.json()["error"]
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_a_bad_edit_while_serving_keeps_what_was_served(tmp_path, name):
+    root = tmp_path / "calendars"
+    _store_with(root, None)
+    client = TestClient(create_app(root, today=lambda: NOW.date(), rescan_every=0))
+    before = client.get("/calendars/all.ics")
+    assert before.status_code == 200 and before.text.count("BEGIN:VEVENT") == 1
+    (root / "deadlines" / "2027-01-20-deadline-00000000b1.yaml").write_bytes(BROKEN[name].replace(
+        RID.encode(), b"2027-01-20-deadline-00000000b1"))
+    after = client.get("/calendars/all.ics")
+    assert after.status_code == 200 and after.text.count("BEGIN:VEVENT") == 1 and "Fellowship call" in after.text
+    assert client.get("/healthz").status_code == 503

@@ -263,7 +263,7 @@ def test_an_ingest_and_a_withdraw_at_once_both_take_effect(tmp_path, monkeypatch
      "kind must be one of deadline, event, hearing, not 'Deadline'"),
     ("deadlines/2027-01-15-deadline-0123456789.yaml", "id: 2027-01-16-deadline-0123456789\nkind: deadline\n",
      "its id '2027-01-16-deadline-0123456789' is not its file name"),
-    ("events/2027-01-15-deadline-0123456789.yaml", "id: 2027-01-15-deadline-0123456789\nkind: event\n",
+    ("events/2027-01-15-deadline-0123456789.yaml", "id: 2027-01-15-deadline-0123456789\nkind: event\ntitle: x\nstart: 2027-01-15\n",
      "is also in another folder; keep one file"),
 ])
 def test_paths_never_come_from_a_store_file_and_withdraw_changes_nothing_then(tmp_path, capsys, name, content, message):

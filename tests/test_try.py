@@ -71,10 +71,10 @@ async def test_a_snoozed_reminder_comes_once_on_time_and_pop_ups_are_shown(tmp_p
     # "morning of" reminder at 09:00: one message, and the clock jump is not "offline".
     await _session(tmp_path, "/start\n:time 2026-12-10 09:05\n1\n:time +1d\n", [SIGN_ON])
     out = capsys.readouterr().out
-    assert "⏰ Deadline tomorrow" in out and "(pop-up: I'll remind you again in a day.)" in out
+    assert "⏰ Deadline tomorrow" in out and "(pop-up: I'll remind you again in a day.)" in out, out
     after = out[out.index("you> :time +1d"):]
-    assert after.count("⏰ Deadline today") == 1
-    assert "late reminder" not in out
+    assert after.count("⏰ Deadline today") == 1, out
+    assert "late reminder" not in out, out
 
 
 async def test_feed_links_are_served_while_the_chat_runs(tmp_path, capsys):

@@ -155,6 +155,9 @@ class Terminal:
         return True
 
     async def _print_news(self) -> None:
+        # What a moved clock queued is sent first (several reminders leave 1 s apart); then the
+        # bot gets a few seconds to answer what was typed.
+        await asyncio.wait_for(self.service.outbox.drain(), 60)
         try:
             await self.fake.wait_until(lambda: self._changed(), timeout=3)
         except TimeoutError:

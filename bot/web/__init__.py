@@ -96,9 +96,20 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
     catalog = Catalog(root, today, rescan_every, scan_aside=True)  # requests never wait on a scan
     template = _templates().get_template("page.html")
 
+    def unreadable() -> Response | None:
+        """503 while the store has never been read whole. An empty calendar with 200 would make
+        every subscriber's app delete the events it has; a 503 makes it keep them and try
+        later. (Once read, a bad edit keeps the last good version: see Catalog.)"""
+        catalog.refresh()
+        if catalog.signature is not None or not catalog.error:
+            return None
+        return PlainTextResponse("the calendar store cannot be read just now; its operator can see why at /healthz\n",
+                                 503, headers={"Retry-After": "300", "Cache-Control": "no-store"})
+
     async def home(request: Request) -> Response:
         """The browsable list with filters and subscribe links; a bad filter is shown, not raised."""
-        catalog.refresh()
+        if (down := unreadable()) is not None:
+            return down
         public = base_url or str(request.base_url)
         try:
             filters, error = _filters(request), None
@@ -115,7 +126,8 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
         feed = FEEDS.get(request.path_params["name"])
         if feed is None:
             return PlainTextResponse(f"no such calendar; try {', '.join(f'{s}.ics' for s in FEEDS)}\n", 404)
-        catalog.refresh()
+        if (down := unreadable()) is not None:
+            return down
         gzipped = _wants_gzip(request)
         return _send(request, catalog.feed(feed, _filters(request), gzipped), CALENDAR, gzipped)
 
@@ -124,7 +136,8 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
         rid = request.path_params["rid"]
         if not ID.match(rid):
             return PlainTextResponse("not an opportunity id\n", 404)
-        catalog.refresh()
+        if (down := unreadable()) is not None:
+            return down
         body = catalog.single(rid)
         return _send(request, body, CALENDAR) if body else PlainTextResponse("no such opportunity\n", 404)
 
@@ -135,7 +148,8 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
         chat = personal(token) if personal is not None and TOKEN.match(token) else None
         if chat is None:
             return PlainTextResponse("no such feed (it may have been revoked; ask the bot for /feeds)\n", 404)
-        catalog.refresh()
+        if (down := unreadable()) is not None:
+            return down
         body = catalog.personal(chat)
         response = _send(request, body, CALENDAR)
         response.headers["Cache-Control"] = "private, max-age=300, must-revalidate"
@@ -143,7 +157,8 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
 
     async def listing(request: Request) -> Response:
         """The items of the window as JSON, with the same filters as the feeds."""
-        catalog.refresh()
+        if (down := unreadable()) is not None:
+            return down
         records = sorted(catalog.selected(_filters(request)), key=lambda r: (str(r.get("start")), r["id"]))
         return JSONResponse({"opportunities": [public.record(r) for r in records]}, headers={"Cache-Control": CACHE_CONTROL})
 
