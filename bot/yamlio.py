@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -51,14 +52,21 @@ def dump(data) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Replace `path` with `content` so readers see the old file or the new one, never half."""
+def write_atomic(path: Path, content: str | bytes, mode: int = 0o644) -> None:
+    """Replace `path` with `content` so readers see the old file or the new one, never half.
+    The file keeps the mode of the one it replaces (a new one gets `mode`, readable by the web
+    server's user: mkstemp alone would make every feed and store file owner-only)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        pass
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         with os.fdopen(handle, "wb") as out:
+            os.fchmod(out.fileno(), mode)
             out.write(data)
             out.flush()
             os.fsync(out.fileno())

@@ -287,3 +287,18 @@ def test_a_link_out_of_the_store_is_refused(tmp_path):
     (root / "deadlines" / "2027-01-15-deadline-0123456789.yaml").symlink_to(outside)
     with pytest.raises(store.StoreError, match="a link to outside the store"):
         store.Store(root).load()
+
+
+def test_written_files_are_readable_by_the_web_server_and_keep_a_chosen_mode(tmp_path):
+    """mkstemp makes owner-only files: nginx, or the container's other user, could not read the
+    feeds or the store. New files are 0644; a file an operator restricted stays as they set it."""
+    root, extracted = tmp_path / "calendars", tmp_path / "new.yaml"
+    _write_extracted(extracted, [_item()])
+    assert main(["ingest", str(extracted), "--store", str(root)], now=NOW) == 0
+    assert main(["build", "--store", str(root)], now=NOW) == 0
+    item = root / "deadlines" / "2027-01-15-deadline-0123456789.yaml"
+    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in [item, *(root / "feeds").iterdir()]}
+    assert set(modes.values()) == {"0o644"}, modes
+    os.chmod(item, 0o640)
+    assert main(["withdraw", "2027-01-15-deadline-0123456789", "--store", str(root)], now=LATER) == 0
+    assert oct(item.stat().st_mode & 0o777) == "0o640"
