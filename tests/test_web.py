@@ -127,3 +127,20 @@ def test_real_socket(root, serving):
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200 and response.headers["Content-Encoding"] == "gzip"
             assert gzip.decompress(response.read()).startswith(b"BEGIN:VCALENDAR")
+
+
+@pytest.mark.parametrize("accept, gzipped", [
+    ("gzip", True), ("br, gzip;q=0.5", True), ("gzip;q=0", False), ("br, gzip;q=0.000", False),
+    ("identity", False), ("", False),
+])
+def test_gzip_only_when_accepted_with_a_weight(client, accept, gzipped):
+    response = client.get("/calendars/all.ics", headers={"Accept-Encoding": accept})
+    assert (response.headers.get("content-encoding") == "gzip") is gzipped
+
+
+@pytest.mark.parametrize("path", ["/", "/calendars/all.ics", "/opportunities/2027-01-15-deadline-000000000a.ics"])
+def test_no_sniffing_and_no_framing(client, path):
+    response = client.get(path)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    if path == "/":
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]

@@ -25,7 +25,9 @@ from .filters import ID, BadQuery, Filters
 CALENDAR = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "public, max-age=300, must-revalidate"
 # The page needs no script at all; saying so stops injected markup from running any.
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'"
+# No script, no framing (a page that lists defenders' hearings must not be dressed up by another site).
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
 ICON = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1" y="2" width="14" height="13" rx="2" '
         b'fill="#fff" stroke="#0b4f9c" stroke-width="1.5"/><rect x="1" y="2" width="14" height="4" fill="#0b4f9c"/></svg>')
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -50,7 +52,7 @@ def _not_modified(request: Request, body: Body) -> bool:
 
 def _send(request: Request, body: Body, media_type: str, gzipped: bool = False) -> Response:
     headers = {"ETag": body.etag, "Last-Modified": body.last_modified, "Cache-Control": CACHE_CONTROL,
-               "Vary": "Accept-Encoding"}
+               "Vary": "Accept-Encoding", "X-Content-Type-Options": "nosniff"}
     if gzipped:
         headers["Content-Encoding"] = "gzip"
     if _not_modified(request, body):
@@ -68,7 +70,21 @@ def _filters(request: Request) -> Filters:
 
 
 def _wants_gzip(request: Request) -> bool:
-    return "gzip" in request.headers.get("accept-encoding", "").lower()
+    """Whether the client accepts gzip: named with a weight above zero (`gzip;q=0` refuses it).
+
+    >>> [_wants_gzip(Request({"type": "http", "headers": [(b"accept-encoding", v)]}))
+    ...  for v in (b"gzip, br", b"br, gzip;q=0", b"GZIP;q=0.5", b"identity", b"gzip;q=0.000")]
+    [True, False, True, False, False]
+    """
+    for part in request.headers.get("accept-encoding", "").lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() == "gzip":
+            weight = params.strip().removeprefix("q=").strip() if params.strip().startswith("q=") else "1"
+            try:
+                return float(weight) > 0
+            except ValueError:
+                return False
+    return False
 
 
 def _templates():
@@ -119,7 +135,8 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
         shown.error = error
         html = template.render(v=shown, title="Opportunities for human rights defenders")
         return HTMLResponse(html, status_code=400 if error else 200,
-                            headers={"Cache-Control": "public, max-age=60", "Content-Security-Policy": CSP})
+                            headers={"Cache-Control": "public, max-age=60", "Content-Security-Policy": CSP,
+                                     "X-Content-Type-Options": "nosniff"})
 
     async def calendar(request: Request) -> Response:
         """A feed, optionally filtered: /calendars/deadlines.ics?subtype=nomination."""
