@@ -213,3 +213,15 @@ def test_a_year_written_in_the_text_beats_the_clock():
     result = extract("Call for nominations: 2025 Defenders Prize. The deadline is 15 March.", today=D(2026, 11, 24))
     [item] = result.opportunities
     assert item.start == D(2025, 3, 15) and item.confidence < 0.7
+
+
+def test_three_deadlines_on_one_day_in_one_call_stay_three():
+    """One announcement, three opportunities closing together: merging them would lose two."""
+    text = ("Calls open at the Harbour Rights Foundation\n\n"
+            "Nominations for the Lighthouse Award for human rights defenders close on 15 March 2027. "
+            "Applications for the Tidewater Fellowship for young lawyers are due by 15 March 2027. "
+            "Our call for input on reprisals against environmental defenders closes on 15 March 2027; "
+            "send submissions to input@harbourrights.example.org.")
+    found = extract(text, today=dt.date(2026, 12, 3), published=dt.date(2026, 12, 1)).opportunities
+    assert sorted(o.subtype for o in found) == ["call-for-input", "fellowship", "nomination"]
+    assert {o.start for o in found} == {dt.date(2027, 3, 15)} and len({o.id for o in found}) == 3

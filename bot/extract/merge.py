@@ -20,13 +20,17 @@ def _day(value):
 
 
 def same(a: Opportunity, b: Opportunity) -> bool:
-    """True when `a` and `b` announce the same thing: same kind and days, and the same
-    post, link, organiser or a mostly shared title."""
+    """True when `a` and `b` announce the same thing: same kind, type and days, and the same
+    post, link, organiser or a mostly shared title. The type must agree: one call often lists
+    an award, a fellowship and a call for input closing on one day, and merging them would
+    lose two deadlines."""
     if a.kind != b.kind or _day(a.start) != _day(b.start) or _day(a.end) != _day(b.end):
         return False
+    if a.subtype != b.subtype:
+        return False
     if {(s.document, s.post_title) for s in a.sources} & {(s.document, s.post_title) for s in b.sources}:
-        return True
-    if a.url and a.url == b.url or a.organizer and a.organizer == b.organizer and a.subtype == b.subtype:
+        return True  # one post naming the same thing twice, in two sentences
+    if a.url and a.url == b.url or a.organizer and a.organizer == b.organizer:
         return True
     left, right = _words(a.title), _words(b.title)
     return bool(left and right) and len(left & right) / len(left | right) >= 0.5
