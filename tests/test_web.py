@@ -144,3 +144,22 @@ def test_no_sniffing_and_no_framing(client, path):
     assert response.headers["x-content-type-options"] == "nosniff"
     if path == "/":
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+def test_a_page_built_from_the_host_header_is_not_cached_for_others(root):
+    """Without --base-url the subscribe links echo the Host header, which anyone can set."""
+    echoed = TestClient(create_app(root, today=lambda: TODAY, rescan_every=0))
+    page = echoed.get("/", headers={"Host": "attacker.example"})
+    assert "attacker.example" in page.text and page.headers["cache-control"].startswith("private")
+    fixed = TestClient(create_app(root, today=lambda: TODAY, rescan_every=0, base_url="https://cal.example.org"))
+    page = fixed.get("/", headers={"Host": "attacker.example"})
+    assert "attacker.example" not in page.text and page.headers["cache-control"].startswith("public")
+
+
+def test_the_feed_socket_sends_small_answers_at_once():
+    import socket
+
+    from bot.telegram.app import listener
+
+    with listener("127.0.0.1", 0) as sock:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1

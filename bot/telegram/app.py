@@ -113,6 +113,16 @@ def attach_outbox(service: Service, application: Application) -> Outbox:
     return service.outbox
 
 
+def listener(host: str, port: int) -> socket.socket:
+    """A bound socket for the feed server. TCP_NODELAY is set on it because accepted connections
+    inherit it: without it a feed answer waits on Nagle's algorithm and the client's delayed
+    ACK (about 40 ms, against 2 ms under `serve`)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.create_server((host, port), family=family, backlog=2048)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
 class Runner:
     """Starts everything, waits for a stop signal or a failure, stops everything in order."""
 
@@ -178,9 +188,8 @@ class Runner:
         """The feed server's socket, bound before polling starts: a port that is taken is a clear
         error and a clean exit, not uvicorn's SystemExit inside a running loop."""
         settings = self.service.settings.server
-        family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
         try:
-            return socket.create_server((settings.host, settings.port), family=family, backlog=2048)
+            return listener(settings.host, settings.port)
         except OSError as exc:
             log.error("the feed server cannot listen on %s:%d (%s); change server.host or server.port in the "
                       "settings file, or stop what uses that port", settings.host, settings.port, exc.strerror or exc)

@@ -13,7 +13,6 @@ import datetime as dt
 import html
 import logging
 import re
-import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -210,7 +209,7 @@ async def main(settings: Settings, store_dir: Path | None, script: Path | None,
             print(f"Read the bundled examples: {count} opportunities.")
         fake = FakeTelegram()
         # The feeds /feeds hands out are served for as long as the chat runs, on a free port.
-        listener = socket.create_server(("127.0.0.1", 0))
+        listener = app.listener("127.0.0.1", 0)
         port = listener.getsockname()[1]
         async with fake.serve():
             trial = settings.model_copy(update={

@@ -134,8 +134,11 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
         shown = page.view(list(catalog.records.values()), filters, today(), public)
         shown.error = error
         html = template.render(v=shown, title="Opportunities for human rights defenders")
+        # Without a configured base URL the subscribe links come from the request's Host header,
+        # which anyone can set: such a page must not sit in a shared cache for others to get.
+        caching = "public, max-age=60" if base_url else "private, max-age=60"
         return HTMLResponse(html, status_code=400 if error else 200,
-                            headers={"Cache-Control": "public, max-age=60", "Content-Security-Policy": CSP,
+                            headers={"Cache-Control": caching, "Content-Security-Policy": CSP,
                                      "X-Content-Type-Options": "nosniff"})
 
     async def calendar(request: Request) -> Response:
