@@ -19,11 +19,10 @@ from . import __version__, store, yamlio
 from .extract import extract
 from .extract.merge import merge
 from .intake import DEFAULT_MAX_BYTES, InputError, read_document
-
-MAX_MB = 200  # the largest --max-mb: a newsletter is kilobytes, and reading holds the text in memory
 from .settings import SettingsError
 
 log = logging.getLogger("bot")
+MAX_MB = 200  # the largest --max-mb: a newsletter is kilobytes, and reading holds the text in memory
 
 
 class UsageError(Exception):
