@@ -270,3 +270,22 @@ async def test_the_chats_are_read_with_the_collector_paused(harness, monkeypatch
     svc.touch()
     svc.chats()
     assert seen == [False] and gc.isenabled()
+
+
+async def test_a_chat_that_starts_while_all_chats_are_read_is_planned_next_time(harness, monkeypatch):
+    """A /start during the start-up plan's read of all chats: that read may miss the new chat,
+    so it must not be kept as the cache (it would hide the chat's reminders for ten minutes)."""
+    _, _, svc = harness
+    real = svc.state.active_chat_rows
+
+    def read_while_a_chat_starts():
+        rows = real()  # read before the chat existed
+        svc.state.ensure_chat(777, "private", NOW)
+        svc.touch(777)  # what the handler does
+        return rows
+    monkeypatch.setattr(svc.state, "active_chat_rows", read_while_a_chat_starts)
+    svc.touch()
+    assert 777 not in [c.id for _, c in svc.chats()]  # this read could not know
+    monkeypatch.setattr(svc.state, "active_chat_rows", real)
+    assert 777 in [c.id for _, c in svc.chats()]
+

@@ -86,6 +86,7 @@ class Service:
     _chats: dict | None = field(default=None, repr=False)
     _chats_at: float = float("-inf")
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _generation: int = 0  # bumped by every touch
     rescheduling: asyncio.Future | None = None  # the round of `jobs.reschedule` under way
     reschedule_again: bool = False
     reschedule_fresh: bool = False
@@ -94,13 +95,17 @@ class Service:
 
     def touch(self, chat_id: int | None = None) -> None:
         """A chat (or, without an id, any chat) changed: read it again before the next plan."""
-        if chat_id is None or self._chats is None:
-            self._chats = None
-            return
+        with self._lock:
+            self._generation += 1  # a read of all chats under way started before this change
+            if chat_id is None or self._chats is None:
+                self._chats = None
+                return
         row = self.state.chat(chat_id)
         fresh = None if row is None or not row.active else (Target(row.id, row.type, row.thread_id), self.view(row))
         with self._lock:  # the plan may be reading the chats in another thread
-            chats = dict(self._chats or {})
+            if self._chats is None:  # dropped meanwhile: the next plan reads them all
+                return
+            chats = dict(self._chats)
             if fresh is None:
                 chats.pop(chat_id, None)
             else:
@@ -135,14 +140,17 @@ class Service:
         """Active chats with their plan views, read in two queries and kept until touched (or ten
         minutes old, in case another process changed the database)."""
         with self._lock:
-            chats = self._chats
+            chats, generation = self._chats, self._generation
         if chats is None or self.monotonic() - self._chats_at > self.CHATS_TTL:
             with no_collector_passes():
                 prefs = self.state.all_prefs()
                 chats = {row.id: (Target(row.id, row.type, row.thread_id), self.view(row, prefs.get(row.id, {})))
                          for row in self.state.active_chat_rows()}
             with self._lock:
-                self._chats, self._chats_at = chats, self.monotonic()
+                # A chat that changed while this read ran (a /start during a start-up plan) may
+                # be missing from it: keep it out of the cache, so the next call reads again.
+                if self._generation == generation:
+                    self._chats, self._chats_at = chats, self.monotonic()
         return list(chats.values())
 
     def personal_filter(self, token: str) -> reminders.Chat | None:
