@@ -8,9 +8,11 @@ An error names the key and the file, e.g. `config/settings.yaml: reminders.deadl
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Literal, Mapping
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -29,6 +31,15 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
 def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -43,6 +54,16 @@ class Telegram(Section):
         "for a local Bot API server"))
     admin_ids: list[int] = Field(default_factory=list, description="Telegram user ids allowed admin commands (env ADMIN_IDS, comma-separated)")
     poll_timeout: int = Field(30, ge=1, le=60, description="long-polling timeout in seconds")
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _token_stays_private(cls, value: str) -> str:
+        """The token is part of every request's address: plain http only to this machine."""
+        url = urlsplit(value)
+        if url.scheme == "https" and url.hostname or url.scheme == "http" and _loopback(url.hostname):
+            return value
+        raise ValueError(f"{value!r} must start with https:// (the bot's token travels in it); http:// is "
+                         "allowed only to this machine (127.0.0.1, ::1, localhost)")
 
 
 class Chats(Section):

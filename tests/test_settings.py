@@ -43,6 +43,9 @@ def test_environment_overrides_and_secrets():
     ("delivery:\n  overall_per_second: 100\n", "delivery.overall_per_second: Input should be less than or equal to 30"),
     ("telegram:\n  colour: red\n", "telegram.colour: unknown key"),
     ("token: 123:abc\n", "token: secrets are read from the environment only"),
+    ("telegram:\n  api_base_url: http://api.telegram.org/bot\n", "telegram.api_base_url: 'http://api.telegram.org/bot' must start with https://"),
+    ("telegram:\n  api_base_url: http://10.0.0.5:8081/bot\n", "http:// is allowed only to this machine"),
+    ("telegram:\n  api_base_url: ftp://127.0.0.1/bot\n", "must start with https://"),
     ("chats: [\n", "settings.yaml:2: malformed YAML"),
     ("chats: &c {timezone: UTC}\nserver: *c\n", "settings.yaml:2: malformed YAML: YAML aliases (*name) are not allowed here"),
     ("- a list\n", "expected a mapping of settings"),
@@ -56,3 +59,9 @@ def test_errors_name_the_key_and_the_file(tmp_path, text, message):
 def test_a_named_file_must_exist(tmp_path):
     with pytest.raises(settings.SettingsError, match="no such settings file"):
         settings.load(tmp_path / "missing.yaml", environ={})
+
+
+@pytest.mark.parametrize("address", ["https://api.telegram.org/bot", "http://127.0.0.1:8081/bot",
+                                     "http://localhost:8081/bot", "http://[::1]:8081/bot", "http://127.0.0.2/bot"])
+def test_the_bot_api_address_may_be_plain_http_only_to_this_machine(address):
+    assert settings.load(environ={"TELEGRAM_API_BASE_URL": address}).telegram.api_base_url == address
