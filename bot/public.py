@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath, PureWindowsPath
 
-SHOWN = ("id", "kind", "subtype", "title", "start", "end", "all_day", "timezone", "organizer", "location",
-         "online", "url", "contact", "reference", "evidence", "confidence", "tags", "status", "sequence",
-         "first_seen", "updated")
+from .store import EXTRACTED_FIELDS
+
+# What the extractor read from published text, and the store's public bookkeeping.
+SHOWN = ("id", *EXTRACTED_FIELDS, "tags", "status", "sequence", "first_seen", "updated")
 
 
 def record(stored: dict) -> dict:

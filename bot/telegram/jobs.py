@@ -179,9 +179,9 @@ async def reschedule(service: Service, job_queue: JobQueue | None, *, fresh: boo
     try:
         while service.reschedule_again:
             service.reschedule_again = False
-            fresh, service.reschedule_fresh = service.reschedule_fresh, False
+            replace_all, service.reschedule_fresh = service.reschedule_fresh, False
             now = service.clock()
-            _apply(job_queue, await asyncio.to_thread(due_times, service, now), now, fresh=fresh)
+            _apply(job_queue, await asyncio.to_thread(due_times, service, now), now, fresh=replace_all)
     finally:
         done, service.rescheduling = service.rescheduling, None
         done.set_result(None)

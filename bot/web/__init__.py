@@ -77,9 +77,10 @@ def _wants_gzip(request: Request) -> bool:
     [True, False, True, False, False]
     """
     for part in request.headers.get("accept-encoding", "").lower().split(","):
-        name, _, params = part.strip().partition(";")
+        name, _, params = part.partition(";")
         if name.strip() == "gzip":
-            weight = params.strip().removeprefix("q=").strip() if params.strip().startswith("q=") else "1"
+            params = params.strip()
+            weight = params[2:] if params.startswith("q=") else "1"
             try:
                 return float(weight) > 0
             except ValueError:
