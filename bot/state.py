@@ -35,7 +35,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
-from zoneinfo import available_timezones
 
 from sqlalchemy import cast as sa_cast
 from sqlalchemy import (
@@ -49,7 +48,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
-from . import leads
+from . import leads, zones
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 UTC = dt.timezone.utc
@@ -217,13 +216,8 @@ def _utc(value: Any) -> dt.datetime:
     return value.astimezone(UTC)
 
 
-@functools.cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def _timezone(value: Any) -> str:
-    if not isinstance(value, str) or value not in _zones():
+    if not isinstance(value, str) or value not in zones.names():
         raise ValueError("expected an IANA time zone name such as 'Europe/Paris'")
     return value
 

@@ -20,18 +20,16 @@ import contextlib
 import copy
 import datetime as dt
 import fcntl
-import functools
 import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import available_timezones
 
 import yaml
 
-from . import yamlio
+from . import yamlio, zones
 
 # Fields the extractor owns; a curator may override any of them by editing the file.
 EXTRACTED_FIELDS = (
@@ -245,16 +243,11 @@ def _field_problem(record: dict) -> str | None:
     tags = record.get("tags")
     if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
         return "tags must be a list of words"
-    if record.get("timezone") and record["timezone"] not in _zones():
+    if record.get("timezone") and record["timezone"] not in zones.names():
         return f"timezone {record['timezone']!r} is not an IANA time zone (e.g. Europe/Zurich)"
     if not (isinstance(record.get("sequence", 0), int) and record.get("sequence", 0) >= 0):
         return "sequence must be a whole number"
     return None
-
-
-@functools.cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())  # a scan of the zone database: once per process
 
 
 def _is_moment(value) -> bool:

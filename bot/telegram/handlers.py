@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-from zoneinfo import available_timezones
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from .. import ical, reminders
+from .. import ical, reminders, zones
 from .. import search as matcher  # `search` is the /search handler here
 from ..model import KINDS, SUBTYPES
 from ..state import MAX_KEYWORDS
@@ -187,11 +186,11 @@ def find_zone(text: str) -> str | None:
     wanted = text.strip().replace(" ", "_")
     if not wanted or len(wanted) > 64:
         return None
-    zones = available_timezones()
-    exact = {z.casefold(): z for z in zones}
+    known = zones.names()
+    exact = {z.casefold(): z for z in known}
     if wanted.casefold() in exact:
         return exact[wanted.casefold()]
-    cities = sorted(z for z in zones if z.rsplit("/", 1)[-1].casefold() == wanted.casefold() and "/" in z
+    cities = sorted(z for z in known if z.rsplit("/", 1)[-1].casefold() == wanted.casefold() and "/" in z
                     and not z.startswith(("Etc/", "SystemV/", "posix/", "right/")))
     return cities[0] if cities else None
 
