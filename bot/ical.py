@@ -193,13 +193,21 @@ def _calendar(feed: Feed) -> Calendar:
 
 
 def render_all(records: list[dict], feeds: tuple[Feed, ...] = FEEDS, *, today: dt.date | None,
-               alarms: tuple[dt.timedelta, ...] = ALARMS) -> dict[str, bytes]:
+               alarms: tuple[dt.timedelta, ...] = ALARMS, memo: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Each feed's calendar as bytes, by slug. Every event is serialised once, however many
-    feeds hold it (all.ics repeats the others), and the same bytes go into each."""
+    feeds hold it (all.ics repeats the others), and the same bytes go into each. `memo` (id ->
+    VEVENT bytes with the default alarms), when given, keeps them across calls: serialising is
+    nearly all of the cost, so a feed server that keeps it renders any filtered feed by joining."""
     kinds = {kind for feed in feeds for kind in feed.kinds}
     chosen = [r for r in records if r.get("kind") in kinds and (today is None or in_window(r, today))]
     chosen.sort(key=lambda r: (str(_parse(r.get("start"))), r["id"]))
-    events = {r["id"]: event(r, alarms).to_ical() for r in chosen}
+    memo = memo if memo is not None and alarms == ALARMS else {}
+    events = {}
+    for record in chosen:
+        data = memo.get(record["id"])
+        if data is None:
+            data = memo[record["id"]] = event(record, alarms).to_ical()
+        events[record["id"]] = data
     out = {}
     for feed in feeds:
         head = _calendar(feed).to_ical()[:-len(END)]
@@ -221,11 +229,11 @@ def _fitting(used: int, events: list[bytes], limit: int | None = None) -> list[b
 
 
 def render(records: list[dict], feed: Feed, *, today: dt.date | None,
-           alarms: tuple[dt.timedelta, ...] = ALARMS) -> bytes:
+           alarms: tuple[dt.timedelta, ...] = ALARMS, memo: dict[str, bytes] | None = None) -> bytes:
     """The feed's calendar as bytes, events sorted by start then id; `today` sets the window
     (None: every record, for a single-event file).
 
     >>> render([], FEEDS[1], today=dt.date(2026, 11, 24)).startswith(b"BEGIN:VCALENDAR")
     True
     """
-    return render_all(records, (feed,), today=today, alarms=alarms)[feed.slug]
+    return render_all(records, (feed,), today=today, alarms=alarms, memo=memo)[feed.slug]

@@ -7,18 +7,20 @@ Routes: / (the web page), /calendars/<feed>.ics (with filters), /opportunities/<
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from typing import Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from .. import ical, public
 from . import page
-from .catalog import Body, Catalog
+from .budget import RETRY_AFTER, Budget, Busy
+from .catalog import Body, Catalog, _body
 from .fast import App
 from .filters import ID, BadQuery, Filters
 
@@ -32,6 +34,7 @@ ICON = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1
         b'fill="#fff" stroke="#0b4f9c" stroke-width="1.5"/><rect x="1" y="2" width="14" height="4" fill="#0b4f9c"/></svg>')
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 FEEDS = {feed.slug: feed for feed in ical.FEEDS}
+UNDATED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # pages and lists are sent without validators
 
 
 def _not_modified(request: Request, body: Body) -> bool:
@@ -105,12 +108,27 @@ def _inside(error: str | None, root: Path) -> str | None:
     return error
 
 
+def _page(catalog: Catalog, template, filters: Filters, today: dt.date, public: str, error: str | None) -> Body:
+    shown = page.view(catalog.reading.matching(filters), filters, today, public)
+    shown.error = error
+    html = template.render(v=shown, title="Opportunities for human rights defenders")
+    return _body(html.encode("utf-8"), UNDATED)
+
+
+def _listing(catalog: Catalog, filters: Filters) -> Body:
+    records = sorted(catalog.selected(filters), key=lambda r: (str(r.get("start")), r["id"]))
+    data = json.dumps({"opportunities": [public.record(r) for r in records]}, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+    return _body(data, UNDATED)
+
+
 def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float = 1.0,
                base_url: str | None = None, personal: Callable[[str], object] | None = None) -> Starlette:
     """The ASGI app serving the store at `root`; `today` is the clock that sets feed windows;
     `base_url` is the public address used in subscribe links (default: the request's own);
     `personal(token)` gives the chat behind a /feeds/<token>.ics address (the bot passes it)."""
     catalog = Catalog(root, today, rescan_every, scan_aside=True)  # requests never wait on a scan
+    budget = Budget()  # nor on a render: those run in a thread, within bounds
     template = _templates().get_template("page.html")
 
     def unreadable() -> Response | None:
@@ -132,15 +150,22 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
             filters, error = _filters(request), None
         except BadQuery as exc:
             filters, error = Filters(), f"That filter was not understood: {exc}. Showing everything."
-        shown = page.view(list(catalog.records.values()), filters, today(), public)
-        shown.error = error
-        html = template.render(v=shown, title="Opportunities for human rights defenders")
+        key = ("page", catalog.reading.generation, filters, today(), public, error)
+        html = await rendered(key, lambda: _page(catalog, template, filters, today(), public, error))
         # Without a configured base URL the subscribe links come from the request's Host header,
         # which anyone can set: such a page must not sit in a shared cache for others to get.
         caching = "public, max-age=60" if base_url else "private, max-age=60"
-        return HTMLResponse(html, status_code=400 if error else 200,
-                            headers={"Cache-Control": caching, "Content-Security-Policy": CSP,
-                                     "X-Content-Type-Options": "nosniff"})
+        return Response(html.data, status_code=400 if error else 200, media_type="text/html",
+                        headers={"Cache-Control": caching, "Content-Security-Policy": CSP,
+                                 "X-Content-Type-Options": "nosniff"})
+
+    async def rendered(key: tuple, work: Callable[[], Body]) -> Body:
+        """A body from the cache, else worked out in the render thread and kept."""
+        body = catalog.cache.get(key)
+        if body is None:
+            body = await budget.run(key, work)
+            catalog.cache.put(key, body)
+        return body
 
     async def calendar(request: Request) -> Response:
         """A feed, optionally filtered: /calendars/deadlines.ics?subtype=nomination."""
@@ -149,8 +174,11 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
             return PlainTextResponse(f"no such calendar; try {', '.join(f'{s}.ics' for s in FEEDS)}\n", 404)
         if (down := unreadable()) is not None:
             return down
-        gzipped = _wants_gzip(request)
-        return _send(request, catalog.feed(feed, _filters(request), gzipped), CALENDAR, gzipped)
+        gzipped, filters = _wants_gzip(request), _filters(request)
+        body = catalog.cached(feed, filters, gzipped)
+        if body is None:
+            body = await budget.run(catalog.key(feed, filters, gzipped), lambda: catalog.feed(feed, filters, gzipped))
+        return _send(request, body, CALENDAR, gzipped)
 
     async def single(request: Request) -> Response:
         """One opportunity as its own .ics, for "add this one"."""
@@ -171,7 +199,7 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
             return PlainTextResponse("no such feed (it may have been revoked; ask the bot for /feeds)\n", 404)
         if (down := unreadable()) is not None:
             return down
-        body = catalog.personal(chat)
+        body = await budget.run(("mine", token), lambda: catalog.personal(chat))
         response = _send(request, body, CALENDAR)
         response.headers["Cache-Control"] = "private, max-age=300, must-revalidate"
         return response
@@ -180,8 +208,10 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
         """The items of the window as JSON, with the same filters as the feeds."""
         if (down := unreadable()) is not None:
             return down
-        records = sorted(catalog.selected(_filters(request)), key=lambda r: (str(r.get("start")), r["id"]))
-        return JSONResponse({"opportunities": [public.record(r) for r in records]}, headers={"Cache-Control": CACHE_CONTROL})
+        filters = _filters(request)
+        key = ("json", catalog.reading.generation, filters.key, today())
+        body = await rendered(key, lambda: _listing(catalog, filters))
+        return Response(body.data, media_type="application/json", headers={"Cache-Control": CACHE_CONTROL})
 
     async def health(request: Request) -> Response:
         catalog.refresh()
@@ -195,6 +225,10 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
     async def bad_query(request: Request, exc: BadQuery) -> Response:
         return PlainTextResponse(f"bad query: {exc}\n", 400)
 
+    async def busy(request: Request, exc: Busy) -> Response:
+        return PlainTextResponse("busy working out other filtered views; try again in a few seconds\n", 503,
+                                 headers={"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
+
     feeds = Route("/calendars/{name}.ics", calendar, methods=["GET", "HEAD"])
     routes = [
         Route("/", home, methods=["GET", "HEAD"]),
@@ -205,4 +239,4 @@ def create_app(root: Path, *, today: Callable[[], dt.date], rescan_every: float 
         Route("/api/opportunities.json", listing, methods=["GET", "HEAD"]),
         Route("/healthz", health, methods=["GET", "HEAD"]),
     ]
-    return App(routes=routes, exception_handlers={BadQuery: bad_query}, shortcut=feeds)
+    return App(routes=routes, exception_handlers={BadQuery: bad_query, Busy: busy}, shortcut=feeds)

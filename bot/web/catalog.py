@@ -9,16 +9,21 @@ import hashlib
 import os
 import threading
 import time
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Callable
 
-from .. import ical, store
+from .. import ical, search, store
 from .filters import Filters
 
 
-MAX_CACHED = 256
+# Rendered feeds kept, in bytes: a full feed is at most ical.MAX_BYTES (0.9 MB), so this holds
+# dozens of filtered ones, and arbitrary filters cannot grow memory past it.
+MAX_CACHED_BYTES = 48 * 1024 * 1024
+# In-window lists kept, by day: today and yesterday's (a request that started before midnight).
+MAX_WINDOWS = 2
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,71 @@ def _body(data: bytes, modified_at: dt.datetime, suffix: str = "") -> Body:
     return Body(data, etag, format_datetime(modified_at, usegmt=True), modified_at)
 
 
+class Cache:
+    """Rendered bodies, least recently used dropped first once they pass `limit` bytes. Used
+    from the event loop and the render thread at once, hence the lock."""
+
+    def __init__(self, limit: int = MAX_CACHED_BYTES):
+        self.limit, self.size = limit, 0
+        self.bodies: OrderedDict[tuple, Body] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> Body | None:
+        with self.lock:
+            body = self.bodies.get(key)
+            if body is not None:
+                self.bodies.move_to_end(key)
+            return body
+
+    def put(self, key: tuple, body: Body) -> None:
+        with self.lock:
+            old = self.bodies.pop(key, None)
+            self.size += len(body.data) - (len(old.data) if old else 0)
+            self.bodies[key] = body
+            while self.size > self.limit and len(self.bodies) > 1:
+                self.size -= len(self.bodies.popitem(last=False)[1].data)
+
+
+@dataclass
+class Reading:
+    """One reading of the store and what is worked out from it, replaced whole when the store
+    changes: a render in a thread keeps the reading it started with and never mixes two."""
+
+    records: dict[str, dict]
+    generation: int
+    events: dict[str, bytes] = field(default_factory=dict)  # VEVENT bytes by id (ical.render's memo)
+    haystacks: dict[str, str] = field(default_factory=dict)  # search.text by id
+    windows: dict[dt.date, list[dict]] = field(default_factory=dict)  # in-window records by day
+
+    def window(self, today: dt.date) -> list[dict]:
+        found = self.windows.get(today)
+        if found is None:
+            found = [r for r in self.records.values() if ical.in_window(r, today)]
+            if len(self.windows) >= MAX_WINDOWS:
+                self.windows.clear()
+            self.windows[today] = found
+        return found
+
+    def selected(self, filters: Filters, today: dt.date) -> list[dict]:
+        """The window's records that `filters` let through, the words of each folded once."""
+        window = self.window(today)
+        if filters == Filters():
+            return list(window)
+        return [r for r in window if filters.match(r, self._haystack(r))]
+
+    def matching(self, filters: Filters) -> list[dict]:
+        """Every record `filters` let through, in the window or not (the page shows its own span)."""
+        if filters == Filters():
+            return list(self.records.values())
+        return [r for r in self.records.values() if filters.match(r, self._haystack(r))]
+
+    def _haystack(self, record: dict) -> str:
+        found = self.haystacks.get(record["id"])
+        if found is None:
+            found = self.haystacks[record["id"]] = search.text(record)
+        return found
+
+
 class Catalog:
     """The store as the server sees it. `today` is the clock; `rescan_every` bounds how often
     the files are looked at for changes (seconds); `scan_aside` looks in a thread (see `refresh`)."""
@@ -44,15 +114,19 @@ class Catalog:
                  monotonic: Callable[[], float] = time.monotonic, scan_aside: bool = False):
         self.root, self.today, self.rescan_every, self.monotonic = Path(root), today, rescan_every, monotonic
         self.scan_aside = scan_aside
-        self.records: dict[str, dict] = {}
+        self.reading = Reading({}, 0)
         self.signature: tuple | None = None  # None until the store was read once
         self.checked_at = float("-inf")
-        self.cache: dict[tuple, Body] = {}
+        self.cache = Cache()
         self.lock = threading.Lock()
         self.error: str | None = None
         self.scanning = False
         self.found: tuple | OSError | None = None  # a background scan's result, for the next request
         self.parsed: dict = {}  # what the last load parsed, so a reload parses only changed files
+
+    @property
+    def records(self) -> dict[str, dict]:
+        return self.reading.records
 
     def _signature(self) -> tuple:
         """(name, mtime, size, inode) of every store file, as `Store.load` finds and keys them. One
@@ -113,48 +187,58 @@ class Catalog:
                 return
             try:
                 if found != self.signature:
-                    self.records, self.signature, self.cache = store.Store(self.root).load(self.parsed), found, {}
+                    records = store.Store(self.root).load(self.parsed)
+                    self.reading, self.signature = Reading(records, self.reading.generation + 1), found
                 self.error = None
             except (store.StoreError, OSError) as exc:
                 self.error = str(exc)
 
     def selected(self, filters: Filters) -> list[dict]:
-        today = self.today()
-        return [r for r in self.records.values() if ical.in_window(r, today) and filters.match(r)]
+        return self.reading.selected(filters, self.today())
 
     def _modified(self, records: list[dict]) -> dt.datetime:
         stamps = [ical._stamp(r.get("updated")) for r in records]
         return max(stamps, default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
 
+    def key(self, feed: ical.Feed, filters: Filters, gzipped: bool) -> tuple:
+        """What a rendered feed depends on: the store's reading, the feed, what the filters
+        select, the day and the encoding."""
+        return (self.reading.generation, feed.slug, filters.key, self.today(), gzipped)
+
+    def cached(self, feed: ical.Feed, filters: Filters, gzipped: bool) -> Body | None:
+        """The feed's bytes if they are at hand: a look-up, cheap enough for the event loop."""
+        return self.cache.get(self.key(feed, filters, gzipped))
+
     def feed(self, feed: ical.Feed, filters: Filters, gzipped: bool) -> Body:
-        """The feed's bytes (gzip-compressed when asked), cached until the store or the day changes."""
-        today = self.today()
-        plain_key = (feed.slug, filters, today, False)
-        if plain_key not in self.cache:
-            records = [r for r in self.selected(filters) if r.get("kind") in feed.kinds]
-            self._remember(plain_key, _body(ical.render(records, feed, today=today), self._modified(records)))
-        plain = self.cache[plain_key]
+        """The feed's bytes (gzip-compressed when asked), cached until the store or the day
+        changes. Rendering takes up to a second for a large store: the server calls this in a
+        thread (see `bot.web.budget`)."""
+        reading, key = self.reading, self.key(feed, filters, False)
+        today = key[3]
+        plain = self.cache.get(key)
+        if plain is None:
+            records = [r for r in reading.selected(filters, today) if r.get("kind") in feed.kinds]
+            data = ical.render(records, feed, today=today, memo=reading.events)
+            plain = _body(data, self._modified(records))
+            self.cache.put(key, plain)
         if not gzipped:
             return plain
-        packed_key = (feed.slug, filters, today, True)
-        if packed_key not in self.cache:
-            self._remember(packed_key, _body(gzip.compress(plain.data, mtime=0), plain.modified_at, "-gz"))
-        return self.cache[packed_key]
-
-    def _remember(self, key: tuple, body: Body) -> None:
-        if len(self.cache) >= MAX_CACHED:  # arbitrary filters must not grow memory without bound
-            self.cache.clear()
-        self.cache[key] = body
+        packed = self.cache.get(key[:-1] + (True,))
+        if packed is None:
+            packed = _body(gzip.compress(plain.data, mtime=0), plain.modified_at, "-gz")
+            self.cache.put(key[:-1] + (True,), packed)
+        return packed
 
     def personal(self, chat) -> Body:
         """A chat's own feed (not cached: one per chat, and its settings change)."""
         from ..reminders import concerns
 
         today = self.today()
-        records = [r for r in self.records.values() if ical.in_window(r, today) and concerns(chat, r)]
+        reading = self.reading
+        records = [r for r in reading.window(today) if concerns(chat, r)]
         feed = ical.Feed("mine", "Human rights defenders: followed in Telegram",
                          "What your Telegram chat follows.", ("deadline", "event", "hearing"))
-        return _body(ical.render(records, feed, today=today), self._modified(records))
+        return _body(ical.render(records, feed, today=today, memo=reading.events), self._modified(records))
 
     def single(self, rid: str) -> Body | None:
         record = self.records.get(rid)

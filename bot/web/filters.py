@@ -3,6 +3,7 @@ refused with a message instead of being passed on."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,18 +58,31 @@ class Filters:
             raise BadQuery("unknown subtype")
         return cls(**values)
 
-    def match(self, record: dict) -> bool:
+    @functools.cached_property
+    def key(self) -> tuple:
+        """The filters as they match: case and accents folded, words in a fixed order. Equal
+        keys select the same items, so `?q=Number` and `?q=nUmber` share one cached feed.
+
+        >>> Filters(q="Défenseurs  JOB").key == Filters(q="job defenseurs").key
+        True
+        """
+        return (self.kind, self.subtype, search.fold(self.tag), search.fold(self.location),
+                tuple(sorted(search.terms(self.q))))
+
+    def match(self, record: dict, haystack: str | None = None) -> bool:
         """Kind and subtype exactly; tag, place and words ignoring case and accents, words
-        as the bot's /search matches them (bot.search)."""
-        if self.kind and record.get("kind") != self.kind:
+        as the bot's /search matches them (bot.search). `haystack` is the record's
+        `search.text`, when the caller keeps it."""
+        kind, subtype, tag, location, words = self.key
+        if kind and record.get("kind") != kind:
             return False
-        if self.subtype and record.get("subtype") != self.subtype:
+        if subtype and record.get("subtype") != subtype:
             return False
-        if self.tag and search.fold(self.tag) not in {search.fold(str(t)) for t in record.get("tags") or []}:
+        if tag and tag not in {search.fold(str(t)) for t in record.get("tags") or []}:
             return False
-        if self.location and search.fold(self.location) not in search.fold(str(record.get("location") or "")):
+        if location and location not in search.fold(str(record.get("location") or "")):
             return False
-        return not self.q or search.matches(search.terms(self.q), search.text(record))
+        return not words or search.matches(words, search.text(record) if haystack is None else haystack)
 
 
 ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z]+-[0-9a-f]{10}$")
