@@ -155,7 +155,12 @@ def served_app():
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn  # imported here: only the server needs it
 
-    options = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False}
+    from .web import guard
+
+    guard.open_files()
+    # The guarded protocol bounds slow and oversized request heads and the number of connections.
+    options = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False,
+               "http": "bot.web.guard:GuardedProtocol"}
     if args.workers > 1:
         os.environ.update(HRD_SERVE_STORE=str(args.store), HRD_SERVE_BASE_URL=args.base_url or "")
         uvicorn.run("bot.cli:served_app", factory=True, workers=args.workers, **options)

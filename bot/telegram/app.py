@@ -201,8 +201,12 @@ class Runner:
         import uvicorn
 
         settings = self.service.settings.server
+        from ..web import guard
+
+        guard.open_files()
         server = uvicorn.Server(uvicorn.Config(self.web_app, host=settings.host, port=settings.port,
-                                               log_level="warning", access_log=False, lifespan="off"))
+                                               log_level="warning", access_log=False, lifespan="off",
+                                               http=guard.GuardedProtocol))
         server.install_signal_handlers = lambda: None  # ours handle SIGTERM for the whole process
         task = asyncio.create_task(server.serve(sockets=[listener]))
         return server, task
