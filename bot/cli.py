@@ -91,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     bd = commands.add_parser("build", help="write the calendar feeds (all, deadlines, events, hearings) as .ics files")
     bd.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
     bd.add_argument("--out", type=Path, help="where to write the feeds (default: STORE/feeds)")
+    bd.add_argument("--skip-broken", action="store_true",
+                    help="build without the items whose files cannot be read (default: build nothing and say which)")
     bd.add_argument("--today", type=_date, help="build as of this day (default: today); the window is future items plus 30 days")
     sv = commands.add_parser("serve", help="serve the calendar feeds and JSON over HTTP")
     sv.add_argument("--store", type=Path, default=Path("calendars"), help="store directory (default: calendars/)")
@@ -174,8 +176,16 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace, today: dt.date) -> int:
     from . import ical  # imported here: icalendar is only needed to build feeds
 
-    records = list(store.Store(args.store).load().values())
+    problems: list[str] = []
+    records = list(store.Store(args.store).load(problems=problems).values())
     out = args.out or args.store / "feeds"
+    for problem in problems:
+        print(f"{'warning' if args.skip_broken else 'error'}: {problem}", file=sys.stderr)
+    if problems and not args.skip_broken:
+        # Left out, those items would vanish from every subscriber's calendar at the next refresh.
+        print(f"error: {len(problems)} store file(s) cannot be read; the feeds in {out} are left as they were. "
+              "Fix the file(s), or build without those items: --skip-broken", file=sys.stderr)
+        return 1
     feeds = ical.render_all(records, today=today)
     for feed in ical.FEEDS:
         data = feeds[feed.slug]

@@ -174,21 +174,34 @@ class Store:
         finally:
             os.close(handle)  # closing releases the lock
 
-    def load(self, parsed: dict | None = None) -> dict[str, dict]:
+    def load(self, parsed: dict | None = None, problems: list[str] | None = None) -> dict[str, dict]:
         """Every stored record by id; StoreError names the first file that cannot be read.
 
         `parsed` (file -> (stat key, record)), when given, holds what the last load read: files
         whose key is unchanged are not parsed again, and it is refilled after a load that worked.
         Parsing is the cost (0.1 ms a file, a second for 10,000); with it, an edit to one file
-        re-parses that one. The key includes the inode because atomic writes replace the file."""
+        re-parses that one. The key includes the inode because atomic writes replace the file.
+
+        With `problems` (a list), a file that cannot be read does not stop the load: its last
+        good version in `parsed` is kept (none: it is left out), and the error is added to
+        `problems`. A running server thus keeps serving an item through a bad edit of its file,
+        and still takes in the good edits to the others."""
         records, seen = {}, {}
         for path in sorted(p for kind in KINDS for p in (self.root / f"{kind}s").glob("*.yaml")):
             key = _stat_key(path) if parsed is not None else None
-            known = parsed.get(path) if key is not None else None
-            record = known[1] if known and known[0] == key else _checked(path, self._inside(path))
+            known = parsed.get(path) if parsed is not None else None
+            try:
+                record = known[1] if known and known[0] == key else _checked(path, self._inside(path))
+                if record["id"] in records:
+                    raise StoreError(f"{path}: id {record['id']!r} is also in another folder; keep one file")
+            except StoreError as exc:
+                if problems is None:
+                    raise
+                problems.append(str(exc))
+                if not known or known[1]["id"] in records:
+                    continue
+                key, record = known  # the old key: the file is read again at the next load
             seen[path] = (key, record)
-            if record["id"] in records:
-                raise StoreError(f"{path}: id {record['id']!r} is also in another folder; keep one file")
             records[record["id"]] = record
         if parsed is not None:
             parsed.clear()

@@ -302,3 +302,54 @@ def test_written_files_are_readable_by_the_web_server_and_keep_a_chosen_mode(tmp
     os.chmod(item, 0o640)
     assert main(["withdraw", "2027-01-15-deadline-0123456789", "--store", str(root)], now=LATER) == 0
     assert oct(item.stat().st_mode & 0o777) == "0o640"
+
+
+BAD_EDITS = [  # (what a curator's edit left in the file, what the problem says)
+    ("id: 2027-01-10-deadline-0123456780\ntitle: [unclosed\n", "malformed YAML"),
+    ("id: 2027-01-10-deadline-0123456780\n\tkind: deadline\n", "malformed YAML"),
+    (b"id: 2027-01-10-deadline-0123456780\ntitle: Caf\xe9\n", "not UTF-8"),
+    ("{start: next week}", "not an opportunity record"),
+]
+
+
+@pytest.mark.parametrize("content, problem", BAD_EDITS)
+def test_a_bad_edit_keeps_the_last_good_version_of_that_item_and_the_others_go_on(tmp_path, content, problem):
+    records, parsed = _stored(tmp_path), {}
+    target = store.Store(tmp_path)
+    target.load(parsed)
+    broken = target.path(records["2027-01-10-deadline-0123456780"])
+    broken.write_bytes(content if isinstance(content, bytes) else content.encode())
+    edited = dict(records["2027-01-11-deadline-0123456781"], title="Call 1 (deadline extended)")
+    target.save({**records, edited["id"]: edited}, {edited["id"]})
+    problems = []
+    again = target.load(parsed, problems)
+    assert again["2027-01-10-deadline-0123456780"] == records["2027-01-10-deadline-0123456780"]
+    assert again[edited["id"]]["title"] == "Call 1 (deadline extended)" and len(again) == 3
+    assert len(problems) == 1 and str(broken) in problems[0] and problem in problems[0]
+    assert target.load(parsed, problems := []) == again and problems  # still broken: still said
+    broken.write_text(yaml.safe_dump(dict(records["2027-01-10-deadline-0123456780"], title="Call 0 (fixed)")))
+    assert target.load(parsed, problems := [])["2027-01-10-deadline-0123456780"]["title"] == "Call 0 (fixed)"
+    assert problems == []
+
+
+def test_a_file_broken_before_it_was_ever_read_is_left_out_and_named(tmp_path):
+    _stored(tmp_path)
+    (tmp_path / "deadlines" / "2027-01-13-deadline-0123456783.yaml").write_text("title: [unclosed\n")
+    problems = []
+    assert len(store.Store(tmp_path).load({}, problems)) == 3 and "malformed YAML" in problems[0]
+
+
+def test_build_with_a_broken_file_names_every_one_and_keeps_the_last_feeds(tmp_path, capsys):
+    records = _stored(tmp_path)
+    out = tmp_path / "feeds"
+    assert main(["build", "--store", str(tmp_path), "--out", str(out), "--today", "2026-12-01"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    for rid in ("2027-01-10-deadline-0123456780", "2027-01-12-deadline-0123456782"):
+        store.Store(tmp_path).path(records[rid]).write_text("start: [next week\n")
+    capsys.readouterr()
+    assert main(["build", "--store", str(tmp_path), "--out", str(out), "--today", "2026-12-01"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("malformed YAML") == 2 and "Traceback" not in err and "--skip-broken" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # subscribers keep what they had
+    assert main(["build", "--store", str(tmp_path), "--out", str(out), "--today", "2026-12-01", "--skip-broken"]) == 0
+    assert (out / "all.ics").read_bytes().count(b"BEGIN:VEVENT") == 1

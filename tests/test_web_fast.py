@@ -115,3 +115,16 @@ def test_a_file_replaced_with_its_old_size_and_time_is_still_seen(root):
     assert path.stat().st_size == before.st_size
     catalog.refresh()
     assert catalog.records[edited["id"]]["title"] == "Item 000b"
+
+
+def test_a_broken_edit_keeps_that_item_in_the_feeds_and_the_other_edits_arrive(root):
+    client = TestClient(create_app(root, today=lambda: TODAY, rescan_every=0))
+    assert b"Item 000a" in client.get("/calendars/all.ics").content
+    (root / "deadlines" / "2027-01-15-deadline-000000000a.yaml").write_text("title: [half-edited\n")
+    moved = _record("2026-12-16-hearing-000000000b", kind="hearing", start="2026-12-16", title="Item 000b (moved)")
+    store.Store(root).save({moved["id"]: moved}, {moved["id"]})
+    feed = client.get("/calendars/all.ics").content
+    assert b"Item 000a" in feed and b"Item 000b (moved)" in feed
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.json()["items"] == 2
+    assert health.json()["error"].startswith("deadlines/2027-01-15-deadline-000000000a.yaml:")

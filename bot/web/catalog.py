@@ -22,6 +22,7 @@ from .filters import Filters
 # Rendered feeds kept, in bytes: a full feed is at most ical.MAX_BYTES (0.9 MB), so this holds
 # dozens of filtered ones, and arbitrary filters cannot grow memory past it.
 MAX_CACHED_BYTES = 48 * 1024 * 1024
+RETRY_REFUSED = 30.0  # seconds before a store that could not be read, and did not change, is read again
 # In-window lists kept, by day: today and yesterday's (a request that started before midnight).
 MAX_WINDOWS = 2
 
@@ -120,6 +121,8 @@ class Catalog:
         self.cache = Cache()
         self.lock = threading.Lock()
         self.error: str | None = None
+        self.problems: str | None = None  # what the last load could not read
+        self.refused: tuple | None = None  # (signature, when) of the last store that could not be read whole
         self.scanning = False
         self.found: tuple | OSError | None = None  # a background scan's result, for the next request
         self.parsed: dict = {}  # what the last load parsed, so a reload parses only changed files
@@ -143,8 +146,8 @@ class Catalog:
         return tuple(sorted((name, stat.st_mtime_ns, stat.st_size, stat.st_ino) for name, stat in found))
 
     def refresh(self) -> None:
-        """Reload the records if any store file changed; keep serving the old ones if the
-        store is momentarily unreadable (a half-edited file), and say so on /healthz.
+        """Reload the records if any store file changed; keep serving the last good version of
+        a file that is momentarily unreadable (a half-edited file), and say so on /healthz.
 
         With `scan_aside` (the feed server), once the store was read the look runs in a thread,
         so requests do not queue behind thousands of stat calls, and the first call after it
@@ -185,13 +188,28 @@ class Catalog:
             if isinstance(found, OSError):
                 self.error = str(found)
                 return
-            try:
-                if found != self.signature:
-                    records = store.Store(self.root).load(self.parsed)
-                    self.reading, self.signature = Reading(records, self.reading.generation + 1), found
-                self.error = None
-            except (store.StoreError, OSError) as exc:
-                self.error = str(exc)
+            if found != self.signature and not self._refused_lately(found):
+                self.problems = self._load(found)
+            self.error = self.problems  # a file the last load could not read is still a problem
+
+    def _refused_lately(self, found: tuple) -> bool:
+        """Whether this same store failed to load less than RETRY_REFUSED seconds ago: reading
+        10,000 files again every second would hold the server for nothing. (A file whose
+        permissions were fixed looks unchanged to the scan, so it is retried all the same.)"""
+        return self.refused is not None and self.refused[0] == found and \
+            self.monotonic() - self.refused[1] < RETRY_REFUSED
+
+    def _load(self, found: tuple) -> str | None:
+        """Read the store whole the first time (a broken store is refused: 503, never an empty
+        feed); after that a broken file keeps its last good version and the others go on."""
+        problems = None if self.signature is None else []
+        try:
+            records = store.Store(self.root).load(self.parsed, problems)
+        except (store.StoreError, OSError) as exc:
+            self.refused = (found, self.monotonic())
+            return str(exc)
+        self.reading, self.signature = Reading(records, self.reading.generation + 1), found
+        return "; ".join(problems) if problems else None
 
     def selected(self, filters: Filters) -> list[dict]:
         return self.reading.selected(filters, self.today())
