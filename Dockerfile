@@ -4,9 +4,10 @@
 #   docker run --rm -it hrd-calendar python -m bot try
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY bot ./bot
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+# Our wheel only: its dependencies come from PyPI at the versions requirements.lock pins.
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 # The suite needs the sources and the test extra; the browser tests skip here (no Chromium).
 FROM build AS test
@@ -15,13 +16,14 @@ COPY examples ./examples
 COPY config ./config
 COPY calendars ./calendars
 COPY Dockerfile compose.yaml ./
-RUN pip install --no-cache-dir -e '.[test]' && python -m pytest
+RUN pip install --no-cache-dir -c requirements.lock -e '.[test]' && python -m pytest
 
 FROM python:3.11-slim AS run
 RUN useradd --create-home --uid 10001 hrd && mkdir /data && chown hrd:hrd /data
 WORKDIR /app
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+COPY --from=build /src/requirements.lock /wheels/
+RUN pip install --no-cache-dir -c /wheels/requirements.lock /wheels/*.whl && rm -rf /wheels
 COPY examples ./examples
 COPY calendars ./calendars
 COPY config/settings.example.yaml ./config/settings.example.yaml

@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test test-clock try bench score clean
+.PHONY: demo test test-clock try bench score lock clean
 
-$(VENV)/.installed: pyproject.toml
+# Every dependency at the version in requirements.lock (what CI and the image test), within
+# pyproject.toml's ranges; `make lock` pins them afresh.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
 
 demo: $(VENV)/.installed  ## extract the bundled examples, print them, store them and build feeds in .demo/
@@ -37,6 +39,13 @@ bench: $(VENV)/.installed  ## extractor and feed-server benchmarks (the feed one
 score: $(VENV)/.installed  ## score the extractor on the shared seed corpus (needs ../shared)
 	../shared/tools/score-extraction --gold ../shared/corpus/gold/seeds.yaml --docs ../shared/corpus/seeds \
 		--cmd "$(PY) -m bot extract {file} --published {published} -o {out}" -v
+
+lock:  ## pin every dependency again, newest within pyproject.toml's ranges (needs PyPI)
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet pip-tools
+	.lock-venv/bin/pip-compile --quiet --extra test --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
