@@ -1,5 +1,8 @@
-"""Benchmark the calendar feeds: building them from a 10,000-item store, and serving them over
-HTTP under load, with nginx serving the same bytes as a static file in the same run as the baseline.
+"""Benchmark the calendar feeds: building them from a 10,000-item store, serving them over HTTP
+under load, with nginx serving the same bytes as a static file in the same run as the baseline,
+and serving them under attack: a few normal clients' p99 alone (the baseline), then while 1,000
+slowloris connections trickle header lines, then while 2 clients walk through 100 different
+`?q=` filters (at least 100) to defeat the cache (one server process, its open files limited to 1,024).
 
     python bench/feeds.py            # 10,000 items, wrk 10 s per run (about 1.5 minutes)
     python bench/feeds.py --quick    # 2,000 items, wrk 3 s per run
@@ -28,6 +31,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -51,11 +55,13 @@ ORGANISERS = ("Civic Space Watch", "Riverbank Legal Aid", "Andean Defenders Coll
               "Baltic Press Freedom Desk", "Coalition for Land and Water", "Mekong Advocacy Circle",
               "Women Defenders Fund", "Digital Safety Lab", "Open Courts Initiative", "Treaty Body Network",
               "Islands Climate Justice Hub")
-PLACES = (("Geneva", "+01:00", "CET"), ("Nairobi", "+03:00", "EAT"), ("Bangkok", "+07:00", "ICT"),
-          ("Tunis", "+01:00", "CET"), ("Bogotá", "-05:00", "COT"), ("Lima", "-05:00", "PET"),
-          ("Tbilisi", "+04:00", "GET"), ("Dhaka", "+06:00", "BST"), ("Manila", "+08:00", "PHT"),
-          ("Kampala", "+03:00", "EAT"), ("Guatemala City", "-06:00", "CST"), ("Strasbourg", "+01:00", "CET"),
-          ("Banjul", "+00:00", "GMT"), ("San José", "-06:00", "CST"), ("Beirut", "+02:00", "EET"))
+PLACES = (("Geneva", "+01:00", "Europe/Zurich"), ("Nairobi", "+03:00", "Africa/Nairobi"),
+          ("Bangkok", "+07:00", "Asia/Bangkok"), ("Tunis", "+01:00", "Africa/Tunis"), ("Bogotá", "-05:00", "America/Bogota"),
+          ("Lima", "-05:00", "America/Lima"), ("Tbilisi", "+04:00", "Asia/Tbilisi"), ("Dhaka", "+06:00", "Asia/Dhaka"),
+          ("Manila", "+08:00", "Asia/Manila"), ("Kampala", "+03:00", "Africa/Kampala"),
+          ("Guatemala City", "-06:00", "America/Guatemala"), ("Strasbourg", "+01:00", "Europe/Paris"),
+          ("Banjul", "+00:00", "Africa/Banjul"), ("San José", "-06:00", "America/Costa_Rica"),
+          ("Beirut", "+02:00", "Asia/Beirut"))
 TOPICS = ("land defenders", "online harassment", "indigenous water rights", "journalists in exile",
           "strategic lawsuits", "climate activists", "women defenders", "reprisals against civil society",
           "peaceful assembly", "digital surveillance", "forced evictions", "labour organisers")
@@ -391,6 +397,144 @@ def serve(store: Path, top: Path, args, seconds: int, report: "Report") -> dict:
     return figures
 
 
+SLOW_CLIENTS, SLOW_EVERY = 1000, 5.0  # the slowloris phase: connections, seconds between header lines
+BUSTING_FILTERS, BUSTING_CLIENTS = 100, 2
+FILES_LIMIT = 1024  # Docker's and systemd's usual default, under which the server runs for the attacks
+
+
+async def _slowloris(port: int, clients: int, seconds: float) -> dict:
+    """`clients` connections that each send a request line, then a header line every SLOW_EVERY
+    seconds, never finishing; a closed one is opened again. Counts what the server did."""
+    import asyncio
+
+    counts = {"opened": 0, "cut_off": 0, "refused": 0}
+    deadline = time.monotonic() + seconds
+
+    async def one() -> None:
+        while time.monotonic() < deadline:
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                counts["refused"] += 1
+                await asyncio.sleep(0.5)
+                continue
+            counts["opened"] += 1
+            writer.write(b"GET /calendars/all.ics HTTP/1.1\r\nHost: bench\r\n")
+            while time.monotonic() < deadline:
+                try:
+                    if await asyncio.wait_for(reader.read(1024), SLOW_EVERY) == b"":
+                        counts["cut_off"] += 1
+                        break
+                except asyncio.TimeoutError:
+                    writer.write(b"X-Slow: 1\r\n")
+                except OSError:
+                    counts["cut_off"] += 1
+                    break
+            writer.close()
+
+    await asyncio.gather(*(one() for _ in range(clients)))
+    return counts
+
+
+def _busting(port: int, seconds: float, clients: int) -> dict:
+    """`clients` threads asking, for `seconds`, for filtered feeds no one asked for before (`?q=`
+    of two, then three letters: each selects many items, each is a render the cache has not
+    seen). Counts the answers by status and the different filters asked."""
+    import concurrent.futures
+    import itertools
+    import string
+
+    words = itertools.chain(*(itertools.product(string.ascii_lowercase, repeat=n) for n in (2, 3)))
+    lock, deadline, statuses = threading.Lock(), time.monotonic() + seconds, []
+
+    def client() -> None:
+        while time.monotonic() < deadline:
+            with lock:
+                word = "".join(next(words))
+            statuses.append(get(f"http://127.0.0.1:{port}/calendars/all.ics?q={word}")[0])
+
+    with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+        for _ in range(clients):
+            pool.submit(client)
+    counts = {str(code): statuses.count(code) for code in sorted(set(statuses))}
+    return dict(counts, filters=len(statuses))
+
+
+def _child(args) -> int:
+    """The attacking side, run as its own process so it does not share the measuring one's time."""
+    import asyncio
+
+    if args.attack == "slowloris":
+        figures = asyncio.run(_slowloris(args.port, args.clients, args.seconds))
+    else:
+        figures = _busting(args.port, args.seconds, args.clients)
+    print(json.dumps(figures))
+    return 0
+
+
+def _limited_files() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (FILES_LIMIT, FILES_LIMIT))
+
+
+def normal_clients(url: str, seconds: int) -> dict:
+    """A few calendar apps fetching the feed in turn (wrk, 4 connections): p99 and errors."""
+    command = ["wrk", "-c4", "-t1", f"-d{seconds}s", "--timeout", "5s", "--latency", url]
+    return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+def attacks(store: Path, top: Path, seconds: int, report: "Report") -> dict:
+    """One server process, its files limited to FILES_LIMIT: the normal clients' p99 alone (the
+    baseline), then while SLOW_CLIENTS slowloris connections and then BUSTING_CLIENTS clients
+    cycling through BUSTING_FILTERS filters are at it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/calendars/all.ics"
+    command = [sys.executable, "-m", "bot", "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)]
+    figures = {}
+    with open(top / "attacked.log", "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_limited_files)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", process, 180)
+        validators(url)
+        figures["alone"] = normal_clients(url, seconds)
+        for attack, clients in (("slowloris", SLOW_CLIENTS), ("busting", BUSTING_CLIENTS)):
+            figures[attack] = _under(attack, port, clients, url, seconds)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+    _judge(figures, report)
+    return figures
+
+
+def _under(attack: str, port: int, clients: int, url: str, seconds: int) -> dict:
+    """The normal clients' figures while `attack` runs in its own process, from before the
+    measuring starts until after it ends."""
+    lead = 6 if attack == "slowloris" else 1  # slow connections take a while to pile up
+    child = [sys.executable, __file__, "--attack", attack, "--port", str(port), "--clients", str(clients),
+             "--seconds", str(seconds + lead + 1)]
+    attacker = subprocess.Popen(child, stdout=subprocess.PIPE, text=True)
+    time.sleep(lead)
+    measured = normal_clients(url, seconds)
+    out, _ = attacker.communicate(timeout=600)
+    return dict(measured, attacker=json.loads(out or "{}"))
+
+
+def _judge(figures: dict, report: "Report") -> None:
+    alone = figures["alone"]
+    report.check("normal clients alone: p99", f"{alone['p99_ms']:.1f} ms", "(baseline)", True)
+    for attack, what in (("slowloris", f"{SLOW_CLIENTS:,} slow connections"),
+                         ("busting", f"{BUSTING_CLIENTS} clients busting the cache")):
+        run = figures[attack]
+        errors = run["non_2xx_3xx"] + run["socket_errors"]
+        if attack == "busting":
+            asked = run["attacker"].get("filters", 0)
+            report.check("  different filters asked meanwhile", f"{asked:,}", f">= {BUSTING_FILTERS}", asked >= BUSTING_FILTERS)
+        report.check(f"with {what}: p99", f"{run['p99_ms']:.1f} ms", "< 200 ms", run["p99_ms"] < 200)
+        report.check(f"with {what}: errors", f"{errors} of {run['requests']:,}", "0", errors == 0)
+        report.check(f"  the attack's side ({attack})", json.dumps(run["attacker"]), "(info)", True)
+
+
 class Report:
     """Rows of figure, target and verdict, printed as a table."""
 
@@ -434,6 +578,7 @@ def measure(args, report: Report) -> dict:
         figures = {"today": today.isoformat(), "cores": cores()}
         figures["build"] = build_feeds(tmp / "store", tmp / "feeds", today, report, repeat=3)
         figures["serve"] = serve(tmp / "store", tmp, args, seconds, report)
+        figures["attacks"] = attacks(tmp / "store", tmp, seconds, report)
     figures["load_average_after"] = os.getloadavg()[0]
     print(f"load average {figures['load_average_after']:.2f} after the run (other processes make the figures vary)")
     return figures
@@ -449,7 +594,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="processes of our server (default: one per usable core)")
     parser.add_argument("--nginx-workers", type=int, default=1, help="nginx worker processes (default 1, nginx's own)")
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
+    parser.add_argument("--attack", choices=("slowloris", "busting"), help=argparse.SUPPRESS)  # the child's role
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--clients", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.attack:
+        return _child(args)
     missing = missing_tools()
     if missing:
         print(f"bench: {' and '.join(missing)} not found; install with: apt-get install wrk nginx-light", file=sys.stderr)
