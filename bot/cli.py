@@ -157,8 +157,10 @@ def served_app():
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn  # imported here: only the server needs it
 
-    from .web import guard
+    from .web import guard, unnamed_address
 
+    if warning := unnamed_address(args.host, args.base_url):
+        print(f"warning: {warning}", file=sys.stderr)
     guard.open_files()
     # The guarded protocol bounds slow and oversized request heads and the number of connections.
     options = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False,

@@ -156,3 +156,18 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     assert cli._progress(1) is None
     assert cli._progress(3) is not None
+
+
+@pytest.mark.parametrize("argv, warned", [
+    (["serve", "--host", "0.0.0.0"], True),
+    (["serve", "--host", "0.0.0.0", "--base-url", "https://calendar.example.org"], False),
+    (["serve"], False),
+])
+def test_serve_on_a_public_address_without_its_name_warns(tmp_path, capsys, monkeypatch, argv, warned):
+    import uvicorn
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.append(options))
+    code, _, err = _run(argv + ["--store", str(tmp_path)], capsys)
+    assert code == 0 and started[0]["http"] == "bot.web.guard:GuardedProtocol"
+    assert ("PUBLIC_BASE_URL" in err) == warned

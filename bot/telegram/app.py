@@ -24,7 +24,7 @@ from telegram.request import HTTPXRequest
 
 from ..settings import Settings
 from ..state import State, migrate, open_engine
-from ..web import create_app
+from ..web import create_app, unnamed_address
 from ..web.catalog import Catalog
 from . import handlers, jobs
 from .delivery import Gate, Outbox, Pacer
@@ -102,6 +102,8 @@ def make_service(settings: Settings, clock: Callable[[], dt.datetime]) -> Servic
     catalog = Catalog(settings.store, lambda: clock().date(), rescan_every=1.0)
     catalog.refresh()
     base = settings.server.public_base_url or f"http://{settings.server.host}:{settings.server.port}"
+    if warning := unnamed_address(settings.server.host, settings.server.public_base_url):
+        log.warning("%s", warning)
     return Service(settings, state, catalog, clock, base_url=base, started=clock())
 
 

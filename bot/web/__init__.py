@@ -108,6 +108,23 @@ def _inside(error: str | None, root: Path) -> str | None:
     return error
 
 
+def unnamed_address(host: str, base_url: str | None) -> str | None:
+    """A warning when the server is reachable from other machines but was not told the address
+    people use: subscribe links then follow each request's Host header, which anyone can set
+    (the page is then never cached publicly), and the bot's own links name the listening address.
+
+    >>> unnamed_address("127.0.0.1", None), unnamed_address("0.0.0.0", "https://cal.example.org")
+    (None, None)
+    >>> unnamed_address("0.0.0.0", None).split(";")[0]
+    'the feed server listens on 0.0.0.0 but has no public address'
+    """
+    if base_url or host in ("127.0.0.1", "::1", "localhost"):
+        return None
+    return (f"the feed server listens on {host} but has no public address; set PUBLIC_BASE_URL (bot run) or "
+            "--base-url (serve) to the address subscribers use, e.g. https://calendar.example.org, so that "
+            "subscribe links do not depend on what each request claims")
+
+
 def _page(catalog: Catalog, template, filters: Filters, today: dt.date, public: str, error: str | None) -> Body:
     shown = page.view(catalog.reading.matching(filters), filters, today, public)
     shown.error = error
