@@ -72,7 +72,9 @@ _FORWARD = re.compile(
     r"|se celebrar[áa]|tendr[áa] lugar|ser[áa]|prevista|programad[ao]|aplazad[ao] (?:al|para)|pospuest[ao] (?:al|para)|podr[áa]n"
     r"|\w{2,}r[áà]n?|\w{2,}remos|sera|seront|aura|auront|se tiendra|se déroulera|reprendra|examinera|statuera|rendra|\w{3,}eront|\w{4,}(?:era|ira)"
     r"|wird|werden|findet|stattfinden|vorgesehen|si terr[àa]|avr[àa] luogo|sar[àa]|será|ocorrerá|acontecerá|deverão|poderão"
-    r"|zal|zullen|vindt plaats|odbędzie się|odbędą się|będzie|состоится|пройдет|пройдёт|будет|відбудеться|буде)\b",
+    r"|zal|zullen|vindt plaats|odbędzie się|odbędą się|będzie|состоится|пройдет|пройдёт|будет|відбудеться|буде"
+    # "on 17 November next", "le 17 novembre prochain", "el próximo 7 de febrero"
+    r"|prochaine?s?|próxim[oa]s?|prossim[oa]|nächste[nmr]?|kommende[nmr]?|следующ\w+|наступн\w+|gelecek|coming)\b",
     _I,
 )
 _RETRO = re.compile(
@@ -120,12 +122,20 @@ _PAST_ANCHOR = re.compile(
 _IMMEDIATE_FORWARD = re.compile(
     _WORD_START + r"(?:(?:set|fixed|scheduled|adjourned|postponed|moved|deferred)(?: (?!on\b|for\b|to\b)\w+){1,4} (?:for|to|until|on)|scheduled (?:for|on)|set for|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)"
     r"|will (?:\w+ ){0,3}on|will (?:\w+ ){0,2}(?:from|between)|expected (?:on|for)|takes place on|opens on|starts on|begins on"
-    r"|aura lieu le|se tiendra le|renvoy[ée]e? au|report[ée]e? au|se celebrar[áa] el|tendr[áa] lugar el|aplazad[ao] (?:al|para el)|findet am)\s*(?:the\s*)?$",
+    r"|aura lieu le|se tiendra le|renvoy[ée]e? au|report[ée]e? au|se celebrar[áa] el|tendr[áa] lugar el|aplazad[ao] (?:al|para el)|findet am"
+    # a court or organiser moving a date: "postponed for", "delayed until", "adiada para o dia", "vertagt auf den"
+    r"|(?:postponed|adjourned|deferred|delayed|put off|pushed back|rescheduled|moved) (?:for|to|until|till)"
+    r"|would (?!have\b)(?:\w+ ){0,4}(?:on\s*)?"
+    r"|(?:adiad|remarcad|marcad|agendad|suspens|designad)[ao]s? (?:para|até)(?: o dia| a data de)?"
+    r"|(?:fix|renvoy|report|ajourn|programm)[ée]e?s? (?:au|pour le)|(?:rinviat|aggiornat|fissat)[ao] (?:al|a)"
+    r"|(?:vertagt|verschoben|angesetzt|anberaumt) (?:auf|für) (?:den|dem)?|(?:отложен\w*|перенесен\w*|перенес\w*|назначен\w*) (?:на|до)"
+    r"|odroczon\w* (?:do|na)|uitgesteld (?:tot|naar))\s*(?:the\s*)?$",
     _I,
 )
 
 
 KIND_REACH = 160  # a kind cue farther than this from its date does not decide the date's kind
+COURT_MIN = 1.5  # the weighed court cues that make a date after "until" a court date (one close court word)
 
 
 def _weight(distance: int) -> float:
@@ -236,22 +246,36 @@ def is_open_window(dated: Dated) -> bool:
     return _OPEN_WINDOW.search(dated.text, max(dated.start, dated.begin - 60), dated.begin) is not None
 
 
-def is_deadline(dated: Dated, cues: "Cues") -> bool:
-    """True when the date is what something must be done by: "until", "no later than",
-    "deadline … is", or a deadline noun close before or just after it."""
+def deadline_evidence(dated: Dated, cues: "Cues") -> str | None:
+    """Why the date is what something must be done by: "noun" (a deadline noun close before
+    or just after it: "deadline … is"), "window" ("open from … to"), "marker" ("until", "no
+    later than"), or None."""
+    lo, hi = max(dated.start, dated.begin - 110), min(dated.stop, dated.end + 40)
+    if any(cue == _DEADLINE_NOUN_CUE for _, _, cue in cues.within("kind", lo, hi)):
+        return "noun"
+    if is_open_window(dated):
+        return "window"
     before = _before(dated.text, dated.begin, dated.start)
     if before is not None and _DEADLINE_MARKER.search(before[-60:]):
-        return True
-    if is_open_window(dated):
-        return True
-    lo, hi = max(dated.start, dated.begin - 110), min(dated.stop, dated.end + 40)
-    return any(cue == _DEADLINE_NOUN_CUE for _, _, cue in cues.within("kind", lo, hi))
+        return "marker"
+    return None
+
+
+def _court_overrides(evidence: str | None, scores: dict, subtype_scores: dict) -> bool:
+    """A court's words beat a bare "until": "the judge adjourned the trial until 5 March" is a
+    hearing, and court vocabulary never yields a deadline. What people apply for, submit or
+    sign ("applications until 5 March") keeps its deadline."""
+    if evidence != "marker":
+        return False
+    asked = max((v for (k, _), v in subtype_scores.items() if k == "deadline"), default=0.0)
+    return scores.get("hearing", 0.0) >= COURT_MIN and scores["hearing"] > asked
 
 
 def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | None, str, int]:
     """(kind, subtype, distance of the deciding cue) for a dated sentence."""
     scores, subtype_scores, nearest = _scores(dated, cues)
-    if is_deadline(dated, cues):
+    evidence = deadline_evidence(dated, cues)
+    if evidence and not _court_overrides(evidence, scores, subtype_scores):
         scores["deadline"] = scores.get("deadline", 0.0) + 100.0
         nearest["deadline"] = 0
     else:
