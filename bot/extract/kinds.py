@@ -33,19 +33,19 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     # events
     (r"side[- ]events?|événement parallèle|evento paralelo|evento paralelo|nebenveranstaltung", "event", "side-event", 2.6),
     (r"round[- ]?tables?|table ronde|mesa redonda|tavola rotonda|runder tisch", "event", "roundtable", 2.6),
-    (r"webinars?|webinaires?|seminario web|online (?:event|discussion|briefing|meeting|session)|(?:séance|réunion|sesión|reunión|sessão) (?:d'|d’|de |en línea|informativa)\w*|session d['’]information", "event", "webinar", 2.4),
+    (r"webinars?|webinaires?|seminario web|web-talk|online-(?:veranstaltung|gespräch|seminar)|вебинар\w*|ندوة|online (?:event|discussion|briefing|meeting|session)|(?:séance|réunion|sesión|reunión|sessão) (?:d'|d’|de |en línea|informativa)\w*|session d['’]information", "event", "webinar", 2.4),
     (r"information sessions?|info sessions?|briefing sessions?|Q&A|questions and answers|open house", "event", "meeting", 2.4),
-    (r"(?:public |solidarity |film |fundraising )?(?:evenings?|receptions?|screenings?|concerts?|rall(?:y|ies)|vigils?|demonstrations?|marches)|protest (?:outside|in front)|hand (?:in|over) (?:a|the|our) petition|hand a petition"
+    (r"(?:public |solidarity |film |fundraising )?(?:evenings?|receptions?|screenings?|concerts?|rall(?:y|ies)|vigils?|demonstrations?|marches)|rassemblements?|manifestations?|concentraci[oó]n|manifestaci[oó]n|kundgebung|presidio|gatherings?|митинг\w*|пикет\w*|marcha|vigília|protest (?:outside|in front)|hand (?:in|over) (?:a|the|our) petition|hand a petition"
      r"|(?:will|we are|we'll|are) (?:hold|holding|host|hosting|organi[sz]e|organi[sz]ing|run|running)|join us|welcome to join", "event", "other", 1.6),
     (r"press conferences?|press briefings?|conférence de presse|rueda de prensa|conferencia de prensa|\w*pressekonferenz|conferenza stampa|coletiva de imprensa", "event", "press-conference", 2.8),
-    (r"(?:regular |special |\d+(?:st|nd|rd|th) )?sessions? of the (?:UN |United Nations )?Human Rights Council|HRC ?\d\d|(?:\d+(?:st|nd|rd|th|e|ème|ª|a)|regular|special|annual|plenary) sessions?|sesi[oó]n(?:es)? (?:ordinaria|del consejo)|session du conseil|sessione", "event", "session", 2.4),
+    (r"(?:regular |special |\d+(?:st|nd|rd|th) )?sessions? of the (?:UN |United Nations )?Human Rights Council|HRC ?\d\d|(?:\d+(?:st|nd|rd|th|e|ème|ª|a)|regular|special|annual|plenary) sessions?|sesi[oó]n(?:es)? (?:ordinaria|del consejo)|session du conseil|sessione|per[ií]odo de ses(?:iones|sões)|sess(?:ões|ão)|сесси\w+|Совет\w* ООН по правам человека|Consejo de Derechos Humanos|Conselho de Direitos Humanos|Consiglio (?:ONU )?(?:per i|dei) diritti umani|Menschenrechtsrat\w*|Conseil des droits de l['’]homme|مجلس حقوق الإنسان|الدورة", "event", "session", 2.4),
     (r"forums?|foro|fórum", "event", "forum", 2.2),
-    (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre", "event", "conference", 2.0),
-    (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia", "event", "ceremony", 2.2),
+    (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre|tagung|congreso|congresso|конференци\w+|مؤتمر", "event", "conference", 2.0),
+    (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia|cerimoni\w+|premiaç\w+|premiad[ao]s|premiati|verliehen|wręczeni\w+|церемони\w+|вручени\w+|will be (?:awarded|presented|handed over)|hand(?:s|ed)? over the (?:award|prize)|zostaną ogłoszone", "event", "ceremony", 2.2),
     (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario", "event", "workshop", 1.8),
     (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|visit|vigil|screening|launch|exhibition|panel|event\b|événement|evento|veranstaltung|debate|débat|\w*veranstaltung", "event", "meeting", 1.2),
     (r"(?:public|parliamentary|congressional|senate|committee|subcommittee|joint) hearings?|hearings? (?:of|at|in|before|organi[sz]ed by) the (?:European Parliament|Parliament|Congress|Senate|(?:Sub)?[Cc]ommittee|Assembly)", "event", "meeting", 3.2),
-    (r"universal periodic review|UPR|interactive dialogues?", "event", "session", 2.2),
+    (r"universal periodic review|UPR|interactive dialogues?|Examen Peri[óo]dico Universal|Revisi[óo]n Peri[óo]dica Universal|examen périodique universel|Revisão Periódica Universal", "event", "session", 2.2),
     # court dates
     (r"(?:court|tribunal) of appeals?|appeals? (?:hearing|court|trial)|appeals?|appellate|cassation|cour d'appel|apelaci[oó]n|recurso|berufung|revisione|appello|recurso|hoger beroep|apelac\w*|апелляц\w*|апеляц\w*", "hearing", "appeal", 2.4),
     (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto|uitspraak|wyrok\w*|приговор\w*|вирок\w*", "hearing", "verdict", 2.0),
