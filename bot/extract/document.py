@@ -240,7 +240,9 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, refere
             and not (mention.relative_days == 0 and _TIME_NEXT.match(dated.text, mention.end))):
         return None  # "updated today", "said yesterday": the writing date; "today at 16:00" is an announcement
     reference = reference_of()
-    days = resolve(mention, reference.date, direction)
+    # Read against the machine's clock only for want of any clue, a text is as likely old as
+    # new: no lean towards the future then.
+    days = resolve(mention, reference.date, 0 if reference.source == "clock" else direction)
     if days is None:
         return None
     first, last = days

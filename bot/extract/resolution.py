@@ -9,6 +9,9 @@ import datetime as dt
 from .dates import Mention, Partial
 
 
+FAR_AHEAD = 366  # days
+
+
 def _candidate(part: Partial, year: int) -> dt.date | None:
     day = part.day or 1
     if day > calendar.monthrange(year, part.month)[1]:
@@ -22,7 +25,12 @@ def _candidate(part: Partial, year: int) -> dt.date | None:
 def pick_year(part: Partial, reference: dt.date, direction: float) -> dt.date | None:
     """The date of a year-less `part` nearest `reference`, leaning forward when
     `direction` > 0 (a deadline "15 January" written in November is next January) and
-    backward when < 0. A weekday narrows the choice ("Friday 19 February")."""
+    backward when < 0. A weekday narrows the choice ("Friday 19 February"); a year that would
+    put the date more than a year ahead of `reference` is taken only when nothing nearer fits.
+
+    >>> pick_year(Partial(5, 16, weekday=1), dt.date(2026, 12, 3), 0)  # a Tuesday: 2023 or 2028
+    datetime.date(2023, 5, 16)
+    """
     years = range(reference.year - 1, reference.year + 2)
     if part.weekday is not None:
         years = range(reference.year - 6, reference.year + 7)
@@ -32,6 +40,8 @@ def pick_year(part: Partial, reference: dt.date, direction: float) -> dt.date | 
         if candidate is None:
             continue
         delta = (candidate - reference).days
+        if delta > FAR_AHEAD:
+            delta *= 4  # few texts announce anything more than a year ahead of their writing
         if direction > 0:
             cost = delta if delta >= 0 else -delta * 3
         elif direction < 0:
