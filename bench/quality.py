@@ -80,6 +80,7 @@ class Tally:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=SHARED / "corpus/dev/cases", help="directory of case files")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss and false positive")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(),
                         help="the clock for texts without a publication date (default: today)")
     args = parser.parse_args(argv)
@@ -88,8 +89,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     sys.path.insert(0, str(ROOT))
     score, tally = scorer(), Tally()
-    for _, text_path, published, gold, _ in score.load_cases(str(args.gold), None):
-        tally.add(gold, predicted(text_path, published, args.today), score)
+    for case, text_path, published, gold, _ in score.load_cases(str(args.gold), None):
+        items = predicted(text_path, published, args.today)
+        tally.add(gold, items, score)
+        if args.verbose:
+            _, false, missed, _ = score.match(gold, items)
+            for item in missed:
+                print(f"{case} MISSED {item.get('kind')} {item.get('start')} {item.get('evidence', '')[:100]!r}")
+            for item in false:
+                print(f"{case} FALSE+ {item.get('kind')} {item.get('start')} {item.get('evidence', '')[:100]!r}")
     print(f"{'kind':<9}{'tp':>5}{'fp':>5}{'fn':>5}{'P':>7}{'R':>7}{'F1':>7}")
     for kind, tp, fp, fn, p, r, f1 in tally.rows():
         print(f"{kind:<9}{tp:>5}{fp:>5}{fn:>5}{p:>7.2f}{r:>7.2f}{f1:>7.2f}")

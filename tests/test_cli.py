@@ -68,7 +68,7 @@ def test_published_is_the_reference_for_undated_text(tmp_path, capsys):
     [
         (["extract", "x.txt", "--published", "2026-02-31"], "not a date"),
         (["extract", "x.txt", "--tz", "Mars/Olympus"], "not an IANA time zone"),
-        (["extract", "x.txt", "--lang", "english!"], "the extractor reads de, en, es"),
+        (["extract", "x.txt", "--lang", "english!"], "the extractor reads ar, be, bg, cs, da, de, en, es"),
         (["extract", "x.txt", "--lang", "xx"], "not 'xx'; leave --lang out to detect the language"),
         (["extract", "x.txt", "--max-mb", "-1"], "not a size from 1 to 200 MB: '-1'"),
         (["extract", "x.txt", "--max-mb", "100000000"], "not a size from 1 to 200 MB"),

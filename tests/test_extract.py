@@ -124,7 +124,7 @@ CASES += [
 ]
 
 CASES += [
-    pytest.param("Заявки принимаются до 15 января 2027 года.", None, [("deadline", "other", "2027-01-15", None)], id="russian-until"),
+    pytest.param("Заявки принимаются до 15 января 2027 года.", None, [("deadline", "job", "2027-01-15", None)], id="russian-until"),  # "заявки" = applications, as in English
     pytest.param("Судебное заседание по делу правозащитника состоится 3 февраля 2027 года.", None,
                  [("hearing", "hearing", "2027-02-03", None)], id="russian-hearing"),
     pytest.param("Rozprawa apelacyjna odbędzie się 12 stycznia 2027 r.", None, [("hearing", "appeal", "2027-01-12", None)], id="polish-appeal"),
@@ -225,3 +225,26 @@ def test_three_deadlines_on_one_day_in_one_call_stay_three():
     found = extract(text, today=dt.date(2026, 12, 3), published=dt.date(2026, 12, 1)).opportunities
     assert sorted(o.subtype for o in found) == ["call-for-input", "fellowship", "nomination"]
     assert {o.start for o in found} == {dt.date(2027, 3, 15)} and len({o.id for o in found}) == 3
+
+# Real court news says "adjourned until", "postponed for" and "next" in many languages; a court's
+# words never make a deadline. (Sentences our own, modelled on trial-monitoring reports.)
+CASES += [
+    pytest.param("The judge adjourned the trial of the three land defenders until 5 March 2027.", None,
+                 [("hearing", "trial", "2027-03-05", None)], id="court-until-is-a-hearing-not-a-deadline"),
+    pytest.param("The appeal hearing of the union leader was postponed for 18 February.", D(2027, 1, 10),
+                 [("hearing", "appeal", "2027-02-18", None)], id="postponed-for"),
+    pytest.param("A audiência do caso dos agricultores foi adiada para o dia 9 de março.", D(2027, 1, 10),
+                 [("hearing", "hearing", "2027-03-09", None)], id="portuguese-adiada-para"),
+    pytest.param("Le procès en appel reprendra le 17 février prochain devant la cour d'appel de Tunis.", D(2027, 1, 10),
+                 [("hearing", "appeal", "2027-02-17", None)], id="french-prochain-after-the-date"),
+    pytest.param("Gazetecilerin davası 12 Mart 2027'de İstanbul'da görülecek.", None,
+                 [("hearing", "hearing", "2027-03-12", None)], id="turkish-future-suffix"),
+    pytest.param("أرجأت المحكمة النطق بالحكم في قضية المدافعين حتى 14 أبريل 2027.", None,
+                 [("hearing", "verdict", "2027-04-14", None)], id="arabic-postponed-until"),
+    pytest.param("Рассмотрение дела правозащитницы назначено на 22 марта 2027 года в районном суде.", None,
+                 [("hearing", "hearing", "2027-03-22", None)], id="russian-set-for"),
+    pytest.param("The Human Rights Council will review Zimbabwe at its 58th session (7-8 March 2027).", None,
+                 [("event", "session", "2027-03-07", "2027-03-08")], id="numbered-session"),
+    pytest.param("La cerimonia di consegna del premio si svolgerà lunedì 1 marzo 2027 a Roma.", None,
+                 [("event", "ceremony", "2027-03-01", None)], id="italian-ceremony"),
+]

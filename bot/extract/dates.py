@@ -316,9 +316,10 @@ def _with_language(mention: Mention, lang: str) -> Mention:
 
 
 def _foreign_day_month(part: Partial, word: str, lang: str) -> Partial:
-    """Normalise a non-English day and month through dateparser, as the issue asks."""
-    parsed = _dateparser_month(word, lang)
-    return replace(part, month=parsed) if parsed else part
+    """The month of a non-English month word in its own language (the tables come from
+    dateparser's locale data; the same word can name another month elsewhere: "listopad")."""
+    month = MONTHS.get(lang, {}).get(word) or _dateparser_month(word, lang)
+    return replace(part, month=month) if month else part
 
 
 @functools.lru_cache(maxsize=512)

@@ -21,10 +21,10 @@ _WORD_START = r"(?<![^\W\d_])(?=[^\W\d_])"
 # (pattern, kind, subtype, weight). The subtype may be None: another cue names it.
 _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     # deadlines
-    (r"deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|\w*frist|scadenza|(?:bewerbungs|einsende|anmelde|annahme)schluss|uiterlijk|termin(?:u)? (?:składania|zgłoszeń)|(?:крайний )?срок\w*|термін\w*", "deadline", None, 3.0),
+    (r"deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|son başvuru|آخر موعد|sista (?:ansökningsdag|dag)|ansøgningsfrist|uzávěrka|termen limită|краен срок|\w*frist|scadenza|(?:bewerbungs|einsende|anmelde|annahme)schluss|uiterlijk|termin(?:u)? (?:składania|zgłoszeń)|(?:крайний )?срок\w*|термін\w*", "deadline", None, 3.0),
     (r"no later than|not later than|at the latest|au plus tard|a m[aá]s tardar|spätestens|entro e non oltre|o mais tardar", "deadline", None, 3.0),
-    (r"nominations?|nominate|nominees?|candidatures?|candidaturas?|postulaci[oó]n(?:es)?|postulantes?", "deadline", "nomination", 2.0),
-    (r"applications?|apply|applicants?|cover letter|\bCV\b|curriculum|résumé|resume\b|recruit\w*|vacanc\w+|job (?:offer|opening)|hiring|postuler|candidater|postular|bewerbung|bewerben|candidatar", "deadline", "job", 1.6),
+    (r"nominations?|nominate|nominees?|candidatures?|candidaturas?|postulaci[oó]n(?:es)?|postulantes?|номинаци\w*|выдвижени\w*|aday\w*|الترشح|الترشيح|nominer\w*|nominac\w*|candidaturi", "deadline", "nomination", 2.0),
+    (r"applications?|apply|applicants?|cover letter|\bCV\b|başvuru\w*|التقديم|طلبات|заявк\w*|ansök\w*|ansøg\w*|přihlášk\w*|curriculum|résumé|resume\b|recruit\w*|vacanc\w+|job (?:offer|opening)|hiring|postuler|candidater|postular|bewerbung|bewerben|candidatar", "deadline", "job", 1.6),
     (r"submissions?|submit|inputs?|contributions?|questionnaires?|contribuciones|aportes|comentarios|contributions écrites|stellungnahmen", "deadline", "call-for-input", 1.6),
     (r"aanmeld\w*|zgłosze\w*|rejestracj\w*|регистрац\w*|реєстрац\w*|registration|registrations|register (?:for|by|before|now|here|online|your|at)|RSVP|sign[ -]?up|confirm (?:your )?(?:participation|attendance)|inscri\w+|anmeld\w+|iscri\w+", "deadline", "registration", 1.8),
     (r"sign[- ]on|signator\w+|sign (?:the|our|this) (?:letter|statement|petition|appeal)|endorse\w*|signatures?|firmas?|adhesiones|unterzeichn\w+", "deadline", "sign-on", 1.8),
@@ -39,20 +39,20 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
      r"|(?:will|we are|we'll|are) (?:hold|holding|host|hosting|organi[sz]e|organi[sz]ing|run|running)|join us|welcome to join", "event", "other", 1.6),
     (r"press conferences?|press briefings?|conférence de presse|rueda de prensa|conferencia de prensa|\w*pressekonferenz|conferenza stampa|coletiva de imprensa", "event", "press-conference", 2.8),
     (r"(?:regular |special |\d+(?:st|nd|rd|th) )?sessions? of the (?:UN |United Nations )?Human Rights Council|HRC ?\d\d|(?:\d+(?:st|nd|rd|th|e|ème|ª|a)|regular|special|annual|plenary) sessions?|sesi[oó]n(?:es)? (?:ordinaria|del consejo)|session du conseil|sessione|per[ií]odo de ses(?:iones|sões)|sess(?:ões|ão)|сесси\w+|Совет\w* ООН по правам человека|Consejo de Derechos Humanos|Conselho de Direitos Humanos|Consiglio (?:ONU )?(?:per i|dei) diritti umani|Menschenrechtsrat\w*|Conseil des droits de l['’]homme|مجلس حقوق الإنسان|الدورة", "event", "session", 2.4),
-    (r"forums?|foro|fórum", "event", "forum", 2.2),
-    (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre|tagung|congreso|congresso|конференци\w+|مؤتمر", "event", "conference", 2.0),
-    (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia|cerimoni\w+|premiaç\w+|premiad[ao]s|premiati|verliehen|wręczeni\w+|церемони\w+|вручени\w+|will be (?:awarded|presented|handed over)|hand(?:s|ed)? over the (?:award|prize)|zostaną ogłoszone", "event", "ceremony", 2.2),
-    (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario", "event", "workshop", 1.8),
-    (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|visit|vigil|screening|launch|exhibition|panel|event\b|événement|evento|veranstaltung|debate|débat|\w*veranstaltung", "event", "meeting", 1.2),
+    (r"forums?|foro|fórum|форум\w*|منتدى", "event", "forum", 2.2),
+    (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre|konferans\w*|konferencj\w*|konferens\w*|konferenc\w*|conferentie|conferinț\w*|tagung|congreso|congresso|конференци\w+|مؤتمر", "event", "conference", 2.0),
+    (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia|tören\w*|حفل|uitreiking|gala|cerimoni\w+|premiaç\w+|premiad[ao]s|premiati|verliehen|wręczeni\w+|церемони\w+|вручени\w+|will be (?:awarded|presented|handed over)|hand(?:s|ed)? over the (?:award|prize)|zostaną ogłoszone", "event", "ceremony", 2.2),
+    (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario|семинар\w*|ورشة|çalıştay\w*|seminari\w*|seminář\w*|szkoleni\w*", "event", "workshop", 1.8),
+    (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|toplantı\w*|etkinli\w*|panel\w*|اجتماع|فعالية|встреч\w*|круглый стол|презентаци\w*|spotkani\w*|bijeenkomst|möte|setkání|symposi\w*|visit|vigil|screening|launch|exhibition|panel|event\b|événement|evento|veranstaltung|debate|débat|\w*veranstaltung", "event", "meeting", 1.2),
     (r"(?:public|parliamentary|congressional|senate|committee|subcommittee|joint) hearings?|hearings? (?:of|at|in|before|organi[sz]ed by) the (?:European Parliament|Parliament|Congress|Senate|(?:Sub)?[Cc]ommittee|Assembly)", "event", "meeting", 3.2),
     (r"universal periodic review|UPR|interactive dialogues?|Examen Peri[óo]dico Universal|Revisi[óo]n Peri[óo]dica Universal|examen périodique universel|Revisão Periódica Universal", "event", "session", 2.2),
     # court dates
     (r"(?:court|tribunal) of appeals?|appeals? (?:hearing|court|trial)|appeals?|appellate|cassation|cour d'appel|apelaci[oó]n|recurso|berufung|revisione|appello|recurso|hoger beroep|apelac\w*|апелляц\w*|апеляц\w*", "hearing", "appeal", 2.4),
-    (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto|uitspraak|wyrok\w*|приговор\w*|вирок\w*", "hearing", "verdict", 2.0),
+    (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|karar\w*|[وبل]?الحكم|rozsudek|dom\b|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto|uitspraak|wyrok\w*|приговор\w*|вирок\w*", "hearing", "verdict", 2.0),
     (r"trials?|procès|juicio|proceso judicial|prozess|processo|julgamento|rechtszaak|proces\b|судебный процесс|процес\w*", "hearing", "trial", 2.4),
     (r"hearings?|audiences?|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza|zitting|rozpraw\w*|заседани\w*|слушани\w*|засідан\w*"
      r"|chambre (?:d'accusation|criminelle|correctionnelle)|juge d'instruction|mise en liberté|bail (?:hearing|application)", "hearing", "hearing", 2.0),
-    (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale", "hearing", None, 1.8),
+    (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\w*|отложи\w*|прения сторон|перапынак|жылдырыл\w*|(?:[وبلف]?ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
 ]
 _DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
 _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _KIND_CUES]
@@ -74,7 +74,11 @@ _FORWARD = re.compile(
     r"|wird|werden|findet|stattfinden|vorgesehen|si terr[àa]|avr[àa] luogo|sar[àa]|será|ocorrerá|acontecerá|deverão|poderão"
     r"|zal|zullen|vindt plaats|odbędzie się|odbędą się|będzie|состоится|пройдет|пройдёт|будет|відбудеться|буде"
     # "on 17 November next", "le 17 novembre prochain", "el próximo 7 de febrero"
-    r"|prochaine?s?|próxim[oa]s?|prossim[oa]|nächste[nmr]?|kommende[nmr]?|следующ\w+|наступн\w+|gelecek|coming)\b",
+    r"|prochaine?s?|próxim[oa]s?|prossim[oa]|nächste[nmr]?|kommende[nmr]?|следующ\w+|наступн\w+|gelecek|coming"
+    # Turkish future ("görülecek", "başlayacak") and "postponed to" ("tarihine erteledi"); Russian
+    # plural "will take place", "tomorrow"; Arabic future prefix ("سيصدر", "ستعقد") and "next"
+    r"|\w+(?:ecek|acak)(?:tır|tir|lar|ler)?|tarihine|ertele\w*|состоятся|завтра|назначен\w*"
+    r"|س[يتن]\w{2,}|المقبل\w*|القادم\w*)\b",
     _I,
 )
 _RETRO = re.compile(
@@ -95,7 +99,7 @@ _DEADLINE_MARKER = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|closes?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
     r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta(?: el| este| el próximo)?|antes del?|a más tardar el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
     r"|bis zum|bis|spätestens am|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?"
-    r"|uiterlijk(?: op)?|tot en met|tot|do dnia|do|до|не позднее|не пізніше)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
+    r"|uiterlijk(?: op)?|tot en met|tot|do dnia|do|до|не позднее|не пізніше|حتى|لغاية|قبل)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
     _I,
 )
 _SUPERSEDED = re.compile(
@@ -214,7 +218,7 @@ _MARKER_HINT = re.compile(
     r"|bis|spätestens|entro|scadenza|até|prazo|uiterlijk|tot|do|до|не|initially|originally|previously|scheduled|set for|adjourned|postponed"
     r"|deferred|moved|extended|will|expected|takes|opens|starts|begins|aura|tiendra|renvoy|report|celebrar|tendr|aplazad|findet"
     r"|set|fixed|first|formerly|earlier|cancel|called|suspend|aplaz|suspendi|cancel|pospu|ajourn|annul|verschob|rinvi|adiou"
-    r"|initial|inicial|ursprünglich|iniziale|open|accepted|received|submitted|possible|run|ouvert|abiert|recibir|aceptar)",
+    r"|initial|inicial|ursprünglich|iniziale|open|accepted|received|submitted|possible|run|ouvert|abiert|recibir|aceptar|حتى|لغاية|قبل)",
     _I,
 )
 

@@ -5,75 +5,9 @@ Only data lives here; the patterns built from it are in `dates.py` and `times.py
 
 from __future__ import annotations
 
-# Month names by language, each mapped to its month number. Abbreviations carry
-# their optional dot in the pattern, not here.
-MONTHS: dict[str, dict[str, int]] = {
-    "en": {
-        "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
-        "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
-        "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
-        "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-    },
-    "fr": {
-        "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "mars": 3,
-        "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7,
-        "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-        "décembre": 12, "decembre": 12, "déc": 12,
-    },
-    "es": {
-        "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6,
-        "julio": 7, "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10,
-        "noviembre": 11, "diciembre": 12,
-    },
-    "pt": {
-        "janeiro": 1, "fevereiro": 2, "março": 3, "marco": 3, "abril": 4, "maio": 5,
-        "junho": 6, "julho": 7, "agosto": 8, "setembro": 9, "outubro": 10,
-        "novembro": 11, "dezembro": 12,
-    },
-    "it": {
-        "gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5,
-        "giugno": 6, "luglio": 7, "agosto": 8, "settembre": 9, "ottobre": 10,
-        "novembre": 11, "dicembre": 12,
-    },
-    "de": {
-        "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4,
-        "mai": 5, "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10,
-        "november": 11, "dezember": 12,
-    },
-    "nl": {
-        "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-        "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
-    },
-    "pl": {
-        "stycznia": 1, "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6,
-        "lipca": 7, "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
-    },
-    "ru": {
-        "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
-        "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
-    },
-    "uk": {
-        "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6, "липня": 7,
-        "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
-    },
-}
-
-WEEKDAYS: dict[str, dict[str, int]] = {
-    "en": {
-        "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2,
-        "wed": 2, "thursday": 3, "thu": 3, "thurs": 3, "friday": 4, "fri": 4,
-        "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
-    },
-    "fr": {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6},
-    "es": {"lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
-           "sábado": 5, "sabado": 5, "domingo": 6},
-    "pt": {"segunda-feira": 0, "terça-feira": 1, "quarta-feira": 2, "quinta-feira": 3,
-           "sexta-feira": 4, "sábado": 5, "domingo": 6},
-    "it": {"lunedì": 0, "martedì": 1, "mercoledì": 2, "giovedì": 3, "venerdì": 4, "sabato": 5,
-           "domenica": 6},
-    "de": {"montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4,
-           "samstag": 5, "sonntag": 6},
-}
+# Month and weekday words by language: generated from dateparser's locale data
+# (tools/calendar_words.py), abbreviations left out but for English ones.
+from .calendar_words import MONTHS, WEEKDAYS  # noqa: E402,F401  (re-exported: data lives here)
 
 # Zone abbreviations people write after a time, as (UTC offset in minutes, IANA name or None).
 # Abbreviations are fixed offsets: "CET" in July still means UTC+1 to the writer.
