@@ -248,3 +248,12 @@ CASES += [
     pytest.param("La cerimonia di consegna del premio si svolgerà lunedì 1 marzo 2027 a Roma.", None,
                  [("event", "ceremony", "2027-03-01", None)], id="italian-ceremony"),
 ]
+
+CASES += [
+    pytest.param("Die Einreichungsfrist für Nominierungen endet am 14. Januar 2027 um 23:59 Uhr MEZ.", None,
+                 [("deadline", "nomination", "2027-01-14T23:59+01:00", None)], id="german-compound-frist-endet-am"),
+    pytest.param("Prêmio Defensores 2027\n\nAs indicações podem ser feitas até o dia 6 de março.", None,
+                 [("deadline", "nomination", "2027-03-06", None)], id="year-from-the-edition-in-the-text"),
+    pytest.param("Solidarity evening for imprisoned journalists\n\nBeginn: 4. Februar 2027, 18:00 Uhr\n\nOrt: Berlin",
+                 None, [("event", "other", "2027-02-04T18:00+01:00", None)], id="beginn-label-line"),
+]

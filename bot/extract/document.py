@@ -242,7 +242,8 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, refere
     reference = reference_of()
     # Read against the machine's clock only for want of any clue, a text is as likely old as
     # new: no lean towards the future then.
-    days = resolve(mention, reference.date, 0 if reference.source == "clock" else direction)
+    days = resolve(mention, reference.date, 0 if reference.source == "clock" else direction,
+                   reference.date.year if reference.source == "year in text" else None)
     if days is None:
         return None
     first, last = days

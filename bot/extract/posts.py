@@ -24,7 +24,8 @@ _PLACE_PREFIX = re.compile(
 LABEL_LINE = re.compile(
     r"[ \t•*-]*(?:date|dates|when|date and time|date & time|day|deadline|application deadline|closing date"
     r"|fecha|fechas|fecha y hora|fecha límite|plazo|date limite|date limite de dépôt|date et heure|quand|délai"
-    r"|wann|datum|frist|bewerbungsfrist|data|quando|dia|scadenza|prazo|termin)[ \t]*:?[ \t]*$",
+    r"|wann|datum|frist|bewerbungsfrist|data|quando|dia|scadenza|prazo|termin|beginn|date et lieu|lieu et date|when and where"
+    r"|fecha y lugar|data e local|data e luogo|zeit und ort|дата|когда|срок|tarih|التاريخ|الموعد)[ \t]*:?[ \t]*$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"\s*(?:(?:by|par|por|von|di)\s+[\w .'’-]{1,40}?)?\s*(?:[|·•–—-]\s*[\w ,&'’-]{1,40})?\s*")

@@ -60,11 +60,14 @@ def _relative(mention: Mention, reference: dt.date) -> dt.date:
     return reference + dt.timedelta(days=ahead or 7)
 
 
-def resolve(mention: Mention, reference: dt.date, direction: float) -> tuple[dt.date, dt.date | None] | None:
-    """(first day, last day or None) of `mention` read against `reference`."""
+def resolve(mention: Mention, reference: dt.date, direction: float,
+            year: int | None = None) -> tuple[dt.date, dt.date | None] | None:
+    """(first day, last day or None) of `mention` read against `reference`; `year`, when the
+    text gives only a year to read by ("the 2006 prize"), is taken when the date fits it."""
     if mention.first is None:
         return _relative(mention, reference), None
-    first = _explicit(mention.first) or pick_year(mention.first, reference, direction)
+    first = _explicit(mention.first) or (year and _candidate(mention.first, year)) or \
+        pick_year(mention.first, reference, direction)
     if first is None or mention.last is None:
         return (first, None) if first else None
     last = _explicit(mention.last) or _candidate(mention.last, first.year)
