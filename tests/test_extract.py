@@ -257,3 +257,19 @@ CASES += [
     pytest.param("Solidarity evening for imprisoned journalists\n\nBeginn: 4. Februar 2027, 18:00 Uhr\n\nOrt: Berlin",
                  None, [("event", "other", "2027-02-04T18:00+01:00", None)], id="beginn-label-line"),
 ]
+
+CASES += [
+    pytest.param("Press release. Embargoed until 12 January 2027, 00:01 GMT.", None, [], id="embargo-is-no-deadline"),
+    pytest.param("Die Bewerbungsphase endete am 31. Januar 2027.", D(2027, 2, 10), [], id="german-ended"),
+    pytest.param("Le candidature si chiudono martedì 11 maggio 2027.", None,
+                 [("deadline", "nomination", "2027-05-11", None)], id="month-after-an-italian-weekday"),
+]
+
+
+@pytest.mark.parametrize("text", [
+    "Вторая неделя сессии. Сессия продлится до 9 апреля 2027 года.",
+    "The judge adjourned the hearing of the eleven protesters until 2 March 2027.",
+    "O julgamento foi suspenso até 15 de abril de 2027.",
+])
+def test_a_meeting_or_a_court_lasting_or_adjourned_until_a_date_is_no_deadline(text):
+    assert [kind for kind, *_ in _items(text)].count("deadline") == 0

@@ -66,6 +66,7 @@ _WEEKDAY_WORDS = {w: n for table in WEEKDAYS.values() for w, n in table.items()}
 MONTH = (rf"(?:{_alternation(w for w in _MONTH_WORDS if len(w) > 5 or w in _FULL_NAMES)}"
          rf"|(?:{_alternation(w for w in _MONTH_WORDS if len(w) <= 5 and w not in _FULL_NAMES)})\.?)")
 WEEKDAY = rf"(?:{_alternation(_WEEKDAY_WORDS)})\.?"
+_MONTH_WORD = re.compile(rf"(?<!\w){MONTH}(?!\w)", re.IGNORECASE)
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th|er|ème|eme|º|°|o\b)?"
 YEAR = r"(?:19|20)\d\d"
 _W = r"[ \t\u00a0]"  # spaces inside a date never cross a line
@@ -302,7 +303,7 @@ def _with_language(mention: Mention, lang: str) -> Mention:
     """Tag the mention with the language of its month word, normalising foreign spans."""
     if mention.numeric or mention.first is None:
         return mention if mention.lang == lang else replace(mention, lang=lang)
-    month_word = re.search(MONTH, mention.text, re.IGNORECASE)
+    month_word = _MONTH_WORD.search(mention.text)  # a whole word: "mar" is not the start of "martedì"
     if month_word is None:
         return replace(mention, lang=lang)
     word = month_word.group().rstrip(".").lower()

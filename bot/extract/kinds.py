@@ -89,7 +89,7 @@ _RETRO = re.compile(
     # "hosted by", "organised by": a participle naming who runs it, not a past tense
     r"|(?:organi[sz]ed|hosted|held|convened|co-sponsored|sponsored|co-organi[sz]ed)(?!\s+(?:by|jointly)\b)"
     r"|since|ago|last (?:year|month|week)(?!['’]s)|anniversary|initially|originally|previously|earlier|formerly|was|were|had|did"
-    r"|has passed|have passed|expired|has closed|closed on|is closed|are closed"
+    r"|has passed|have passed|expired|has closed|closed on|is closed|are closed|endete|endeten|lief ab|terminó|terminou|s'est terminée?|закончил\w*|завершил\w*"
     r"|a eu lieu|s'est tenue?|s’est tenue?|ont eu lieu|a été|ont été|arrêtée?|tuvo lugar|se celebr[óo]|fue|fueron|detenid[ao]s?|fand statt|wurde|wurden|ha avuto luogo|fu|foi|foram|ocorreu"
     r"|vond plaats|werd|werden gearresteerd|odbyła się|odbył się|został|została|zatrzyman\w*|состоялось|состоялся|прошло|прошел|был|была|были|задержан\w*|арестован\w*|відбулося|було|затриман\w*)\b",
     _I,
@@ -98,6 +98,7 @@ _RETRO = re.compile(
 _DEADLINE_MARKER = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|closes?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
     r"|endet am|läuft am|se termine le|expire le|vence el|finaliza el|termina (?:el|em|no dia)|encerra(?:m|-se)? (?:em|no dia)|scade il|заканчивается|истекает|закінчується"
+    r"|si chiud(?:e|ono)(?: il)?|chiusura(?: il)?|se cierran?(?: el)?|cierran? el|fecha(?:m)? (?:em|no dia)|schließt am|ferme le|fermeront le|close (?:le|el)"
     r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta(?: el| este| el próximo)?|antes del?|a más tardar el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
     r"|bis zum|bis|spätestens am|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?"
     r"|uiterlijk(?: op)?|tot en met|tot|do dnia|do|до|не позднее|не пізніше|حتى|لغاية|قبل)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
@@ -110,7 +111,8 @@ _SUPERSEDED = re.compile(
     + _WORD_START + r"(?:initially|originally|previously|first|formerly|earlier)\s+(?:scheduled|set|planned|foreseen|expected|due)?\s*(?:for|on|to)?\s*$"
     r"|\b(?:had been|was|were|has been)\s+(?:initially\s+|originally\s+)?(?:scheduled|set|planned|fixed|due)\s+(?:for|on|to)\s*(?:the\s*)?$"
     r"|\b(?:extended|moved|postponed|brought forward|changed|prolongée?|reportée?|ampliad[ao]|prorrogad[ao])\s+(?:from|du|de|del)\s*(?:the\s*)?$"
-    r"|\b(?:initialement|inicialmente|ursprünglich|inizialmente)\s+\w+\s+(?:pour|para|le|el|au|al|für|per)?\s*$",
+    r"|\b(?:initialement|inicialmente|ursprünglich|inizialmente)\s+\w+\s+(?:pour|para|le|el|au|al|für|per)?\s*$"
+    r"|\bembargo(?:ed)?\s+(?:until|till|to)\s*$",  # a press release's embargo: when it may be published
     _I,
 )
 # Words just after a date that say it no longer holds: "the hearing set for 5 March was postponed".
@@ -216,7 +218,7 @@ def _scores(dated: Dated, cues: Cues):
 
 _MARKER_HINT = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|later|latest|deadline|clos|due|ends?\b|jusqu|avant|tard|limite|hasta|antes|fecha|plazo"
-    r"|bis|spätestens|entro|scadenza|até|prazo|uiterlijk|tot|do|до|не|endet|läuft|termine|expire|vence|finaliza|termina|encerra|scade|заканчива|истека|закінчу|initially|originally|previously|scheduled|set for|adjourned|postponed"
+    r"|bis|spätestens|entro|scadenza|até|prazo|uiterlijk|tot|do|до|не|endet|läuft|termine|expire|vence|finaliza|termina|encerra|scade|заканчива|истека|закінчу|chiud|chiusura|cierra|fecha|schließt|ferme|close|initially|originally|previously|scheduled|set for|adjourned|postponed"
     r"|deferred|moved|extended|will|expected|takes|opens|starts|begins|aura|tiendra|renvoy|report|celebrar|tendr|aplazad|findet"
     r"|set|fixed|first|formerly|earlier|cancel|called|suspend|aplaz|suspendi|cancel|pospu|ajourn|annul|verschob|rinvi|adiou"
     r"|initial|inicial|ursprünglich|iniziale|open|accepted|received|submitted|possible|run|ouvert|abiert|recibir|aceptar|حتى|لغاية|قبل)",
@@ -266,21 +268,23 @@ def deadline_evidence(dated: Dated, cues: "Cues") -> str | None:
     return None
 
 
-def _court_overrides(evidence: str | None, scores: dict, subtype_scores: dict) -> bool:
-    """A court's words beat a bare "until": "the judge adjourned the trial until 5 March" is a
-    hearing, and court vocabulary never yields a deadline. What people apply for, submit or
-    sign ("applications until 5 March") keeps its deadline."""
+def _something_else_until(evidence: str | None, scores: dict, subtype_scores: dict) -> bool:
+    """A court's or a meeting's words beat a bare "until": "the judge adjourned the trial until
+    5 March" is a hearing (court vocabulary never yields a deadline), and "the session lasts
+    until 12 July" is when a session ends. What people apply for, submit or sign
+    ("applications until 5 March") keeps its deadline."""
     if evidence != "marker":
         return False
     asked = max((v for (k, _), v in subtype_scores.items() if k == "deadline"), default=0.0)
-    return scores.get("hearing", 0.0) >= COURT_MIN and scores["hearing"] > asked
+    other = max(scores.get("hearing", 0.0), scores.get("event", 0.0))
+    return other >= COURT_MIN and other > asked
 
 
 def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | None, str, int]:
     """(kind, subtype, distance of the deciding cue) for a dated sentence."""
     scores, subtype_scores, nearest = _scores(dated, cues)
     evidence = deadline_evidence(dated, cues)
-    if evidence and not _court_overrides(evidence, scores, subtype_scores):
+    if evidence and not _something_else_until(evidence, scores, subtype_scores):
         scores["deadline"] = scores.get("deadline", 0.0) + 100.0
         nearest["deadline"] = 0
     else:
