@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from bot.extract.posts import document_month, split_posts
 
 ARCHIVE = """Archive for the 'Awards' Category
@@ -66,3 +68,15 @@ def test_a_date_under_a_label_is_not_a_post_date():
     text = "Call for inputs\n\nDeadline\n20 January 2027\n\nPurpose\nTo inform the report.\n"
     [post] = split_posts(text)
     assert post.date is None and not post.is_own_date(text.index("20 January"))
+
+
+@pytest.mark.parametrize("line, day", [
+    ("10 декабря 2019, 9:59", dt.date(2019, 12, 10)),
+    ("Last Modified: 14 Aug 2011 20:09", dt.date(2011, 8, 14)),
+    ("8 февраля 2023 г.", dt.date(2023, 2, 8)),
+    ("Updated: 3 March 2027, 10:15 GMT", dt.date(2027, 3, 3)),
+])
+def test_a_date_line_may_carry_its_posting_time(line, day):
+    from bot.extract.posts import _date_line
+
+    assert _date_line(line) == day

@@ -89,7 +89,7 @@ _RETRO = re.compile(
     # "hosted by", "organised by": a participle naming who runs it, not a past tense
     r"|(?:organi[sz]ed|hosted|held|convened|co-sponsored|sponsored|co-organi[sz]ed)(?!\s+(?:by|jointly)\b)"
     r"|since|ago|last (?:year|month|week)(?!['’]s)|anniversary|initially|originally|previously|earlier|formerly|was|were|had|did"
-    r"|has passed|have passed|expired|has closed|closed on|is closed|are closed|endete|endeten|lief ab|terminó|terminou|s'est terminée?|закончил\w*|завершил\w*"
+    r"|has passed|have passed|expired|has closed|closed on|is closed|are closed|hatte|hatten|endete|endeten|lief ab|terminó|terminou|s'est terminée?|закончил\w*|завершил\w*"
     r"|a eu lieu|s'est tenue?|s’est tenue?|ont eu lieu|a été|ont été|arrêtée?|tuvo lugar|se celebr[óo]|fue|fueron|detenid[ao]s?|fand statt|wurde|wurden|ha avuto luogo|fu|foi|foram|ocorreu"
     r"|vond plaats|werd|werden gearresteerd|odbyła się|odbył się|został|została|zatrzyman\w*|состоялось|состоялся|прошло|прошел|был|была|были|задержан\w*|арестован\w*|відбулося|було|затриман\w*)\b",
     _I,

@@ -15,8 +15,12 @@ from .dates import Mention, find_mentions
 
 _LINE = re.compile(r"[^\n]*\n?")
 _DATE_LINE_PREFIX = re.compile(
-    r"^\s*(?:posted|published|publié|publicado|updated|le|on)?\s*(?:on|le|el)?\s*:?\s*", re.IGNORECASE
+    r"^\s*(?:posted|published|publié|publicado|updated|last modified|last updated|modified|aktualisiert|mis à jour|actualizado"
+    r"|atualizado|опубликовано|обновлено|le|on)?\s*(?:on|le|el)?\s*:?\s*", re.IGNORECASE
 )
+# What may follow the date on a date line: the time it was posted ("10 декабря 2019, 9:59",
+# "14 Aug 2011 20:09 GMT") and the year's abbreviation ("8 февраля 2023 г.", "5 maja 2023 r.").
+_STAMP_TAIL = re.compile(r"\s*(?:г\.|года|r\.)?\s*(?:,?\s*\d{1,2}[:.]\d\d(?:\s*(?:[AaPp]\.?[Mm]\.?|[A-Z]{2,4}))?)?\s*")
 _PLACE_PREFIX = re.compile(
     r"[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*(?:[ -](?:(?:de|del|la|el|du|des|di|am|sur|on)\s)?[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*){0,3},\s*"
 )
@@ -97,7 +101,7 @@ def _date_line(line: str) -> dt.date | None:
     # (an author or category after) are date lines too.
     if before.strip() and not _PLACE_PREFIX.fullmatch(before):
         return None
-    return date if not after.strip(" .") or _BYLINE.fullmatch(after) else None
+    return date if not after.strip(" .") or _BYLINE.fullmatch(after) or _STAMP_TAIL.fullmatch(after) else None
 
 
 def _title_like(line: str) -> bool:
