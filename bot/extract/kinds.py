@@ -78,6 +78,8 @@ _FORWARD = re.compile(
     # Turkish future ("görülecek", "başlayacak") and "postponed to" ("tarihine erteledi"); Russian
     # plural "will take place", "tomorrow"; Arabic future prefix ("سيصدر", "ستعقد") and "next"
     r"|\w+(?:ecek|acak)(?:tır|tir|lar|ler)?|tarihine|ertele\w*|состоятся|завтра|назначен\w*"
+    # Italian future plural ("verranno premiati"), Russian "is planned", "will begin", "opens"
+    r"|\w{2,}ranno|планиру\w+|запланирован\w*|начн[её]тся|откро[её]тся|открывается|пройд[её]т"
     r"|س[يتن]\w{2,}|المقبل\w*|القادم\w*)\b",
     _I,
 )
