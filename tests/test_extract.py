@@ -273,3 +273,12 @@ CASES += [
 ])
 def test_a_meeting_or_a_court_lasting_or_adjourned_until_a_date_is_no_deadline(text):
     assert [kind for kind, *_ in _items(text)].count("deadline") == 0
+
+CASES += [
+    pytest.param("La nouvelle date d'audience a été fixée au 4 mars 2027.", None,
+                 [("hearing", "hearing", "2027-03-04", None)], id="french-date-fixed-for"),
+    pytest.param("The court said it would issue its verdict on 22 February 2027.", None,
+                 [("hearing", "verdict", "2027-02-22", None)], id="would-issue-its-verdict"),
+    pytest.param("The four activists will now go to court on 5 March 2027 in Hanoi.", None,
+                 [("hearing", "hearing", "2027-03-05", None)], id="will-now-go-to-court-on"),
+]

@@ -130,7 +130,7 @@ _PAST_ANCHOR = re.compile(
 )
 _IMMEDIATE_FORWARD = re.compile(
     _WORD_START + r"(?:(?:set|fixed|scheduled|adjourned|postponed|moved|deferred)(?: (?!on\b|for\b|to\b)\w+){1,4} (?:for|to|until|on)|scheduled (?:for|on)|set for|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)"
-    r"|will (?:\w+ ){0,3}on|will (?:\w+ ){0,2}(?:from|between)|expected (?:on|for)|takes place on|opens on|starts on|begins on"
+    r"|will (?:\w+ ){0,4}on|will (?:\w+ ){0,2}(?:from|between)|expected (?:on|for)|takes place on|opens on|starts on|begins on"
     r"|aura lieu le|se tiendra le|renvoy[ée]e? au|report[ée]e? au|se celebrar[áa] el|tendr[áa] lugar el|aplazad[ao] (?:al|para el)|findet am"
     # a court or organiser moving a date: "postponed for", "delayed until", "adiada para o dia", "vertagt auf den"
     r"|(?:postponed|adjourned|deferred|delayed|put off|pushed back|rescheduled|moved) (?:for|to|until|till)"
@@ -220,7 +220,8 @@ def _scores(dated: Dated, cues: Cues):
 
 _MARKER_HINT = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|later|latest|deadline|clos|due|ends?\b|jusqu|avant|tard|limite|hasta|antes|fecha|plazo"
-    r"|bis|spätestens|entro|scadenza|até|prazo|uiterlijk|tot|do|до|не|endet|läuft|termine|expire|vence|finaliza|termina|encerra|scade|заканчива|истека|закінчу|chiud|chiusura|cierra|fecha|schließt|ferme|close|initially|originally|previously|scheduled|set for|adjourned|postponed"
+    r"|bis|spätestens|entro|scadenza|até|prazo|uiterlijk|tot|do|до|не|endet|läuft|termine|expire|vence|finaliza|termina|encerra|scade|заканчива|истека|закінчу|chiud|chiusura|cierra|fecha|schließt|ferme|close|fix|renvoy|ajourn|programm|adiad|remarc|marcad|agendad|vertagt|verschoben"
+    r"|rinvi|aggiorn|fissat|отлож|перенес|назнач|odrocz|uitgest|would|delayed|put off|pushed|rescheduled|embargo|initially|originally|previously|scheduled|set for|adjourned|postponed"
     r"|deferred|moved|extended|will|expected|takes|opens|starts|begins|aura|tiendra|renvoy|report|celebrar|tendr|aplazad|findet"
     r"|set|fixed|first|formerly|earlier|cancel|called|suspend|aplaz|suspendi|cancel|pospu|ajourn|annul|verschob|rinvi|adiou"
     r"|initial|inicial|ursprünglich|iniziale|open|accepted|received|submitted|possible|run|ouvert|abiert|recibir|aceptar|حتى|لغاية|قبل)",
