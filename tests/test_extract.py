@@ -282,3 +282,16 @@ CASES += [
     pytest.param("The four activists will now go to court on 5 March 2027 in Hanoi.", None,
                  [("hearing", "hearing", "2027-03-05", None)], id="will-now-go-to-court-on"),
 ]
+
+CASES += [
+    pytest.param("Envíe su postulación a más tardar, el 31 de enero de 2027.", None,
+                 [("deadline", "nomination", "2027-01-31", None)], id="spanish-a-mas-tardar-comma"),
+    pytest.param("Die Bewerbung muss bis spätestens 22.01.2027 bei uns eingehen.", None,
+                 [("deadline", "job", "2027-01-22", None)], id="german-bis-spatestens"),
+    pytest.param("Выдвижение кандидатов на премию проходит с 1 января по 28 февраля 2027 года.", None,
+                 [("deadline", "nomination", "2027-02-28", None)], id="russian-window-s-po"),
+    pytest.param("Zgłoszenia przyjmowane będą w terminie: 1 kwietnia – 30 czerwca 2027.", None,
+                 [("deadline", "registration", "2027-06-30", None)], id="polish-window"),
+    pytest.param("Nomineer jouw kandidaat vóór 1 juni 2027.", None,
+                 [("deadline", "nomination", "2027-06-01", None)], id="dutch-voor"),
+]

@@ -70,11 +70,11 @@ _MONTH_WORD = re.compile(rf"(?<!\w){MONTH}(?!\w)", re.IGNORECASE)
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th|er|ème|eme|º|°|o\b)?"
 YEAR = r"(?:19|20)\d\d"
 _W = r"[ \t\u00a0]"  # spaces inside a date never cross a line
-_OF = rf"(?:{_W}+(?:of|de|del|di|du|do|da|dell'|della){_W}+|{_W}*)"
+_OF = rf"(?:{_W}+(?:of|de|del|di|du|do|da|dell'|della|من شهر){_W}+|{_W}*)"
 _YEAR_TAIL = rf"(?:,?{_W}*(?:de{_W}+|del{_W}+|of{_W}+)?(?P<y>{YEAR})\b)?"
 _WD = rf"(?:(?P<wd>{WEEKDAY}),?{_W}+(?:the{_W}+|le{_W}+|el{_W}+|den{_W}+)?)?"
 _DASH = r"(?:-|–|—|/)"
-_TO = rf"(?:{_W}*{_DASH}{_W}*|{_W}+(?:to|till|until|through|thru|and|&|au|al|a|bis|e|y|et|à|hasta|jusqu'au){_W}+)"
+_TO = rf"(?:{_W}*{_DASH}{_W}*|{_W}+(?:to|till|until|through|thru|and|&|au|al|a|bis|e|y|et|à|hasta|jusqu'au|по|до|do){_W}+)"
 
 _PATTERNS = {
     # 21st and 22nd of February 2017 / 5 to 9 January 2026 / du 5 au 9 janvier
@@ -253,7 +253,7 @@ _NAMED = [name for name in _ORDER if name not in ("iso", "numeric")]
 _REACH = 48  # characters a date expression may extend either side of its month or weekday word
 
 
-_RANGE_HINT = re.compile(r"[-–—/&]|\b(?:to|till|until|through|thru|and|au|al|a|bis|e|y|et|à|hasta|jusqu)\b", re.IGNORECASE)
+_RANGE_HINT = re.compile(r"[-–—/&]|\b(?:to|till|until|through|thru|and|au|al|a|bis|e|y|et|à|hasta|jusqu|по|до|do)\b", re.IGNORECASE)
 _YEAR_HINT = re.compile(r"(?:19|20)\d\d")
 _RANGES = ("d-d-m", "d-m-d-m", "m-d-d", "m-d-m-d")
 

@@ -101,9 +101,9 @@ _DEADLINE_MARKER = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|closes?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
     r"|endet am|läuft am|se termine le|expire le|vence el|finaliza el|termina (?:el|em|no dia)|encerra(?:m|-se)? (?:em|no dia)|scade il|заканчивается|истекает|закінчується"
     r"|si chiud(?:e|ono)(?: il)?|chiusura(?: il)?|se cierran?(?: el)?|cierran? el|fecha(?:m)? (?:em|no dia)|schließt am|ferme le|fermeront le|close (?:le|el)"
-    r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta(?: el| este| el próximo)?|antes del?|a más tardar el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
-    r"|bis zum|bis|spätestens am|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?"
-    r"|uiterlijk(?: op)?|tot en met|tot|do dnia|do|до|не позднее|не пізніше|حتى|لغاية|قبل)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*)?(?:\w+day,?\s*)?$",
+    r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta(?: el| este| el próximo)?|antes del?|a más tardar,? el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
+    r"|bis zum|bis|spätestens(?: am)?|vóór|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?"
+    r"|uiterlijk(?: op)?|tot en met|tot|do dnia|do|до|не позднее|не пізніше|حتى|لغاية|قبل)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*|يوم\s*)?(?:\w+day,?\s*)?$",
     _I,
 )
 _SUPERSEDED = re.compile(
@@ -221,7 +221,8 @@ def _scores(dated: Dated, cues: Cues):
 _MARKER_HINT = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|later|latest|deadline|clos|due|ends?\b|jusqu|avant|tard|limite|hasta|antes|fecha|plazo"
     r"|bis|spätestens|entro|scadenza|até|prazo|uiterlijk|tot|do|до|не|endet|läuft|termine|expire|vence|finaliza|termina|encerra|scade|заканчива|истека|закінчу|chiud|chiusura|cierra|fecha|schließt|ferme|close|fix|renvoy|ajourn|programm|adiad|remarc|marcad|agendad|vertagt|verschoben"
-    r"|rinvi|aggiorn|fissat|отлож|перенес|назнач|odrocz|uitgest|would|delayed|put off|pushed|rescheduled|embargo|initially|originally|previously|scheduled|set for|adjourned|postponed"
+    r"|rinvi|aggiorn|fissat|отлож|перенес|назнач|odrocz|uitgest|would|delayed|put off|pushed|rescheduled|embargo|vóór"
+    r"|aceit|recebid|abert|angenommen|entgegengenommen|accettat|apert|przyjmowane|принима|проходит|открыт|initially|originally|previously|scheduled|set for|adjourned|postponed"
     r"|deferred|moved|extended|will|expected|takes|opens|starts|begins|aura|tiendra|renvoy|report|celebrar|tendr|aplazad|findet"
     r"|set|fixed|first|formerly|earlier|cancel|called|suspend|aplaz|suspendi|cancel|pospu|ajourn|annul|verschob|rinvi|adiou"
     r"|initial|inicial|ursprünglich|iniziale|open|accepted|received|submitted|possible|run|ouvert|abiert|recibir|aceptar|حتى|لغاية|قبل)",
@@ -246,7 +247,9 @@ def _before(sentence: str, begin: int, floor: int = 0) -> str | None:
 
 
 _OPEN_WINDOW = re.compile(
-    _WORD_START + r"(?:open|accepted|received|submitted|possible|run|runs|ouvert[es]*|abiert[ao]s?|recibir[áa]n|aceptar[áa]n)\s+(?:\w+\s+){0,2}(?:from|between|du|del|de|entre)\s*(?:the\s*)?$",
+    _WORD_START + r"(?:open|accepted|received|submitted|possible|run|runs|ouvert[es]*|abiert[ao]s?|recibir[áa]n|aceptar[áa]n"
+    r"|aceit[ao]s|recebid[ao]s|abert[ao]s|angenommen|entgegengenommen|accettat[ei]|apert[ei]|przyjmowane|принима\w+|проходит|открыт\w*)"
+    r"\s+(?:\w+\s+){0,2}(?:from|between|du|del|de|entre|von|vom|dal|dai|od|с|w terminie:?)\s*(?:the\s*)?$",
     _I,
 )
 

@@ -30,10 +30,12 @@ def pick_year(part: Partial, reference: dt.date, direction: float) -> dt.date | 
 
     >>> pick_year(Partial(5, 16, weekday=1), dt.date(2026, 12, 3), 0)  # a Tuesday: 2023 or 2028
     datetime.date(2023, 5, 16)
+    >>> pick_year(Partial(7, 31, weekday=1), dt.date(2026, 12, 3), 0)  # 2018 or 2029
+    datetime.date(2018, 7, 31)
     """
     years = range(reference.year - 1, reference.year + 2)
-    if part.weekday is not None:
-        years = range(reference.year - 6, reference.year + 7)
+    if part.weekday is not None:  # a weekday repeats on a date every 5, 6 or 11 years
+        years = range(reference.year - 11, reference.year + 12)
     best, best_cost = None, None
     for year in years:
         candidate = _candidate(part, year)
