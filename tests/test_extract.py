@@ -295,3 +295,12 @@ CASES += [
     pytest.param("Nomineer jouw kandidaat vóór 1 juni 2027.", None,
                  [("deadline", "nomination", "2027-06-01", None)], id="dutch-voor"),
 ]
+
+CASES += [
+    pytest.param("Join our vigil outside the embassy on Wednesday 3 February 2027 (12-2pm).", None,
+                 [("event", "other", "2027-02-03T12:00+00:00", "2027-02-03T14:00+00:00")], id="bare-hour-before-a-pm-hour"),
+    pytest.param("O encontro regional será realizado entre os dias 24 e 27 de fevereiro de 2027.", None,
+                 [("event", "meeting", "2027-02-24", "2027-02-27")], id="portuguese-entre-os-dias"),
+    pytest.param("La commissione si riunirà a Ginevra dal 7 al 9 aprile 2027.", None,
+                 [("event", "meeting", "2027-04-07", "2027-04-09")], id="italian-si-riunira"),
+]

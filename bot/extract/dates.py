@@ -169,7 +169,8 @@ def _listed_not_ranged(m: re.Match) -> bool:
     between = m.string[m.end("d1"):m.start("d2")]
     if not _CONJUNCTION.search(between):
         return False
-    if re.search(r"\b(?:between|entre|zwischen|tra)\s+$", m.string[max(0, m.start() - 12):m.start()], re.IGNORECASE):
+    if re.search(r"\b(?:between|entre|zwischen|tra)\s+(?:(?:the|os|as|los|las|les|den)\s+)?(?:days?|dias|días|jours|tagen)?\s*$",
+                 m.string[max(0, m.start() - 24):m.start()], re.IGNORECASE):  # "entre os dias 24 e 27"
         return False
     return _day(m.group("d2")) != _day(m.group("d1")) + 1 or "m1" in m.groupdict() and m.group("m1")
 

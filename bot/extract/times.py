@@ -45,7 +45,8 @@ _ZONE = (
     rf"|(?P<local>local\stime|heure\slocale|hora\slocal|ora\slocale|Ortszeit)|(?P<aoe>anywhere\son\searth))"
 )
 _TIME = re.compile(
-    rf"(?<![\w:.,])(?P<t1>{_CLOCK}|{_WORD})"
+    # a bare first hour counts before a dash and an hour with am/pm: "(12-2pm)", "10–11.30am"
+    rf"(?<![\w:.,])(?P<t1>{_CLOCK}|{_WORD}|(?:[01]?\d|2[0-4])(?=\s?[-–—]\s?(?:[01]?\d|2[0-4])(?:[:.][0-5]\d)?\s?{_AMPM}))"
     rf"(?:\s?(?:-|–|—|to|until|till|and|à|a|bis|al)\s?(?P<t2>{_CLOCK}|{_WORD}))?"
     rf"(?P<zone>,?\s?\(?\s?(?:(?:{_CLOCK})\s)?{_ZONE}\)?)?",
     re.IGNORECASE,
@@ -100,7 +101,11 @@ def _plausible(match: re.Match) -> bool:
 
 
 def find_time(window: str, offset: int = 0) -> ClockTime | None:
-    """The first clock time in `window` (offsets are shifted by `offset`)."""
+    """The first clock time in `window` (offsets are shifted by `offset`).
+
+    >>> [(c.hour, c.end_hour) for c in map(find_time, ["(12-2pm)", "11-1pm", "10–11.30am"])]
+    [(12, 14), (11, 13), (10, 11)]
+    """
     for match in _TIME.finditer(window):
         if not _plausible(match):
             continue
