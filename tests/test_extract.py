@@ -304,3 +304,10 @@ CASES += [
     pytest.param("La commissione si riunirà a Ginevra dal 7 al 9 aprile 2027.", None,
                  [("event", "meeting", "2027-04-07", "2027-04-09")], id="italian-si-riunira"),
 ]
+
+CASES += [
+    pytest.param("O tribunal atendeu ao pedido para adiar o julgamento dos sete agricultores, marcado para o dia 10 de março de 2027.",
+                 None, [], id="portuguese-postponed-the-trial-set-for"),
+    pytest.param("Los abogados presentaron una excusa el pasado 20 de enero de 2027 ante el juzgado.", None, [],
+                 id="spanish-preterite-and-pasado"),
+]

@@ -91,6 +91,8 @@ _RETRO = re.compile(
     # "hosted by", "organised by": a participle naming who runs it, not a past tense
     r"|(?:organi[sz]ed|hosted|held|convened|co-sponsored|sponsored|co-organi[sz]ed)(?!\s+(?:by|jointly)\b)"
     r"|since|ago|last (?:year|month|week)(?!['’]s)|anniversary|initially|originally|previously|earlier|formerly|was|were|had|did"
+    # past tenses by their endings (es "presentaron", pt "adiou", "foram", it "rinviarono") and "last" before a date
+    r"|\w{3,}(?:aron|ieron|arono|erono|irono)|\w{3,}(?:aram|eram|iram)|pasad[oa]|passad[oa]|dernière?|scors[oa]|прошл\w+|geçen"
     r"|has passed|have passed|expired|has closed|closed on|is closed|are closed|hatte|hatten|endete|endeten|lief ab|terminó|terminou|s'est terminée?|закончил\w*|завершил\w*"
     r"|a eu lieu|s'est tenue?|s’est tenue?|ont eu lieu|a été|ont été|arrêtée?|tuvo lugar|se celebr[óo]|fue|fueron|detenid[ao]s?|fand statt|wurde|wurden|ha avuto luogo|fu|foi|foram|ocorreu"
     r"|vond plaats|werd|werden gearresteerd|odbyła się|odbył się|został|została|zatrzyman\w*|состоялось|состоялся|прошло|прошел|был|была|были|задержан\w*|арестован\w*|відбулося|було|затриман\w*)\b",
@@ -107,9 +109,11 @@ _DEADLINE_MARKER = re.compile(
     _I,
 )
 _SUPERSEDED = re.compile(
-    _WORD_START + r"(?:postponed|adjourned|cancell?ed|called off|suspended|aplazó|suspendió|canceló|pospuso|a reporté|a ajourné|a annulé|verschob|rinviato|adiou)"
-    r"\s+(?:the\s+|la\s+|el\s+|l'|le\s+|die\s+|a\s+)?\w+(?:\s+\w+){0,3}\s+(?:scheduled|set|planned|due|prevista|programada|fixée|prévue|vorgesehen|prevista)"
-    r"\s*(?:for|on|para|pour|au|am|per)?(?:\s+el|\s+le|\s+the)?\s*$|"
+    _WORD_START + r"(?:postponed|adjourned|cancell?ed|called off|suspended|aplazó|suspendió|canceló|pospuso|a reporté|a ajourné|a annulé|verschob|rinviato|adiou"
+    r"|adiar|aplazar|suspender|postpone|adjourn|reporter|ajourner|verschieben|rinviare)"
+    r"\s+(?:the\s+|la\s+|el\s+|l'|le\s+|die\s+|a\s+|o\s+)?\w+(?:\s+\w+){0,6},?\s+(?:scheduled|set|planned|due|prevista|programada|fixée|prévue|vorgesehen|prevista"
+    r"|marcad[ao]|agendad[ao]|previst[ao]|programad[ao]|fixad[ao])"
+    r"\s*(?:for|on|para|pour|au|am|per)?(?:\s+el|\s+le|\s+the|\s+o dia)?\s*$|"
     + _WORD_START + r"(?:initially|originally|previously|first|formerly|earlier)\s+(?:scheduled|set|planned|foreseen|expected|due)?\s*(?:for|on|to)?\s*$"
     r"|\b(?:had been|was|were|has been)\s+(?:initially\s+|originally\s+)?(?:scheduled|set|planned|fixed|due)\s+(?:for|on|to)\s*(?:the\s*)?$"
     r"|\b(?:extended|moved|postponed|brought forward|changed|prolongée?|reportée?|ampliad[ao]|prorrogad[ao])\s+(?:from|du|de|del)\s*(?:the\s*)?$"
@@ -351,8 +355,9 @@ def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
         return 2.0, False
     before = _before(dated.text, dated.begin, dated.start)
     if before is not None:
+        superseded = _SUPERSEDED.search(before)  # all 90 characters: "postpone the trial on …, set for"
         before = before[-60:]
-        if _SUPERSEDED.search(before):
+        if superseded:
             return -1.0, True
         if _IMMEDIATE_FORWARD.search(before) or _DEADLINE_MARKER.search(before):
             return 2.0, False
