@@ -311,3 +311,8 @@ CASES += [
     pytest.param("Los abogados presentaron una excusa el pasado 20 de enero de 2027 ante el juzgado.", None, [],
                  id="spanish-preterite-and-pasado"),
 ]
+
+CASES += [
+    pytest.param("The prize will be awarded at a ceremony in the assembly hall of the parliament on 16 December 2027.", None,
+                 [("event", "ceremony", "2027-12-16", None)], id="will-be-awarded-is-not-past"),
+]

@@ -84,7 +84,8 @@ _FORWARD = re.compile(
     _I,
 )
 _RETRO = re.compile(
-    _WORD_START + r"(?:took place|was held|were held|ran from|ran between|brought together|gathered|was scheduled|were scheduled|had been scheduled"
+    # "will be awarded", "to be published": a participle after "be" is not a past tense
+    _WORD_START + r"(?<!\bbe )(?:took place|was held|were held|ran from|ran between|brought together|gathered|was scheduled|were scheduled|had been scheduled"
     r"|arrested|detained|released|sentenced|convicted|acquitted|killed|murdered|died|disappeared|abducted|raided|stormed|banned|designated|dismissed|deported|expelled|jailed|imprisoned|tortured"
     r"|published|issued|said|says|stated|reported|wrote|sent|expressed|announced|adopted|occurred|happened|began|ended|concluded|marked|celebrated|welcomed|condemned|denounced|decried|launched|featured"
     r"|called on|urged|decided|ruled|visited|attended|participated|spoke|delivered|met|joined|signed|submitted|received|won|awarded|honoured|honored|went|came|filed|lodged|updated|passed|elected|appointed|lasted|rejected|refused|postponed|adjourned|resumed"
