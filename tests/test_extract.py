@@ -316,3 +316,8 @@ CASES += [
     pytest.param("The prize will be awarded at a ceremony in the assembly hall of the parliament on 16 December 2027.", None,
                  [("event", "ceremony", "2027-12-16", None)], id="will-be-awarded-is-not-past"),
 ]
+
+CASES += [
+    pytest.param("Dava 12 Ocak 2026 tarihinde açıldı. Üçüncü duruşma 1 Mart Pazartesi günü Ankara'da görülecek.", None,
+                 [("hearing", "hearing", "2027-03-01", None)], id="weekday-after-the-date-picks-the-year"),
+]

@@ -86,7 +86,8 @@ _PATTERNS = {
     # February 24 to April 4, 2025
     "m-d-m-d": rf"\b(?=[^\W\d_]){_WD}(?P<m1>{MONTH}){_W}+(?P<d1>{DAY}){_TO}(?P<m>{MONTH}){_W}+(?P<d2>{DAY})\b{_YEAR_TAIL}",
     # Friday, 6 February 2026 / 30 avril 2026 / 30 de abril de 2026 / 15. März
-    "d-m": rf"(?<![\w.,/-])(?=[^\W_]){_WD}(?P<d>{DAY})\.?{_OF}(?P<m>{MONTH})(?![\w-]){_YEAR_TAIL}",
+    "d-m": rf"(?<![\w.,/-])(?=[^\W_]){_WD}(?P<d>{DAY})\.?{_OF}(?P<m>{MONTH})(?![\w-]){_YEAR_TAIL}"
+           rf"(?:,?{_W}+(?P<wa>{WEEKDAY})(?![\w-]))?",  # "27 Mart Pazartesi", "27 марта, понедельник"
     # Friday, February 6, 2026 / November 24
     "m-d": rf"\b(?=[^\W\d_]){_WD}(?P<m>{MONTH}){_W}+(?:the{_W}+)?(?P<d>{DAY})\b(?![.,]\d|:\d|{_W}*(?:%|percent|per{_W}cent))(?:{_W}*,?{_W}*(?P<y>{YEAR})\b)?",
     # March 2026 (month precision)
@@ -136,7 +137,7 @@ def _plausible_month_word(token: str) -> bool:
 
 
 def _weekday(match: re.Match) -> int | None:
-    token = match.groupdict().get("wd")
+    token = match.groupdict().get("wd") or match.groupdict().get("wa")
     return _WEEKDAY_WORDS[token.rstrip(".").lower()] if token else None
 
 
