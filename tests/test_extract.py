@@ -321,3 +321,14 @@ CASES += [
     pytest.param("Dava 12 Ocak 2026 tarihinde açıldı. Üçüncü duruşma 1 Mart Pazartesi günü Ankara'da görülecek.", None,
                  [("hearing", "hearing", "2027-03-01", None)], id="weekday-after-the-date-picks-the-year"),
 ]
+
+
+@pytest.mark.parametrize("text, published, sure", [
+    ("The vigil for the jailed lawyers will be held on Saturday at noon.", D(2027, 1, 4), False),
+    ("The vigil for the jailed lawyers will be held tomorrow at noon.", D(2027, 1, 4), True),
+    ("The vigil for the jailed lawyers will be held on 9 January 2027 at noon.", D(2027, 1, 4), True),
+])
+def test_a_bare_weekday_is_never_a_sure_date(text, published, sure):
+    """'On Saturday' may be this week's or next: below the 0.8 that could publish without review."""
+    (item,) = extract(text, today=D(2027, 1, 4), published=published).opportunities
+    assert (item.confidence >= 0.8) == sure

@@ -396,7 +396,10 @@ def _confidence(mention: Mention, reading: Reading) -> float:
     """How sure the reading is: explicit years, close cues and clear markers raise it; a year
     guessed from the machine's clock and month-only dates lower it."""
     score = 0.55
-    score += 0.15 if mention.has_year or mention.first is None else 0.0
+    # "tomorrow" read from the day the text was written is exact; a bare weekday ("on
+    # Saturday": this week's or next?) or a relative word read against a stand-in date is not.
+    exact_relative = mention.relative_days is not None and reading.reference.is_writing_date
+    score += 0.15 if mention.has_year or exact_relative else 0.0
     score += 0.1 if reading.direction >= 2 else 0.0
     score += 0.1 if reading.distance <= 40 else 0.0
     if not mention.has_year and reading.reference.source == "clock":
