@@ -332,3 +332,10 @@ def test_a_bare_weekday_is_never_a_sure_date(text, published, sure):
     """'On Saturday' may be this week's or next: below the 0.8 that could publish without review."""
     (item,) = extract(text, today=D(2027, 1, 4), published=published).opportunities
     assert (item.confidence >= 0.8) == sure
+
+CASES += [
+    pytest.param("Las jornadas sobre defensoras del territorio se celebrarán en Quito el 4 y 5 de marzo de 2027.", None,
+                 [("event", "conference", "2027-03-04", "2027-03-05")], id="spanish-jornadas"),
+    pytest.param("El debate oral y público contra los cinco comuneros se reanudará el 8 de febrero de 2027.", None,
+                 [("hearing", "trial", "2027-02-08", None)], id="spanish-debate-oral-is-a-trial"),
+]
