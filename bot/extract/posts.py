@@ -28,6 +28,12 @@ LABEL_LINE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"\s*(?:(?:by|par|por|von|di)\s+[\w .'’-]{1,40}?)?\s*(?:[|·•–—-]\s*[\w ,&'’-]{1,40})?\s*")
+# Lines that may hold nothing but a date (6 to 90 characters), found without a list of
+# every line: a text of ten million blank lines must not become ten million tuples.
+_DATE_LINE_SHAPE = re.compile(r"^[^\n]{6,90}$", re.MULTILINE)
+# The opening of a paragraph long enough to hold a dateline ("Geneva, 2 May 2027 – ").
+_PARAGRAPH_HEAD = re.compile(r"^[^\n]{8,100}", re.MULTILINE)
+_NONBLANK = re.compile(r"\S")
 _DATELINE = re.compile(
     r"^[ \t]*(?:[A-Z\u00c0-\u024f][\w\u00c0-\u024f’' ./-]{1,50}?,[ \t]*)?(?P<date>[^\n–—:-]{6,40}?)[ \t]*(?:[–—:-]|\|)[ \t]"
 )
@@ -104,43 +110,35 @@ def _title_like(line: str) -> bool:
     return 3 <= len(stripped) <= 250 and not stripped.startswith(("http", "•", "-", "*")) and not stripped.endswith(":")
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, line))
-        pos += len(line) + 1
-    return out
-
-
 def split_posts(text: str) -> list[Post]:
     """Posts of `text` in order; a text without date lines is a single post.
 
     >>> [(p.title, p.date) for p in split_posts("Call for nominations\\n\\nMarch 3, 2026\\n\\nBody.\\n")]
     [('Call for nominations', datetime.date(2026, 3, 3))]
     """
-    lines = _lines(text)
     posts: list[Post] = []
-    last_date_index = -10
-    for index, (pos, line) in enumerate(lines):
-        date = _date_line(line) if len(line) <= 90 else None
+    last_date_end = -1  # where the last date line ends
+    for match in _DATE_LINE_SHAPE.finditer(text):
+        pos, line = match.start(), match.group()
+        date = _date_line(line)
         if date is None:
             continue
-        title_index = _title_above(lines, index)
-        if title_index is not None and LABEL_LINE.match(lines[title_index][1]):
+        title = _title_above(text, pos)
+        if title is not None and LABEL_LINE.match(title[1]):
             continue  # "Deadline" / "Date" on the line above: an announced date, not a post's
         # Nothing but a caption between two date lines: the second dates the same post.
-        inner = posts and _nonblank_between(lines, last_date_index, title_index if title_index is not None else index) == 0
-        if inner or title_index is None:
+        inner = posts and not _NONBLANK.search(text, last_date_end, title[0] if title is not None else pos)
+        if inner or title is None:
             if posts:  # a second date right under a post's date line is that post's dateline
-                posts[-1].datelines.append(Dateline(pos, date, pos, pos + len(line)))
+                posts[-1].datelines.append(Dateline(pos, date, pos, match.end()))
             else:
-                posts.append(Post(0, len(text), _first_title(lines), date))
+                posts.append(Post(0, len(text), _first_title(text), date))
         else:
-            posts.append(Post(lines[title_index][0], len(text), lines[title_index][1].strip(), date))
-        posts[-1].own_dates.append((pos, pos + len(line)))
-        last_date_index = index
+            posts.append(Post(title[0], len(text), title[1].strip(), date))
+        posts[-1].own_dates.append((pos, match.end()))
+        last_date_end = match.end()
     if not posts:
-        posts = [Post(0, len(text), _first_title(lines), None)]
+        posts = [Post(0, len(text), _first_title(text), None)]
     posts[0].begin = 0
     for before, after in zip(posts, posts[1:]):
         before.end = after.begin
@@ -152,32 +150,44 @@ def split_posts(text: str) -> list[Post]:
     return posts
 
 
-def _title_above(lines, index: int) -> int | None:
-    """Index of the title line just above a date line (blank lines may separate them)."""
-    for back in range(index - 1, max(index - 4, -1), -1):
-        if lines[back][1].strip():
-            return back if _title_like(lines[back][1]) else None
+def _title_above(text: str, pos: int) -> tuple[int, str] | None:
+    """(offset, line) of the title just above the date line at `pos` (up to two blank lines
+    may separate them)."""
+    end = pos - 1  # the line break that ends the line above
+    for _ in range(3):
+        if end < 0:
+            return None
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line.strip():
+            return (start, line) if _title_like(line) else None
+        end = start - 1
     return None
 
 
-def _nonblank_between(lines, first: int, last: int) -> int:
-    if first < 0:
-        return 99
-    return sum(1 for _, line in lines[first + 1:last] if line.strip())
-
-
-def _first_title(lines) -> str | None:
-    for _, line in lines[:5]:
+def _first_title(text: str) -> str | None:
+    for line in _head_lines(text, 5):
         if line.strip():
             stripped = line.strip()
             return stripped if _title_like(stripped) and not stripped.endswith(".") and len(stripped) < 160 else None
     return None
 
 
+def _head_lines(text: str, count: int):
+    """The first `count` lines of `text`, without splitting the rest of it."""
+    start = 0
+    for _ in range(count):
+        end = text.find("\n", start)
+        yield text[start:] if end < 0 else text[start:end]
+        if end < 0:
+            return
+        start = end + 1
+
+
 def find_datelines(text: str, begin: int, end: int) -> list[Dateline]:
     """Paragraphs of text[begin:end] that open with "Place, Date –" or "Date:"."""
     found = []
-    for match in re.finditer(r"(?m)^[^\n]{0,100}", text[begin:end]):
+    for match in _PARAGRAPH_HEAD.finditer(text, begin, end):  # `begin` starts a line
         head = _DATELINE.match(match.group())
         if head is None:
             continue
@@ -185,8 +195,8 @@ def find_datelines(text: str, begin: int, end: int) -> list[Dateline]:
         if parsed is None:
             continue
         date, mention = parsed
-        at = begin + match.start() + head.start("date")
-        found.append(Dateline(begin + match.start(), date, at + mention.begin, at + mention.end))
+        at = match.start() + head.start("date")
+        found.append(Dateline(match.start(), date, at + mention.begin, at + mention.end))
     return found
 
 
