@@ -12,11 +12,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import heapq
 import re
 from dataclasses import dataclass, field, replace
 
 from .lexicon import MONTHS, WEEKDAYS
-from .spans import merged
+from .spans import joined
 
 
 @dataclass(slots=True)  # plain slots: a frozen init costs a setattr per field, and there are many mentions
@@ -35,7 +36,7 @@ class Mention:
 
     begin: int
     end: int
-    text: str
+    source: str = field(repr=False)  # the whole text: a copy of each date's words would cost more
     first: Partial | None
     last: Partial | None = None  # the end of a range
     relative_days: int | None = None  # "tomorrow" = 1
@@ -43,6 +44,10 @@ class Mention:
     lang: str = "en"
     numeric: bool = False
     warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        return self.source[self.begin:self.end]
 
     @property
     def has_year(self) -> bool:
@@ -148,16 +153,16 @@ def _from_named(name: str, m: re.Match, lang: str) -> Mention | None:
     month = _month(groups["m"])
     weekday = _weekday(m)
     if name == "m-y":
-        return Mention(m.start(), m.end(), m.group(), Partial(month, None, year), lang=lang)
+        return Mention(m.start(), m.end(), m.string, Partial(month, None, year), lang=lang)
     if name in ("d-m", "m-d"):
         first = Partial(month, _day(groups["d"]), year, weekday)
-        return Mention(m.start(), m.end(), m.group(), first, lang=lang)
+        return Mention(m.start(), m.end(), m.string, first, lang=lang)
     if _listed_not_ranged(m):
         return None
     first_month = _month(groups["m1"]) if groups.get("m1") else month
     first = Partial(first_month, _day(groups["d1"]), year, weekday)
     last = Partial(month, _day(groups["d2"]), year)
-    return Mention(m.start(), m.end(), m.group(), first, last, lang=lang)
+    return Mention(m.start(), m.end(), m.string, first, last, lang=lang)
 
 
 _CONJUNCTION = re.compile(r"\s(?:and|&|et|y|e)\s", re.IGNORECASE)
@@ -177,23 +182,23 @@ def _from_numeric(name: str, m: re.Match) -> Mention | None:
     year = int(m.group("y"))
     if name == "iso":
         first = Partial(int(m.group("mo")), int(m.group("d")), year)
-        return Mention(m.start(), m.end(), m.group(), first, numeric=True)
+        return Mention(m.start(), m.end(), m.string, first, numeric=True)
     a, b = int(m.group("a")), int(m.group("b"))
     day, month = (b, a) if b > 12 and a <= 12 else (a, b)  # day first unless impossible
     if not 1 <= month <= 12 or day < 1:
         return None
-    return Mention(m.start(), m.end(), m.group(), Partial(month, day, year), numeric=True)
+    return Mention(m.start(), m.end(), m.string, Partial(month, day, year), numeric=True)
 
 
 def _relative(m: re.Match) -> Mention:
     groups = m.groupdict()
     if groups.get("dat"):
-        return Mention(m.start(), m.end(), m.group(), None, relative_days=2)
+        return Mention(m.start(), m.end(), m.string, None, relative_days=2)
     word = groups.get("word") or groups.get("mañana")
     if word:
-        return Mention(m.start(), m.end(), m.group(), None, relative_days=_RELATIVE_DAYS[word.lower()])
+        return Mention(m.start(), m.end(), m.string, None, relative_days=_RELATIVE_DAYS[word.lower()])
     token = groups.get("rwd") or groups.get("wd2") or groups.get("bare")
-    return Mention(m.start(), m.end(), m.group(), None, next_weekday=_WEEKDAY_WORDS[token.rstrip(".").lower()])
+    return Mention(m.start(), m.end(), m.string, None, next_weekday=_WEEKDAY_WORDS[token.rstrip(".").lower()])
 
 
 def _validity_warning(mention: Mention) -> str | None:
@@ -213,25 +218,52 @@ def find_mentions(text: str, lang: str = "en") -> tuple[list[Mention], list[str]
     >>> [m.text for m in find_mentions("Apply by Friday, 6 February 2026 or 7-10 April.")[0]]
     ['Friday, 6 February 2026', '7-10 April']
     """
-    found: list[Mention] = []
-    for lo, hi, numeric in _windows(text):
-        if numeric:
-            for name in ("iso", "numeric"):
-                found.extend(filter(None, (_from_numeric(name, m) for m in _COMPILED[name].finditer(text, lo, hi))))
-            continue
-        for name in _patterns_for(text, lo, hi):
-            found.extend(filter(None, (_from_named(name, m, lang) for m in _COMPILED[name].finditer(text, lo, hi))))
-        found.extend(_relative(m) for m in _RELATIVE.finditer(text, lo, hi))
-    chosen = _without_overlaps(found)
     problems: dict[str, int] = {}
-    kept = []
-    for mention in chosen:
+    mentions = list(_join_ranges(text, _checked(_found(text, lang), lang, problems)))
+    return mentions, _counted(problems)
+
+
+def _found(text: str, lang: str):
+    """Mentions without overlaps, in order. They are found group by group of overlapping
+    windows, so what one window's overlaps discard (and every impossible date) is dropped
+    as the scan goes, not held for the whole text."""
+    for group in _groups(_windows(text)):
+        found: list[Mention] = []
+        for lo, hi, numeric in group:
+            if numeric:
+                for name in ("iso", "numeric"):
+                    found.extend(filter(None, (_from_numeric(name, m) for m in _COMPILED[name].finditer(text, lo, hi))))
+                continue
+            for name in _patterns_for(text, lo, hi):
+                found.extend(filter(None, (_from_named(name, m, lang) for m in _COMPILED[name].finditer(text, lo, hi))))
+            found.extend(_relative(m) for m in _RELATIVE.finditer(text, lo, hi))
+        yield from _without_overlaps(found)
+
+
+def _groups(windows):
+    """`windows` (in order of start) in groups that overlap; mentions of two groups never do.
+    In a group the word windows come before the digit windows, the order in which a scan of
+    the whole text would find their mentions (it decides ties in `_without_overlaps`)."""
+    group: list[tuple[int, int, bool]] = []
+    reach = 0
+    for window in windows:
+        if group and window[0] >= reach:
+            yield sorted(group, key=lambda w: w[2])
+            group = []
+        reach = max(reach, window[1]) if group else window[1]
+        group.append(window)
+    if group:
+        yield sorted(group, key=lambda w: w[2])
+
+
+def _checked(mentions, lang: str, problems: dict[str, int]):
+    """`mentions` without impossible dates (counted in `problems`), tagged with their language."""
+    for mention in mentions:
         problem = _validity_warning(mention)
         if problem:
             problems[problem] = problems.get(problem, 0) + 1
         else:
-            kept.append(_with_language(mention, lang))
-    return _join_ranges(text, kept), _counted(problems)
+            yield _with_language(mention, lang)
 
 
 def _counted(problems: dict[str, int]) -> list[str]:
@@ -269,16 +301,14 @@ def _patterns_for(text: str, lo: int, hi: int) -> list[str]:
 
 
 def _windows(text: str):
-    """(lo, hi, numeric) slices of `text` that may hold a date: around month, weekday and
-    relative words, and around digit groups like 30.04 or 2026-04. Scanning only these keeps
-    the full patterns off the rest of the text, which is most of it."""
-    spans = []
-    for match in _TOKEN.finditer(text):
-        if match.group().lower() in _TRIGGERS:
-            spans.append((max(0, match.start() - _REACH), match.end() + _REACH))
-    yield from (_widened(text, span, False) for span in merged(spans))
-    numeric = [(max(0, m.start() - 12), m.end() + 12) for m in _NUMERIC_HINT.finditer(text)]
-    yield from (_widened(text, span, True) for span in merged(numeric))
+    """(lo, hi, numeric) slices of `text` that may hold a date, in order of `lo`: around
+    month, weekday and relative words, and around digit groups like 30.04 or 2026-04.
+    Scanning only these keeps the full patterns off the rest of the text, which is most of it."""
+    words = ((max(0, m.start() - _REACH), m.end() + _REACH) for m in _TOKEN.finditer(text)
+             if m.group().lower() in _TRIGGERS)
+    digits = ((max(0, m.start() - 12), m.end() + 12) for m in _NUMERIC_HINT.finditer(text))
+    return heapq.merge((_widened(text, span, False) for span in joined(words)),
+                       (_widened(text, span, True) for span in joined(digits)))
 
 
 def _widened(text: str, span, numeric: bool):
@@ -340,11 +370,10 @@ _JOIN = re.compile(
 )
 
 
-def _join_ranges(text: str, mentions: list[Mention]) -> list[Mention]:
+def _join_ranges(text: str, mentions):
     """Merge "<date> to <date>" and "from <date> until <date>" into one range mention."""
-    out: list[Mention] = []
+    prev = None
     for mention in mentions:
-        prev = out[-1] if out else None
         if (
             prev is not None and prev.last is None and mention.last is None
             and prev.first is not None and mention.first is not None
@@ -353,8 +382,10 @@ def _join_ranges(text: str, mentions: list[Mention]) -> list[Mention]:
             and _JOIN.match(text[prev.end:mention.begin])
         ):
             first = prev.first if prev.first.year is not None else replace(prev.first, year=mention.first.year)
-            out[-1] = replace(prev, end=mention.end, text=text[prev.begin:mention.end], first=first,
-                              last=mention.first)
+            prev = replace(prev, end=mention.end, first=first, last=mention.first)
             continue
-        out.append(mention)
-    return out
+        if prev is not None:
+            yield prev
+        prev = mention
+    if prev is not None:
+        yield prev

@@ -15,6 +15,7 @@ from . import fields
 from .dates import WEEKDAY, Mention, find_mentions
 from .kinds import KIND_REACH, Cues, Dated, classify_kind, orientation
 from .lexicon import PLACE_ZONES
+from .merge import Folded
 from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
 from .sentences import bounds
@@ -66,11 +67,12 @@ class Reference:
 
 
 def read(text: str, context: Context) -> Extraction:
-    """All opportunities in `text`, in order of appearance (the facade merges duplicates)."""
+    """All opportunities in `text`, duplicates merged, sorted by start. They are folded
+    together as they are read: a date repeated all along a long text is held once."""
     mentions, warnings = find_mentions(text, context.lang)
     anchors = _Anchors(text, mentions)
     month = document_month(text)
-    result = Extraction(warnings=warnings)
+    folded = Folded()
     # Two passes, each over the least text it needs: kind cues and marker words near the
     # dates first, then tense cues over the sentences of the dates that had any.
     cues = Cues(text).scan(("kind", "marker"), merged(
@@ -82,8 +84,8 @@ def read(text: str, context: Context) -> Extraction:
         reference = functools.partial(_reference, post, mention, anchors, context, month)
         item = _read_mention(post, mention, dated, cues, reference, context)
         if item is not None:
-            result.opportunities.append(item)
-    return result
+            folded.add(item)
+    return Extraction(folded.items(), warnings)
 
 
 def _candidates(text: str, mentions: list[Mention], cues: Cues):
