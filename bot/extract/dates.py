@@ -224,36 +224,55 @@ def find_mentions(text: str, lang: str = "en") -> tuple[list[Mention], list[str]
 
 
 def _found(text: str, lang: str):
-    """Mentions without overlaps, in order. They are found group by group of overlapping
-    windows, so what one window's overlaps discard (and every impossible date) is dropped
-    as the scan goes, not held for the whole text."""
-    for group in _groups(_windows(text)):
-        found: list[Mention] = []
-        for lo, hi, numeric in group:
-            if numeric:
-                for name in ("iso", "numeric"):
-                    found.extend(filter(None, (_from_numeric(name, m) for m in _COMPILED[name].finditer(text, lo, hi))))
-                continue
-            for name in _patterns_for(text, lo, hi):
-                found.extend(filter(None, (_from_named(name, m, lang) for m in _COMPILED[name].finditer(text, lo, hi))))
-            found.extend(_relative(m) for m in _RELATIVE.finditer(text, lo, hi))
-        yield from _without_overlaps(found)
+    """Mentions without overlaps, in order, found lazily: a text of dates from end to end
+    (one window, hundreds of thousands of mentions) never has all of them in memory. Where
+    mentions overlap, the one that starts first wins (the longest of those); a tie goes to
+    the word window over the digit window, then the earlier window and pattern."""
+    kept_end = -1
+    for mention in _in_order(text, lang):
+        if mention.begin >= kept_end:
+            kept_end = mention.end
+            yield mention
 
 
-def _groups(windows):
-    """`windows` (in order of start) in groups that overlap; mentions of two groups never do.
-    In a group the word windows come before the digit windows, the order in which a scan of
-    the whole text would find their mentions (it decides ties in `_without_overlaps`)."""
-    group: list[tuple[int, int, bool]] = []
-    reach = 0
-    for window in windows:
-        if group and window[0] >= reach:
-            yield sorted(group, key=lambda w: w[2])
-            group = []
-        reach = max(reach, window[1]) if group else window[1]
-        group.append(window)
-    if group:
-        yield sorted(group, key=lambda w: w[2])
+def _in_order(text: str, lang: str):
+    """Every mention of every window and pattern, ordered by (start, longest first, word
+    windows first, window, pattern). A window's scans start only when the mentions before
+    it are out, so only the windows around the current position are open."""
+    windows = _windows(text)
+    upcoming = next(windows, None)
+    heap: list = []
+    while heap or upcoming is not None:
+        while upcoming is not None and (not heap or upcoming[0] <= heap[0][0][0]):
+            for rank, scan in enumerate(_scans(text, upcoming, lang)):
+                _push(heap, (upcoming[2], upcoming[0], rank), scan)
+            upcoming = next(windows, None)
+        if heap:
+            _, order, mention, scan = heapq.heappop(heap)
+            _push(heap, order, scan)
+            yield mention
+
+
+def _push(heap: list, order: tuple, scan) -> None:
+    mention = next(scan, None)
+    if mention is not None:
+        heapq.heappush(heap, ((mention.begin, mention.begin - mention.end), order, mention, scan))
+
+
+def _scans(text: str, window: tuple[int, int, bool], lang: str) -> list:
+    """One lazy scan per pattern that may match in `window`, in the order that breaks ties."""
+    lo, hi, numeric = window
+    if numeric:
+        return [_scan(_from_numeric, name, text, lo, hi) for name in ("iso", "numeric")]
+    scans = [_scan(_from_named, name, text, lo, hi, lang) for name in _patterns_for(text, lo, hi)]
+    return scans + [map(_relative, _RELATIVE.finditer(text, lo, hi))]
+
+
+def _scan(read, name: str, text: str, lo: int, hi: int, *args):
+    for match in _COMPILED[name].finditer(text, lo, hi):
+        mention = read(name, match, *args)
+        if mention is not None:
+            yield mention
 
 
 def _checked(mentions, lang: str, problems: dict[str, int]):
@@ -315,17 +334,6 @@ def _widened(text: str, span, numeric: bool):
     """Move the window's end to a word break, so no match is cut inside a word."""
     stop = _BREAK.search(text, min(len(text), span[1]))
     return span[0], stop.start() if stop else len(text), numeric
-
-
-def _without_overlaps(found: list[Mention]) -> list[Mention]:
-    """Where mentions overlap, keep the one that starts first (the longest of those)."""
-    found.sort(key=lambda m: (m.begin, -(m.end - m.begin)))
-    chosen: list[Mention] = []
-    for mention in found:
-        if chosen and mention.begin < chosen[-1].end:
-            continue
-        chosen.append(mention)
-    return chosen
 
 
 def _with_language(mention: Mention, lang: str) -> Mention:
