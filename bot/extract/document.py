@@ -19,7 +19,7 @@ from .merge import Folded
 from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
 from .sentences import bounds
-from .spans import merged
+from .spans import joined, merged
 from .times import ClockTime, find_time
 
 _REPORTING = re.compile(
@@ -72,14 +72,15 @@ def read(text: str, context: Context) -> Extraction:
     mentions, warnings = find_mentions(text, context.lang)
     anchors = _Anchors(text, mentions)
     month = document_month(text)
+    posts = split_posts(text)
     folded = Folded()
     # Two passes, each over the least text it needs: kind cues and marker words near the
-    # dates first, then tense cues over the sentences of the dates that had any.
-    cues = Cues(text).scan(("kind", "marker"), merged(
-        [(max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions]))
-    candidates = list(_candidates(text, mentions, cues))
-    cues.scan(("forward", "retro"), merged([(d.start, d.stop) for _, _, d in candidates]))
-    for post, mention, dated in candidates:
+    # dates first, then tense cues over the sentences of the dates that had any. The dated
+    # sentences are found twice rather than held: a long text can have a great many.
+    cues = Cues(text).scan(("kind", "marker"), joined(
+        (max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions))
+    cues.scan(("forward", "retro"), merged(_sentence_spans(_candidates(text, posts, mentions, cues))))
+    for post, mention, dated in _candidates(text, posts, mentions, cues):
         # The reference is looked up only for dates that pass the cheaper tests first.
         reference = functools.partial(_reference, post, mention, anchors, context, month)
         item = _read_mention(post, mention, dated, cues, reference, context)
@@ -88,11 +89,23 @@ def read(text: str, context: Context) -> Extraction:
     return Extraction(folded.items(), warnings)
 
 
-def _candidates(text: str, mentions: list[Mention], cues: Cues):
+def _sentence_spans(candidates) -> list[tuple[int, int]]:
+    """The spans of the candidates' sentences, each joined to the one before when they
+    overlap (sentences of dates that share one), so there are few to sort."""
+    spans: list[tuple[int, int]] = []
+    for _, _, dated in candidates:
+        if spans and spans[-1][0] <= dated.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], dated.stop))
+        else:
+            spans.append((dated.start, dated.stop))
+    return spans
+
+
+def _candidates(text: str, posts: list[Post], mentions: list[Mention], cues: Cues):
     """(post, mention, dated sentence) for every mention that is not a post's own date and
     has a cue word near it (or stands on a labelled line)."""
     starts = [m.begin for m in mentions]
-    for post in split_posts(text):
+    for post in posts:
         for mention in mentions[bisect.bisect_left(starts, post.begin):bisect.bisect_left(starts, post.end)]:
             if post.is_own_date(mention.begin):
                 continue
