@@ -298,7 +298,7 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
     clock = _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start) or _clock_next(text, dated, post)
     place_text = f"{where or ''}\n{sentence}\n{post.title or ''}\n{post_head[:300]}"
     begin_at, end_at, zone_name = _timed(reading.first, reading.last, clock, place_text, context.tz)
-    evidence = _DATELINE_HEAD.sub("", re.sub(r"\s+", " ", sentence).strip())
+    evidence = _evidence(sentence)
     kind, subtype = reading.kind, reading.subtype
     title = fields.title(kind, subtype, _subject_heading(text, post, dated.start), evidence, mention.text)
     confidence = _confidence(mention, reading)
@@ -312,6 +312,11 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
         reference=fields.reference(sentence, post_text) if kind == "deadline" else None,
         evidence=evidence, confidence=confidence, sources=(source,),
     )
+
+
+@functools.lru_cache(maxsize=32)  # the dates of one sentence share its evidence
+def _evidence(sentence: str) -> str:
+    return _DATELINE_HEAD.sub("", re.sub(r"\s+", " ", sentence).strip())
 
 
 _HEADING = re.compile(r"\n\n[ \t]*([^\n]{12,150}?)[ \t]*\n")

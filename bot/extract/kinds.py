@@ -199,18 +199,25 @@ class Dated:
 
 
 def _scores(dated: Dated, cues: Cues):
+    # A dated sentence in a text full of dates holds dozens of cues, and every one of its
+    # dates weighs them all: the distance and weight are computed inline (same arithmetic
+    # as `Dated.distance` and `_weight`).
     scores: dict[str, float] = {}
     subtype_scores: dict[tuple[str, str], float] = {}
     nearest: dict[str, int] = {}
+    begin, end = dated.begin, dated.end
     for lo, hi, cue in cues.within("kind", dated.start, dated.stop):
-        _, kind, subtype, weight = _KIND_CUES[cue]
-        distance = dated.distance(lo, hi)
-        score = weight * _weight(distance)
+        kind, subtype, weight = _CUE_READING[cue]
+        distance = begin - hi if hi <= begin else (lo - end if lo >= end else 0)
+        score = weight * (1.0 / (1.0 + distance / 30.0))
         scores[kind] = scores.get(kind, 0.0) + score
         nearest[kind] = min(nearest.get(kind, 999), distance)
         if subtype:
             subtype_scores[(kind, subtype)] = subtype_scores.get((kind, subtype), 0.0) + score
     return scores, subtype_scores, nearest
+
+
+_CUE_READING = [(kind, subtype, weight) for _, kind, subtype, weight in _KIND_CUES]
 
 
 _MARKER_HINT = re.compile(
