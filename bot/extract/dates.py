@@ -9,11 +9,13 @@ The year of a year-less mention is chosen later, in `resolve`, once the context 
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import functools
 import heapq
 import re
+from array import array
 from dataclasses import dataclass, field, replace
 
 from .lexicon import MONTHS, WEEKDAYS
@@ -43,7 +45,6 @@ class Mention:
     next_weekday: int | None = None  # "next Monday" = 0
     lang: str = "en"
     numeric: bool = False
-    warnings: tuple[str, ...] = field(default=())
 
     @property
     def text(self) -> str:
@@ -221,6 +222,55 @@ def find_mentions(text: str, lang: str = "en") -> tuple[list[Mention], list[str]
     problems: dict[str, int] = {}
     mentions = list(_join_ranges(text, _checked(_found(text, lang), lang, problems)))
     return mentions, _counted(problems)
+
+
+def mention_table(text: str, lang: str = "en") -> tuple["MentionTable", list[str]]:
+    """The mentions of `find_mentions`, stored compactly for reading a whole document."""
+    problems: dict[str, int] = {}
+    table = MentionTable(text, _join_ranges(text, _checked(_found(text, lang), lang, problems)))
+    return table, _counted(problems)
+
+
+class MentionTable:
+    """The mentions of a text as columns: offsets as machine integers, and what each mention
+    says (its days, language…) as a shape shared by equal neighbours. A text that is dates
+    from end to end has hundreds of thousands of mentions, and most say the same thing;
+    `Mention` objects are made again as they are read."""
+
+    def __init__(self, text: str, mentions):
+        self.text = text
+        self.begins, self.ends = array("q"), array("q")
+        self.shapes: list[tuple] = []
+        recent: dict[tuple, tuple] = {}
+        for mention in mentions:
+            self.begins.append(mention.begin)
+            self.ends.append(mention.end)
+            shape = (mention.first, mention.last, mention.relative_days, mention.next_weekday, mention.lang,
+                     mention.numeric)
+            if len(recent) > 256:
+                recent.clear()
+            self.shapes.append(recent.setdefault(_shape_key(shape), shape))
+
+    def __len__(self) -> int:
+        return len(self.begins)
+
+    def __iter__(self):
+        return self.between(0, len(self.text) + 1)
+
+    def between(self, lo: int, hi: int):
+        """The mentions that start in [lo, hi), in order."""
+        first, last = bisect.bisect_left(self.begins, lo), bisect.bisect_left(self.begins, hi)
+        for index in range(first, last):
+            yield Mention(self.begins[index], self.ends[index], self.text, *self.shapes[index])
+
+
+def _shape_key(shape: tuple) -> tuple:
+    first, last, *rest = shape
+    return (_partial_key(first), _partial_key(last), *rest)
+
+
+def _partial_key(part: Partial | None):
+    return None if part is None else (part.month, part.day, part.year, part.weekday)
 
 
 def _found(text: str, lang: str):

@@ -7,12 +7,13 @@ import bisect
 import datetime as dt
 import functools
 import re
+from array import array
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from ..model import Opportunity, Source
 from . import fields
-from .dates import WEEKDAY, Mention, find_mentions
+from .dates import WEEKDAY, Mention, MentionTable, find_mentions, mention_table
 from .kinds import KIND_REACH, Cues, Dated, classify_kind, orientation
 from .lexicon import PLACE_ZONES
 from .merge import Folded
@@ -69,7 +70,7 @@ class Reference:
 def read(text: str, context: Context) -> Extraction:
     """All opportunities in `text`, duplicates merged, sorted by start. They are folded
     together as they are read: a date repeated all along a long text is held once."""
-    mentions, warnings = find_mentions(text, context.lang)
+    mentions, warnings = mention_table(text, context.lang)
     anchors = _Anchors(text, mentions)
     month = document_month(text)
     posts = split_posts(text)
@@ -101,12 +102,11 @@ def _sentence_spans(candidates) -> list[tuple[int, int]]:
     return spans
 
 
-def _candidates(text: str, posts: list[Post], mentions: list[Mention], cues: Cues):
+def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues):
     """(post, mention, dated sentence) for every mention that is not a post's own date and
     has a cue word near it (or stands on a labelled line)."""
-    starts = [m.begin for m in mentions]
     for post in posts:
-        for mention in mentions[bisect.bisect_left(starts, post.begin):bisect.bisect_left(starts, post.end)]:
+        for mention in mentions.between(post.begin, post.end):
             if post.is_own_date(mention.begin):
                 continue
             block = _labelled_block(text, mention, post)
@@ -217,15 +217,20 @@ def _full(mention: Mention) -> dt.date | None:
 
 
 class _Anchors:
-    """Full dates of a document (day, month and year), to lend their year to year-less ones."""
+    """Full dates of a document (day, month and year), to lend their year to year-less ones.
+    Kept as columns of machine integers (days as ordinals): a long text may have many."""
 
-    def __init__(self, text: str, mentions: list[Mention]):
+    def __init__(self, text: str, mentions: MentionTable):
         self.text = text
-        full = [(m, _full(m)) for m in mentions if _full(m)]
-        self.ends = [m.end for m, _ in full]
-        self.begins = [m.begin for m, _ in full]
-        self.dates = [d for _, d in full]
-        self.statement = [bool(_REPORTING.search(text, m.end, min(len(text), m.end + 120))) for m, _ in full]
+        self.ends, self.begins, self.dates = array("q"), array("q"), array("q")
+        self.statement = bytearray()
+        for m in mentions:
+            full = _full(m)
+            if full:
+                self.ends.append(m.end)
+                self.begins.append(m.begin)
+                self.dates.append(full.toordinal())
+                self.statement.append(bool(_REPORTING.search(text, m.end, min(len(text), m.end + 120))))
 
     def near(self, mention: Mention, post: Post) -> dt.date | None:
         """The latest of the last few statement dates before `mention` ("On 14 November 2025,
@@ -234,11 +239,11 @@ class _Anchors:
         first = bisect.bisect_left(self.begins, post.begin)
         statements = [self.dates[i] for i in range(max(first, last - 12), last) if self.statement[i]]
         if statements:
-            return max(statements[-3:])
+            return dt.date.fromordinal(max(statements[-3:]))
         if last > first:
-            return self.dates[last - 1]
+            return dt.date.fromordinal(self.dates[last - 1])
         after = bisect.bisect_left(self.begins, mention.end)
-        return self.dates[after] if after < len(self.dates) and self.begins[after] < post.end else None
+        return dt.date.fromordinal(self.dates[after]) if after < len(self.dates) and self.begins[after] < post.end else None
 
 
 def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, reference_of,
