@@ -7,11 +7,13 @@ passage that follows its own reference date. Text without that structure is one 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from .dates import Mention, find_mentions
+from .spans import merged
 
 _LINE = re.compile(r"[^\n]*\n?")
 _DATE_LINE_PREFIX = re.compile(
@@ -57,20 +59,32 @@ class Post:
     end: int
     title: str | None = None
     date: dt.date | None = None
-    datelines: list[Dateline] = field(default_factory=list)
+    datelines: list[Dateline] = field(default_factory=list)  # in order of `begin` once split
     own_dates: list[tuple[int, int]] = field(default_factory=list)  # spans of its date line and datelines
+    _index: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def is_own_date(self, position: int) -> bool:
         """True when `position` lies in the post's own date line or a dateline: dates that
         say when the text was written, not what it announces."""
-        return any(lo <= position < hi for lo, hi in self.own_dates)
+        _, los, his, _ = self._indexed()
+        at = bisect.bisect_right(los, position) - 1
+        return at >= 0 and position < his[at]
 
     def reference(self, position: int) -> tuple[dt.date | None, str]:
         """The date the text at `position` was written, and where that came from."""
-        for line in reversed(self.datelines):
-            if line.begin <= position:
-                return line.date, "dateline"
+        at = bisect.bisect_right(self._indexed()[3], position) - 1
+        if at >= 0:
+            return self.datelines[at].date, "dateline"
         return self.date, "post date" if self.date else "none"
+
+    def _indexed(self) -> tuple:
+        """Sorted starts of the own-date spans and datelines, made once: a post that opens a
+        paragraph with "Place, Date –" thousands of times is asked about each of its dates."""
+        size = (len(self.own_dates), len(self.datelines))
+        if self._index is None or self._index[0] != size:
+            spans = merged(self.own_dates)
+            self._index = (size, [lo for lo, _ in spans], [hi for _, hi in spans], [d.begin for d in self.datelines])
+        return self._index
 
 
 def _full_date(text: str) -> tuple[dt.date, Mention] | None:
