@@ -105,7 +105,7 @@ def hostile(size: int, texts: list[str]) -> dict[str, str]:
         "one line": sized(texts, size).replace("\n", " "),
         "separator soup": fill("12/12/12/12-12-12.12.12 "),
         "31 February": fill("31 February 2026 "),
-        "paragraphs opening with a dateline": fill("Nairobi, 5 May 2027 – The network will meet its partners on 9 June 2027.\n"),
+        "dateline paragraphs": fill("Nairobi, 5 May 2027 – The network will meet its partners on 9 June 2027.\n"),
     }
 
 
