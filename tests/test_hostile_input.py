@@ -5,10 +5,12 @@ ten times above what a normal run takes on a busy machine, so that catastrophic 
 quadratic work fails the test instead of hanging the suite."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from bot.extract import extract
+from bot.extract.merge import MAX_SOURCES
 
 TODAY = dt.date(2026, 11, 24)
 SIZE = 100_000  # big enough to expose quadratic work in a test run, small enough to stay fast
@@ -51,3 +53,47 @@ def test_impossible_dates_are_reported_once_each():
 def test_tiny_input(text):
     result = extract(text, today=TODAY)
     assert result.opportunities == [] and result.warnings == []
+
+
+def _line_of(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def _award_call() -> str:
+    return (Path(__file__).resolve().parent.parent / "examples/award-call.txt").read_text(encoding="utf-8")
+
+
+def _datelines(count: int) -> str:
+    return "".join(f"Nairobi, {n % 28 + 1} May 2027 – The network will meet its partners on {n % 28 + 1} June 2027.\n"
+                   for n in range(count))
+
+
+def _readings(text: str, published: dt.date | None = None) -> list[tuple[str, str, str, int]]:
+    result = extract(text, today=TODAY, published=published)
+    assert result.warnings == []
+    return [(o.kind, o.subtype, o.start.isoformat(), len(o.sources)) for o in result.opportunities]
+
+
+# Shapes that once cost far more than their size (#11): 10 MB of newlines took 1.2 GB, a line
+# of deadlines ran at 0.05 MB/s, a repeated call held one item per copy, and paragraphs that
+# each open with a dateline were read in quadratic time. What they must still yield:
+# name: (the text, made when the case runs; published; [(kind, subtype, start, number of sources)])
+COSTLY = {
+    "newlines": (lambda: "\n" * (10 * 1024 * 1024), None, []),
+    "one line of deadlines": (lambda: _line_of("Deadline 5 May 2027 apply now ", SIZE), None,
+                              [("deadline", "job", "2027-05-05", MAX_SOURCES)]),
+    "award call, repeated": (lambda: "\n\n".join([_award_call()] * 40), dt.date(2026, 11, 20), None),
+    "paragraphs opening with a dateline": (lambda: _datelines(1500), None,
+                                           [("event", "meeting", f"2027-06-{day:02d}", MAX_SOURCES) for day in range(1, 29)]),
+}
+
+
+@pytest.mark.timeout(BOUND)
+@pytest.mark.parametrize("name", COSTLY)
+def test_costly_shapes_still_read_right(name):
+    make, published, expected = COSTLY[name]
+    if expected is None:  # a text repeated: the items of one copy, each quoted by every copy (up to the cap)
+        once = _readings(_award_call(), published)
+        assert once
+        expected = [(kind, subtype, start, min(MAX_SOURCES, 40)) for kind, subtype, start, _ in once]
+    assert _readings(make(), published) == expected

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from .document import Context, Extraction, read
-from .merge import merge
 
 __all__ = ["extract", "Extraction"]
 
@@ -33,5 +32,4 @@ def extract(
     from .language import detect
 
     context = Context(name=name, published=published, lang=lang or detect(text), tz=tz, today=today)
-    result = read(text, context)
-    return Extraction(merge(result.opportunities), result.warnings)
+    return read(text, context)

@@ -9,14 +9,17 @@ The year of a year-less mention is chosen later, in `resolve`, once the context 
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import functools
+import heapq
 import re
+from array import array
 from dataclasses import dataclass, field, replace
 
 from .lexicon import MONTHS, WEEKDAYS
-from .spans import merged
+from .spans import joined
 
 
 @dataclass(slots=True)  # plain slots: a frozen init costs a setattr per field, and there are many mentions
@@ -35,14 +38,17 @@ class Mention:
 
     begin: int
     end: int
-    text: str
+    source: str = field(repr=False)  # the whole text: a copy of each date's words would cost more
     first: Partial | None
     last: Partial | None = None  # the end of a range
     relative_days: int | None = None  # "tomorrow" = 1
     next_weekday: int | None = None  # "next Monday" = 0
     lang: str = "en"
     numeric: bool = False
-    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        return self.source[self.begin:self.end]
 
     @property
     def has_year(self) -> bool:
@@ -150,16 +156,16 @@ def _from_named(name: str, m: re.Match, lang: str) -> Mention | None:
     month = _month(groups["m"])
     weekday = _weekday(m)
     if name == "m-y":
-        return Mention(m.start(), m.end(), m.group(), Partial(month, None, year), lang=lang)
+        return Mention(m.start(), m.end(), m.string, Partial(month, None, year), lang=lang)
     if name in ("d-m", "m-d"):
         first = Partial(month, _day(groups["d"]), year, weekday)
-        return Mention(m.start(), m.end(), m.group(), first, lang=lang)
+        return Mention(m.start(), m.end(), m.string, first, lang=lang)
     if _listed_not_ranged(m):
         return None
     first_month = _month(groups["m1"]) if groups.get("m1") else month
     first = Partial(first_month, _day(groups["d1"]), year, weekday)
     last = Partial(month, _day(groups["d2"]), year)
-    return Mention(m.start(), m.end(), m.group(), first, last, lang=lang)
+    return Mention(m.start(), m.end(), m.string, first, last, lang=lang)
 
 
 _CONJUNCTION = re.compile(r"\s(?:and|&|et|y|e)\s", re.IGNORECASE)
@@ -180,23 +186,23 @@ def _from_numeric(name: str, m: re.Match) -> Mention | None:
     year = int(m.group("y"))
     if name == "iso":
         first = Partial(int(m.group("mo")), int(m.group("d")), year)
-        return Mention(m.start(), m.end(), m.group(), first, numeric=True)
+        return Mention(m.start(), m.end(), m.string, first, numeric=True)
     a, b = int(m.group("a")), int(m.group("b"))
     day, month = (b, a) if b > 12 and a <= 12 else (a, b)  # day first unless impossible
     if not 1 <= month <= 12 or day < 1:
         return None
-    return Mention(m.start(), m.end(), m.group(), Partial(month, day, year), numeric=True)
+    return Mention(m.start(), m.end(), m.string, Partial(month, day, year), numeric=True)
 
 
 def _relative(m: re.Match) -> Mention:
     groups = m.groupdict()
     if groups.get("dat"):
-        return Mention(m.start(), m.end(), m.group(), None, relative_days=2)
+        return Mention(m.start(), m.end(), m.string, None, relative_days=2)
     word = groups.get("word") or groups.get("mañana")
     if word:
-        return Mention(m.start(), m.end(), m.group(), None, relative_days=_RELATIVE_DAYS[word.lower()])
+        return Mention(m.start(), m.end(), m.string, None, relative_days=_RELATIVE_DAYS[word.lower()])
     token = groups.get("rwd") or groups.get("wd2") or groups.get("bare")
-    return Mention(m.start(), m.end(), m.group(), None, next_weekday=_WEEKDAY_WORDS[token.rstrip(".").lower()])
+    return Mention(m.start(), m.end(), m.string, None, next_weekday=_WEEKDAY_WORDS[token.rstrip(".").lower()])
 
 
 def _validity_warning(mention: Mention) -> str | None:
@@ -216,25 +222,120 @@ def find_mentions(text: str, lang: str = "en") -> tuple[list[Mention], list[str]
     >>> [m.text for m in find_mentions("Apply by Friday, 6 February 2026 or 7-10 April.")[0]]
     ['Friday, 6 February 2026', '7-10 April']
     """
-    found: list[Mention] = []
-    for lo, hi, numeric in _windows(text):
-        if numeric:
-            for name in ("iso", "numeric"):
-                found.extend(filter(None, (_from_numeric(name, m) for m in _COMPILED[name].finditer(text, lo, hi))))
-            continue
-        for name in _patterns_for(text, lo, hi):
-            found.extend(filter(None, (_from_named(name, m, lang) for m in _COMPILED[name].finditer(text, lo, hi))))
-        found.extend(_relative(m) for m in _RELATIVE.finditer(text, lo, hi))
-    chosen = _without_overlaps(found)
     problems: dict[str, int] = {}
-    kept = []
-    for mention in chosen:
+    mentions = list(_join_ranges(text, _checked(_found(text, lang), lang, problems)))
+    return mentions, _counted(problems)
+
+
+def mention_table(text: str, lang: str = "en") -> tuple["MentionTable", list[str]]:
+    """The mentions of `find_mentions`, stored compactly for reading a whole document."""
+    problems: dict[str, int] = {}
+    table = MentionTable(text, _join_ranges(text, _checked(_found(text, lang), lang, problems)))
+    return table, _counted(problems)
+
+
+class MentionTable:
+    """The mentions of a text as columns: offsets as machine integers, and what each mention
+    says (its days, language…) as a shape shared by equal neighbours. A text that is dates
+    from end to end has hundreds of thousands of mentions, and most say the same thing;
+    `Mention` objects are made again as they are read."""
+
+    def __init__(self, text: str, mentions):
+        self.text = text
+        self.begins, self.ends = array("q"), array("q")
+        self.shapes: list[tuple] = []
+        recent: dict[tuple, tuple] = {}
+        for mention in mentions:
+            self.begins.append(mention.begin)
+            self.ends.append(mention.end)
+            shape = (mention.first, mention.last, mention.relative_days, mention.next_weekday, mention.lang,
+                     mention.numeric)
+            if len(recent) > 256:
+                recent.clear()
+            self.shapes.append(recent.setdefault(_shape_key(shape), shape))
+
+    def __len__(self) -> int:
+        return len(self.begins)
+
+    def __iter__(self):
+        return self.between(0, len(self.text) + 1)
+
+    def between(self, lo: int, hi: int):
+        """The mentions that start in [lo, hi), in order."""
+        first, last = bisect.bisect_left(self.begins, lo), bisect.bisect_left(self.begins, hi)
+        for index in range(first, last):
+            yield Mention(self.begins[index], self.ends[index], self.text, *self.shapes[index])
+
+
+def _shape_key(shape: tuple) -> tuple:
+    first, last, *rest = shape
+    return (_partial_key(first), _partial_key(last), *rest)
+
+
+def _partial_key(part: Partial | None):
+    return None if part is None else (part.month, part.day, part.year, part.weekday)
+
+
+def _found(text: str, lang: str):
+    """Mentions without overlaps, in order, found lazily: a text of dates from end to end
+    (one window, hundreds of thousands of mentions) never has all of them in memory. Where
+    mentions overlap, the one that starts first wins (the longest of those); a tie goes to
+    the word window over the digit window, then the earlier window and pattern."""
+    kept_end = -1
+    for mention in _in_order(text, lang):
+        if mention.begin >= kept_end:
+            kept_end = mention.end
+            yield mention
+
+
+def _in_order(text: str, lang: str):
+    """Every mention of every window and pattern, ordered by (start, longest first, word
+    windows first, window, pattern). A window's scans start only when the mentions before
+    it are out, so only the windows around the current position are open."""
+    windows = _windows(text)
+    upcoming = next(windows, None)
+    heap: list = []
+    while heap or upcoming is not None:
+        while upcoming is not None and (not heap or upcoming[0] <= heap[0][0][0]):
+            for rank, scan in enumerate(_scans(text, upcoming, lang)):
+                _push(heap, (upcoming[2], upcoming[0], rank), scan)
+            upcoming = next(windows, None)
+        if heap:
+            _, order, mention, scan = heapq.heappop(heap)
+            _push(heap, order, scan)
+            yield mention
+
+
+def _push(heap: list, order: tuple, scan) -> None:
+    mention = next(scan, None)
+    if mention is not None:
+        heapq.heappush(heap, ((mention.begin, mention.begin - mention.end), order, mention, scan))
+
+
+def _scans(text: str, window: tuple[int, int, bool], lang: str) -> list:
+    """One lazy scan per pattern that may match in `window`, in the order that breaks ties."""
+    lo, hi, numeric = window
+    if numeric:
+        return [_scan(_from_numeric, name, text, lo, hi) for name in ("iso", "numeric")]
+    scans = [_scan(_from_named, name, text, lo, hi, lang) for name in _patterns_for(text, lo, hi)]
+    return scans + [map(_relative, _RELATIVE.finditer(text, lo, hi))]
+
+
+def _scan(read, name: str, text: str, lo: int, hi: int, *args):
+    for match in _COMPILED[name].finditer(text, lo, hi):
+        mention = read(name, match, *args)
+        if mention is not None:
+            yield mention
+
+
+def _checked(mentions, lang: str, problems: dict[str, int]):
+    """`mentions` without impossible dates (counted in `problems`), tagged with their language."""
+    for mention in mentions:
         problem = _validity_warning(mention)
         if problem:
             problems[problem] = problems.get(problem, 0) + 1
         else:
-            kept.append(_with_language(mention, lang))
-    return _join_ranges(text, kept), _counted(problems)
+            yield _with_language(mention, lang)
 
 
 def _counted(problems: dict[str, int]) -> list[str]:
@@ -272,33 +373,20 @@ def _patterns_for(text: str, lo: int, hi: int) -> list[str]:
 
 
 def _windows(text: str):
-    """(lo, hi, numeric) slices of `text` that may hold a date: around month, weekday and
-    relative words, and around digit groups like 30.04 or 2026-04. Scanning only these keeps
-    the full patterns off the rest of the text, which is most of it."""
-    spans = []
-    for match in _TOKEN.finditer(text):
-        if match.group().lower() in _TRIGGERS:
-            spans.append((max(0, match.start() - _REACH), match.end() + _REACH))
-    yield from (_widened(text, span, False) for span in merged(spans))
-    numeric = [(max(0, m.start() - 12), m.end() + 12) for m in _NUMERIC_HINT.finditer(text)]
-    yield from (_widened(text, span, True) for span in merged(numeric))
+    """(lo, hi, numeric) slices of `text` that may hold a date, in order of `lo`: around
+    month, weekday and relative words, and around digit groups like 30.04 or 2026-04.
+    Scanning only these keeps the full patterns off the rest of the text, which is most of it."""
+    words = ((max(0, m.start() - _REACH), m.end() + _REACH) for m in _TOKEN.finditer(text)
+             if m.group().lower() in _TRIGGERS)
+    digits = ((max(0, m.start() - 12), m.end() + 12) for m in _NUMERIC_HINT.finditer(text))
+    return heapq.merge((_widened(text, span, False) for span in joined(words)),
+                       (_widened(text, span, True) for span in joined(digits)))
 
 
 def _widened(text: str, span, numeric: bool):
     """Move the window's end to a word break, so no match is cut inside a word."""
     stop = _BREAK.search(text, min(len(text), span[1]))
     return span[0], stop.start() if stop else len(text), numeric
-
-
-def _without_overlaps(found: list[Mention]) -> list[Mention]:
-    """Where mentions overlap, keep the one that starts first (the longest of those)."""
-    found.sort(key=lambda m: (m.begin, -(m.end - m.begin)))
-    chosen: list[Mention] = []
-    for mention in found:
-        if chosen and mention.begin < chosen[-1].end:
-            continue
-        chosen.append(mention)
-    return chosen
 
 
 def _with_language(mention: Mention, lang: str) -> Mention:
@@ -344,11 +432,10 @@ _JOIN = re.compile(
 )
 
 
-def _join_ranges(text: str, mentions: list[Mention]) -> list[Mention]:
+def _join_ranges(text: str, mentions):
     """Merge "<date> to <date>" and "from <date> until <date>" into one range mention."""
-    out: list[Mention] = []
+    prev = None
     for mention in mentions:
-        prev = out[-1] if out else None
         if (
             prev is not None and prev.last is None and mention.last is None
             and prev.first is not None and mention.first is not None
@@ -357,8 +444,10 @@ def _join_ranges(text: str, mentions: list[Mention]) -> list[Mention]:
             and _JOIN.match(text[prev.end:mention.begin])
         ):
             first = prev.first if prev.first.year is not None else replace(prev.first, year=mention.first.year)
-            out[-1] = replace(prev, end=mention.end, text=text[prev.begin:mention.end], first=first,
-                              last=mention.first)
+            prev = replace(prev, end=mention.end, first=first, last=mention.first)
             continue
-        out.append(mention)
-    return out
+        if prev is not None:
+            yield prev
+        prev = mention
+    if prev is not None:
+        yield prev

@@ -7,18 +7,20 @@ import bisect
 import datetime as dt
 import functools
 import re
+from array import array
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from ..model import Opportunity, Source
 from . import fields
-from .dates import WEEKDAY, Mention, find_mentions
+from .dates import WEEKDAY, Mention, MentionTable, find_mentions, mention_table
 from .kinds import KIND_REACH, Cues, Dated, classify_kind, orientation
 from .lexicon import PLACE_ZONES
+from .merge import Folded
 from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
 from .sentences import bounds
-from .spans import merged
+from .spans import joined, merged
 from .times import ClockTime, find_time
 
 _REPORTING = re.compile(
@@ -66,32 +68,45 @@ class Reference:
 
 
 def read(text: str, context: Context) -> Extraction:
-    """All opportunities in `text`, in order of appearance (the facade merges duplicates)."""
-    mentions, warnings = find_mentions(text, context.lang)
+    """All opportunities in `text`, duplicates merged, sorted by start. They are folded
+    together as they are read: a date repeated all along a long text is held once."""
+    mentions, warnings = mention_table(text, context.lang)
     anchors = _Anchors(text, mentions)
     month = document_month(text)
-    result = Extraction(warnings=warnings)
+    posts = split_posts(text)
+    folded = Folded()
     # Two passes, each over the least text it needs: kind cues and marker words near the
-    # dates first, then tense cues over the sentences of the dates that had any.
-    cues = Cues(text).scan(("kind", "marker"), merged(
-        [(max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions]))
-    candidates = list(_candidates(text, mentions, cues))
-    cues.scan(("forward", "retro"), merged([(d.start, d.stop) for _, _, d in candidates]))
-    for post, mention, dated in candidates:
+    # dates first, then tense cues over the sentences of the dates that had any. The dated
+    # sentences are found twice rather than held: a long text can have a great many.
+    cues = Cues(text).scan(("kind", "marker"), joined(
+        (max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions))
+    cues.scan(("forward", "retro"), merged(_sentence_spans(_candidates(text, posts, mentions, cues))))
+    for post, mention, dated in _candidates(text, posts, mentions, cues):
         # The reference is looked up only for dates that pass the cheaper tests first.
         reference = functools.partial(_reference, post, mention, anchors, context, month)
         item = _read_mention(post, mention, dated, cues, reference, context)
         if item is not None:
-            result.opportunities.append(item)
-    return result
+            folded.add(item)
+    return Extraction(folded.items(), warnings)
 
 
-def _candidates(text: str, mentions: list[Mention], cues: Cues):
+def _sentence_spans(candidates) -> list[tuple[int, int]]:
+    """The spans of the candidates' sentences, each joined to the one before when they
+    overlap (sentences of dates that share one), so there are few to sort."""
+    spans: list[tuple[int, int]] = []
+    for _, _, dated in candidates:
+        if spans and spans[-1][0] <= dated.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], dated.stop))
+        else:
+            spans.append((dated.start, dated.stop))
+    return spans
+
+
+def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues):
     """(post, mention, dated sentence) for every mention that is not a post's own date and
     has a cue word near it (or stands on a labelled line)."""
-    starts = [m.begin for m in mentions]
-    for post in split_posts(text):
-        for mention in mentions[bisect.bisect_left(starts, post.begin):bisect.bisect_left(starts, post.end)]:
+    for post in posts:
+        for mention in mentions.between(post.begin, post.end):
             if post.is_own_date(mention.begin):
                 continue
             block = _labelled_block(text, mention, post)
@@ -202,15 +217,20 @@ def _full(mention: Mention) -> dt.date | None:
 
 
 class _Anchors:
-    """Full dates of a document (day, month and year), to lend their year to year-less ones."""
+    """Full dates of a document (day, month and year), to lend their year to year-less ones.
+    Kept as columns of machine integers (days as ordinals): a long text may have many."""
 
-    def __init__(self, text: str, mentions: list[Mention]):
+    def __init__(self, text: str, mentions: MentionTable):
         self.text = text
-        full = [(m, _full(m)) for m in mentions if _full(m)]
-        self.ends = [m.end for m, _ in full]
-        self.begins = [m.begin for m, _ in full]
-        self.dates = [d for _, d in full]
-        self.statement = [bool(_REPORTING.search(text, m.end, min(len(text), m.end + 120))) for m, _ in full]
+        self.ends, self.begins, self.dates = array("q"), array("q"), array("q")
+        self.statement = bytearray()
+        for m in mentions:
+            full = _full(m)
+            if full:
+                self.ends.append(m.end)
+                self.begins.append(m.begin)
+                self.dates.append(full.toordinal())
+                self.statement.append(bool(_REPORTING.search(text, m.end, min(len(text), m.end + 120))))
 
     def near(self, mention: Mention, post: Post) -> dt.date | None:
         """The latest of the last few statement dates before `mention` ("On 14 November 2025,
@@ -219,11 +239,11 @@ class _Anchors:
         first = bisect.bisect_left(self.begins, post.begin)
         statements = [self.dates[i] for i in range(max(first, last - 12), last) if self.statement[i]]
         if statements:
-            return max(statements[-3:])
+            return dt.date.fromordinal(max(statements[-3:]))
         if last > first:
-            return self.dates[last - 1]
+            return dt.date.fromordinal(self.dates[last - 1])
         after = bisect.bisect_left(self.begins, mention.end)
-        return self.dates[after] if after < len(self.dates) and self.begins[after] < post.end else None
+        return dt.date.fromordinal(self.dates[after]) if after < len(self.dates) and self.begins[after] < post.end else None
 
 
 def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, reference_of,
@@ -286,7 +306,7 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
     clock = _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start) or _clock_next(text, dated, post)
     place_text = f"{where or ''}\n{sentence}\n{post.title or ''}\n{post_head[:300]}"
     begin_at, end_at, zone_name = _timed(reading.first, reading.last, clock, place_text, context.tz)
-    evidence = _DATELINE_HEAD.sub("", re.sub(r"\s+", " ", sentence).strip())
+    evidence = _evidence(sentence)
     kind, subtype = reading.kind, reading.subtype
     title = fields.title(kind, subtype, _subject_heading(text, post, dated.start), evidence, mention.text)
     confidence = _confidence(mention, reading)
@@ -300,6 +320,11 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
         reference=fields.reference(sentence, post_text) if kind == "deadline" else None,
         evidence=evidence, confidence=confidence, sources=(source,),
     )
+
+
+@functools.lru_cache(maxsize=32)  # the dates of one sentence share its evidence
+def _evidence(sentence: str) -> str:
+    return _DATELINE_HEAD.sub("", re.sub(r"\s+", " ", sentence).strip())
 
 
 _HEADING = re.compile(r"\n\n[ \t]*([^\n]{12,150}?)[ \t]*\n")

@@ -63,6 +63,13 @@ def _shorten(text: str, limit: int = 110) -> str:
     return cut.rstrip(" ,;:–—-") + "…"
 
 
+# The readers below are pure functions of the sentence and the post, and the dates of one
+# sentence (or of a text that repeats one sentence) ask them the same question: each keeps
+# its last few answers.
+_RECENT = 32
+
+
+@functools.lru_cache(maxsize=_RECENT)
 def title(kind: str, subtype: str, post_title: str | None, sentence: str, date_text: str) -> str:
     """A line a person could put in a calendar, not the matched date text."""
     subject = _clean(post_title) if post_title else _sentence_subject(sentence, date_text)
@@ -118,6 +125,7 @@ def _stated_organizer(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=_RECENT)
 def organizer(sentence: str, post_title: str | None, post_head: str) -> str | None:
     """Who runs the opportunity, when the text says so plainly: in the sentence, else in
     the post's title or opening."""
@@ -136,6 +144,7 @@ def _post_organizer(post_title: str, post_head: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=_RECENT)
 def location(sentence: str, post_title: str | None) -> str | None:
     """A venue or city named in the sentence (or the post title)."""
     venue = _VENUE.search(sentence)
@@ -148,6 +157,7 @@ def location(sentence: str, post_title: str | None) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=_RECENT)
 def online(sentence: str, post_head: str) -> bool | None:
     """True when the sentence (or, failing that, the post's opening) says it happens online."""
     if _ONLINE.search(sentence):
@@ -187,6 +197,7 @@ def contact(sentence: str, post_text: str, position: int) -> str | None:
     return match.group() if match else None
 
 
+@functools.lru_cache(maxsize=_RECENT)
 def reference(sentence: str, post_text: str) -> str | None:
     """A job or call reference code ("quoting reference DOIG-UE-0126")."""
     for text in (sentence, post_text):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .times import _TIME
@@ -158,33 +160,45 @@ def _weight(distance: int) -> float:
 
 class Cues:
     """The cue words of a document, found in one pass over the spans that hold dates, so
-    that many dates in one sentence do not mean many scans of it."""
+    that many dates in one sentence do not mean many scans of it. Hits are kept as columns
+    of machine integers: a long text of dates has hundreds of thousands of them."""
 
     def __init__(self, text: str):
         self.text = text
-        self.hits: dict[str, list[tuple[int, int, int]]] = {family: [] for family in _FAMILIES}
-        self.starts: dict[str, list[int]] = {family: [] for family in _FAMILIES}
+        self.starts: dict[str, array] = {family: array("q") for family in _FAMILIES}
+        self.ends: dict[str, array] = {family: array("q") for family in _FAMILIES}
+        self.cues: dict[str, array] = {family: array("h") for family in _FAMILIES}
 
-    def scan(self, families: tuple[str, ...], spans: list[tuple[int, int]]) -> "Cues":
+    def scan(self, families: tuple[str, ...], spans: Iterable[tuple[int, int]]) -> "Cues":
         """Find the cues of `families` in the (sorted, disjoint) `spans` of the text."""
         for family in families:
-            pattern = _FAMILIES[family]
-            hits = self.hits[family] = []
-            for lo, hi in spans:
-                hits.extend((m.start(), m.end(), int(m.lastgroup[1:]) if family == "kind" else 0)
-                            for m in pattern.finditer(self.text, lo, hi))
-            self.starts[family] = [h[0] for h in hits]
+            self.starts[family], self.ends[family], self.cues[family] = array("q"), array("q"), array("h")
+        for lo, hi in spans:
+            for family in families:
+                self._scan(family, lo, hi)
         return self
+
+    def _scan(self, family: str, lo: int, hi: int) -> None:
+        starts, ends, cues = self.starts[family], self.ends[family], self.cues[family]
+        for m in _FAMILIES[family].finditer(self.text, lo, hi):
+            starts.append(m.start())
+            ends.append(m.end())
+            cues.append(int(m.lastgroup[1:]) if family == "kind" else 0)
 
     def any_near(self, begin: int, end: int) -> bool:
         """True when a kind cue stands within `KIND_REACH` of text[begin:end], or a marker
         word ("until", "by", "scheduled") in the 90 characters before it."""
-        return bool(self.within("kind", begin - KIND_REACH, end + KIND_REACH) or self.within("marker", begin - 90, begin))
+        return self._count("kind", begin - KIND_REACH, end + KIND_REACH) > 0 or self._count("marker", begin - 90, begin) > 0
 
-    def within(self, family: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
-        """Hits of `family` that start in [lo, hi), as absolute offsets."""
+    def _count(self, family: str, lo: int, hi: int) -> int:
         starts = self.starts[family]
-        return self.hits[family][bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
+        return bisect.bisect_left(starts, hi) - bisect.bisect_left(starts, lo)
+
+    def within(self, family: str, lo: int, hi: int) -> Iterator[tuple[int, int, int]]:
+        """Hits of `family` that start in [lo, hi), as (start, end, cue) in absolute offsets."""
+        starts = self.starts[family]
+        first, last = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
+        return zip(starts[first:last], self.ends[family][first:last], self.cues[family][first:last])
 
 
 @dataclass(slots=True)  # made once per date in a document: no frozen-init cost
@@ -209,18 +223,25 @@ class Dated:
 
 
 def _scores(dated: Dated, cues: Cues):
+    # A dated sentence in a text full of dates holds dozens of cues, and every one of its
+    # dates weighs them all: the distance and weight are computed inline (same arithmetic
+    # as `Dated.distance` and `_weight`).
     scores: dict[str, float] = {}
     subtype_scores: dict[tuple[str, str], float] = {}
     nearest: dict[str, int] = {}
+    begin, end = dated.begin, dated.end
     for lo, hi, cue in cues.within("kind", dated.start, dated.stop):
-        _, kind, subtype, weight = _KIND_CUES[cue]
-        distance = dated.distance(lo, hi)
-        score = weight * _weight(distance)
+        kind, subtype, weight = _CUE_READING[cue]
+        distance = begin - hi if hi <= begin else (lo - end if lo >= end else 0)
+        score = weight * (1.0 / (1.0 + distance / 30.0))
         scores[kind] = scores.get(kind, 0.0) + score
         nearest[kind] = min(nearest.get(kind, 999), distance)
         if subtype:
             subtype_scores[(kind, subtype)] = subtype_scores.get((kind, subtype), 0.0) + score
     return scores, subtype_scores, nearest
+
+
+_CUE_READING = [(kind, subtype, weight) for _, kind, subtype, weight in _KIND_CUES]
 
 
 _MARKER_HINT = re.compile(

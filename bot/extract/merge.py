@@ -47,18 +47,34 @@ def _combine(kept: Opportunity, other: Opportunity) -> Opportunity:
     return dataclasses.replace(best, sources=sources, **filled)
 
 
-def merge(items: list[Opportunity]) -> list[Opportunity]:
+def merge(items) -> list[Opportunity]:
     """`items` with duplicates folded together, sorted by start then id."""
-    buckets: dict[tuple, list[Opportunity]] = {}  # only items with the same kind and days can be the same
+    folded = Folded()
     for item in items:
-        bucket = buckets.setdefault((item.kind, _day(item.start), _day(item.end)), [])
+        folded.add(item)
+    return folded.items()
+
+
+class Folded:
+    """Items folded together one at a time, as a document is read: the same result as
+    `merge` on the whole list, without holding every reading of a date that a long text
+    repeats thousands of times."""
+
+    def __init__(self):
+        # only items with the same kind and days can be the same
+        self.buckets: dict[tuple, list[Opportunity]] = {}
+
+    def add(self, item: Opportunity) -> None:
+        bucket = self.buckets.setdefault((item.kind, _day(item.start), _day(item.end)), [])
         for index, kept in enumerate(bucket):
             if same(kept, item):
                 bucket[index] = _combine(kept, item)
-                break
-        else:
-            bucket.append(item)
-    return sorted((item for bucket in buckets.values() for item in bucket), key=sort_key)
+                return
+        bucket.append(item)
+
+    def items(self) -> list[Opportunity]:
+        """The folded items, sorted by start then id."""
+        return sorted((item for bucket in self.buckets.values() for item in bucket), key=sort_key)
 
 
 def sort_key(item: Opportunity) -> tuple[str, str]:

@@ -7,11 +7,13 @@ passage that follows its own reference date. Text without that structure is one 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from .dates import Mention, find_mentions
+from .spans import merged
 
 _LINE = re.compile(r"[^\n]*\n?")
 _DATE_LINE_PREFIX = re.compile(
@@ -33,6 +35,12 @@ LABEL_LINE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"\s*(?:(?:by|par|por|von|di)\s+[\w .'’-]{1,40}?)?\s*(?:[|·•–—-]\s*[\w ,&'’-]{1,40})?\s*")
+# Lines that may hold nothing but a date (6 to 90 characters), found without a list of
+# every line: a text of ten million blank lines must not become ten million tuples.
+_DATE_LINE_SHAPE = re.compile(r"^[^\n]{6,90}$", re.MULTILINE)
+# The opening of a paragraph long enough to hold a dateline ("Geneva, 2 May 2027 – ").
+_PARAGRAPH_HEAD = re.compile(r"^[^\n]{8,100}", re.MULTILINE)
+_NONBLANK = re.compile(r"\S")
 _DATELINE = re.compile(
     r"^[ \t]*(?:[A-Z\u00c0-\u024f][\w\u00c0-\u024f’' ./-]{1,50}?,[ \t]*)?(?P<date>[^\n–—:-]{6,40}?)[ \t]*(?:[–—:-]|\|)[ \t]"
 )
@@ -56,20 +64,32 @@ class Post:
     end: int
     title: str | None = None
     date: dt.date | None = None
-    datelines: list[Dateline] = field(default_factory=list)
+    datelines: list[Dateline] = field(default_factory=list)  # in order of `begin` once split
     own_dates: list[tuple[int, int]] = field(default_factory=list)  # spans of its date line and datelines
+    _index: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def is_own_date(self, position: int) -> bool:
         """True when `position` lies in the post's own date line or a dateline: dates that
         say when the text was written, not what it announces."""
-        return any(lo <= position < hi for lo, hi in self.own_dates)
+        _, los, his, _ = self._indexed()
+        at = bisect.bisect_right(los, position) - 1
+        return at >= 0 and position < his[at]
 
     def reference(self, position: int) -> tuple[dt.date | None, str]:
         """The date the text at `position` was written, and where that came from."""
-        for line in reversed(self.datelines):
-            if line.begin <= position:
-                return line.date, "dateline"
+        at = bisect.bisect_right(self._indexed()[3], position) - 1
+        if at >= 0:
+            return self.datelines[at].date, "dateline"
         return self.date, "post date" if self.date else "none"
+
+    def _indexed(self) -> tuple:
+        """Sorted starts of the own-date spans and datelines, made once: a post that opens a
+        paragraph with "Place, Date –" thousands of times is asked about each of its dates."""
+        size = (len(self.own_dates), len(self.datelines))
+        if self._index is None or self._index[0] != size:
+            spans = merged(self.own_dates)
+            self._index = (size, [lo for lo, _ in spans], [hi for _, hi in spans], [d.begin for d in self.datelines])
+        return self._index
 
 
 def _full_date(text: str) -> tuple[dt.date, Mention] | None:
@@ -109,43 +129,35 @@ def _title_like(line: str) -> bool:
     return 3 <= len(stripped) <= 250 and not stripped.startswith(("http", "•", "-", "*")) and not stripped.endswith(":")
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, line))
-        pos += len(line) + 1
-    return out
-
-
 def split_posts(text: str) -> list[Post]:
     """Posts of `text` in order; a text without date lines is a single post.
 
     >>> [(p.title, p.date) for p in split_posts("Call for nominations\\n\\nMarch 3, 2026\\n\\nBody.\\n")]
     [('Call for nominations', datetime.date(2026, 3, 3))]
     """
-    lines = _lines(text)
     posts: list[Post] = []
-    last_date_index = -10
-    for index, (pos, line) in enumerate(lines):
-        date = _date_line(line) if len(line) <= 90 else None
+    last_date_end = -1  # where the last date line ends
+    for match in _DATE_LINE_SHAPE.finditer(text):
+        pos, line = match.start(), match.group()
+        date = _date_line(line)
         if date is None:
             continue
-        title_index = _title_above(lines, index)
-        if title_index is not None and LABEL_LINE.match(lines[title_index][1]):
+        title = _title_above(text, pos)
+        if title is not None and LABEL_LINE.match(title[1]):
             continue  # "Deadline" / "Date" on the line above: an announced date, not a post's
         # Nothing but a caption between two date lines: the second dates the same post.
-        inner = posts and _nonblank_between(lines, last_date_index, title_index if title_index is not None else index) == 0
-        if inner or title_index is None:
+        inner = posts and not _NONBLANK.search(text, last_date_end, title[0] if title is not None else pos)
+        if inner or title is None:
             if posts:  # a second date right under a post's date line is that post's dateline
-                posts[-1].datelines.append(Dateline(pos, date, pos, pos + len(line)))
+                posts[-1].datelines.append(Dateline(pos, date, pos, match.end()))
             else:
-                posts.append(Post(0, len(text), _first_title(lines), date))
+                posts.append(Post(0, len(text), _first_title(text), date))
         else:
-            posts.append(Post(lines[title_index][0], len(text), lines[title_index][1].strip(), date))
-        posts[-1].own_dates.append((pos, pos + len(line)))
-        last_date_index = index
+            posts.append(Post(title[0], len(text), title[1].strip(), date))
+        posts[-1].own_dates.append((pos, match.end()))
+        last_date_end = match.end()
     if not posts:
-        posts = [Post(0, len(text), _first_title(lines), None)]
+        posts = [Post(0, len(text), _first_title(text), None)]
     posts[0].begin = 0
     for before, after in zip(posts, posts[1:]):
         before.end = after.begin
@@ -157,32 +169,44 @@ def split_posts(text: str) -> list[Post]:
     return posts
 
 
-def _title_above(lines, index: int) -> int | None:
-    """Index of the title line just above a date line (blank lines may separate them)."""
-    for back in range(index - 1, max(index - 4, -1), -1):
-        if lines[back][1].strip():
-            return back if _title_like(lines[back][1]) else None
+def _title_above(text: str, pos: int) -> tuple[int, str] | None:
+    """(offset, line) of the title just above the date line at `pos` (up to two blank lines
+    may separate them)."""
+    end = pos - 1  # the line break that ends the line above
+    for _ in range(3):
+        if end < 0:
+            return None
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line.strip():
+            return (start, line) if _title_like(line) else None
+        end = start - 1
     return None
 
 
-def _nonblank_between(lines, first: int, last: int) -> int:
-    if first < 0:
-        return 99
-    return sum(1 for _, line in lines[first + 1:last] if line.strip())
-
-
-def _first_title(lines) -> str | None:
-    for _, line in lines[:5]:
+def _first_title(text: str) -> str | None:
+    for line in _head_lines(text, 5):
         if line.strip():
             stripped = line.strip()
             return stripped if _title_like(stripped) and not stripped.endswith(".") and len(stripped) < 160 else None
     return None
 
 
+def _head_lines(text: str, count: int):
+    """The first `count` lines of `text`, without splitting the rest of it."""
+    start = 0
+    for _ in range(count):
+        end = text.find("\n", start)
+        yield text[start:] if end < 0 else text[start:end]
+        if end < 0:
+            return
+        start = end + 1
+
+
 def find_datelines(text: str, begin: int, end: int) -> list[Dateline]:
     """Paragraphs of text[begin:end] that open with "Place, Date –" or "Date:"."""
     found = []
-    for match in re.finditer(r"(?m)^[^\n]{0,100}", text[begin:end]):
+    for match in _PARAGRAPH_HEAD.finditer(text, begin, end):  # `begin` starts a line
         head = _DATELINE.match(match.group())
         if head is None:
             continue
@@ -190,8 +214,8 @@ def find_datelines(text: str, begin: int, end: int) -> list[Dateline]:
         if parsed is None:
             continue
         date, mention = parsed
-        at = begin + match.start() + head.start("date")
-        found.append(Dateline(begin + match.start(), date, at + mention.begin, at + mention.end))
+        at = match.start() + head.start("date")
+        found.append(Dateline(match.start(), date, at + mention.begin, at + mention.end))
     return found
 
 

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 
-def merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+
+def merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """`spans` sorted, with overlapping and touching ones joined.
 
     >>> merged([(5, 9), (0, 3), (2, 4), (9, 12)])
     [(0, 4), (5, 12)]
     """
-    out: list[list[int]] = []
-    for lo, hi in sorted(spans):
-        if out and lo <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], hi)
-        else:
-            out.append([lo, hi])
-    return [(lo, hi) for lo, hi in out]
+    return list(joined(sorted(spans)))
+
+
+def joined(spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """`spans`, which come in order of their start, with overlapping and touching ones
+    joined as they come: a text's many spans are never all held at once.
+
+    >>> list(joined([(0, 3), (2, 4), (5, 9), (9, 12)]))
+    [(0, 4), (5, 12)]
+    """
+    current = None
+    for lo, hi in spans:
+        if current is not None and lo <= current[1]:
+            current = (current[0], max(current[1], hi))
+            continue
+        if current is not None:
+            yield current
+        current = (lo, hi)
+    if current is not None:
+        yield current
