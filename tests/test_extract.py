@@ -339,3 +339,18 @@ CASES += [
     pytest.param("El debate oral y público contra los cinco comuneros se reanudará el 8 de febrero de 2027.", None,
                  [("hearing", "trial", "2027-02-08", None)], id="spanish-debate-oral-is-a-trial"),
 ]
+
+
+def test_a_timed_reading_and_a_day_reading_of_one_event_are_one_item_with_the_time():
+    """An event's end on its own day (10:00-12:00) is no second day: the two readings merge,
+    keeping the time."""
+    from bot.extract.merge import merge
+    from bot.model import Opportunity
+
+    def reading(start, end):
+        return Opportunity(kind="event", subtype="webinar", title="Webinar on shrinking civic space", start=start,
+                           end=end, timezone=None, organizer=None, location=None, online=True, url=None, contact=None,
+                           reference=None, evidence="…", confidence=0.8, sources=())
+    timed = reading(dt.datetime(2027, 3, 4, 10, tzinfo=dt.timezone.utc), dt.datetime(2027, 3, 4, 12, tzinfo=dt.timezone.utc))
+    [item] = merge([reading(D(2027, 3, 4), None), timed])
+    assert item.start == timed.start and item.end == timed.end

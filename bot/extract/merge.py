@@ -19,12 +19,17 @@ def _day(value):
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
+def _last_day(item: Opportunity):
+    """The item's last day: an end on its start day (10:00-12:00) is no end of days."""
+    return _day(item.end) or _day(item.start)
+
+
 def same(a: Opportunity, b: Opportunity) -> bool:
     """True when `a` and `b` announce the same thing: same kind, type and days, and the same
     post, link, organiser or a mostly shared title. The type must agree: one call often lists
     an award, a fellowship and a call for input closing on one day, and merging them would
     lose two deadlines."""
-    if a.kind != b.kind or _day(a.start) != _day(b.start) or _day(a.end) != _day(b.end):
+    if a.kind != b.kind or _day(a.start) != _day(b.start) or _last_day(a) != _last_day(b):
         return False
     if a.subtype != b.subtype:
         return False
@@ -65,7 +70,7 @@ class Folded:
         self.buckets: dict[tuple, list[Opportunity]] = {}
 
     def add(self, item: Opportunity) -> None:
-        bucket = self.buckets.setdefault((item.kind, _day(item.start), _day(item.end)), [])
+        bucket = self.buckets.setdefault((item.kind, _day(item.start), _last_day(item)), [])
         for index, kept in enumerate(bucket):
             if same(kept, item):
                 bucket[index] = _combine(kept, item)
