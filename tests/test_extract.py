@@ -354,3 +354,8 @@ def test_a_timed_reading_and_a_day_reading_of_one_event_are_one_item_with_the_ti
     timed = reading(dt.datetime(2027, 3, 4, 10, tzinfo=dt.timezone.utc), dt.datetime(2027, 3, 4, 12, tzinfo=dt.timezone.utc))
     [item] = merge([reading(D(2027, 3, 4), None), timed])
     assert item.start == timed.start and item.end == timed.end
+
+CASES += [
+    pytest.param("Date: Thursday 4 March 2027, 15:00-16:30 CET\nWebinar: documenting attacks on land defenders\nRegister on our site.",
+                 None, [("event", "webinar", "2027-03-04T15:00+01:00", "2027-03-04T16:30+01:00")], id="label-line-opening-the-text"),
+]

@@ -155,10 +155,14 @@ def _intro_start(text: str, start: int, post: Post) -> int:
 def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] | None:
     """The paragraph around a "Date: 12 March 2027" line, a date under a "Deadline" line or
     a schedule line, or None for other dates."""
-    line_start = text.rfind("\n", max(post.begin, mention.begin - 140), mention.begin) + 1
+    floor = max(post.begin, mention.begin - 140)
+    line_start = text.rfind("\n", floor, mention.begin) + 1
     if not line_start:
-        return None
-    if _schedule_line(text, mention, line_start):
+        if floor > post.begin:
+            return None  # a line longer than a label line
+        line_start = post.begin  # the post's first line: "Wann: Dienstag, 28. Juli 2020" opening the text
+    labelled = LABEL_LINE.match(text, line_start, mention.begin)  # "Date: …": its block is what follows
+    if not labelled and _schedule_line(text, mention, line_start):
         start = text.rfind("\n\n", max(post.begin, line_start - 400), line_start)
         start = start + 2 if start >= 0 else max(post.begin, line_start - 400)
         stop = text.find("\n", mention.end)
@@ -167,7 +171,7 @@ def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] 
             after = text.find("\n", stop + 1)
             stop = len(text) if after < 0 else after
         return _intro_start(text, start, post), min(stop, post.end)
-    if not LABEL_LINE.match(text, line_start, mention.begin):
+    if not labelled:
         if text[line_start:mention.begin].strip():
             return None
         above = text.rfind("\n", max(post.begin, line_start - 60), line_start - 1) + 1
