@@ -359,3 +359,10 @@ CASES += [
     pytest.param("Date: Thursday 4 March 2027, 15:00-16:30 CET\nWebinar: documenting attacks on land defenders\nRegister on our site.",
                  None, [("event", "webinar", "2027-03-04T15:00+01:00", "2027-03-04T16:30+01:00")], id="label-line-opening-the-text"),
 ]
+
+CASES += [
+    pytest.param("Das Gericht legte den 3. März 2027 als neuen Termin fest.", None,
+                 [("hearing", "hearing", "2027-03-03", None)], id="german-new-date-after-the-date"),
+    pytest.param("أجلت المحكمة القضية لجلسة 30 يناير 2027.", None,
+                 [("hearing", "hearing", "2027-01-30", None)], id="arabic-to-the-session-of"),
+]

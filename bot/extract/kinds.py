@@ -54,7 +54,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"trials?|procès|debate oral|juicio|proceso judicial|prozess|processo|julgamento|rechtszaak|proces\b|судебный процесс|процес\w*", "hearing", "trial", 2.4),
     (r"hearings?|audiences?|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza|zitting|rozpraw\w*|заседани\w*|слушани\w*|засідан\w*"
      r"|chambre (?:d'accusation|criminelle|correctionnelle)|juge d'instruction|mise en liberté|bail (?:hearing|application)", "hearing", "hearing", 2.0),
-    (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\w*|отложи\w*|прения сторон|перапынак|жылдырыл\w*|(?:[وبلف]?ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
+    (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\w*|отложи\w*|прения сторон|перапынак|жылдырыл\w*|[وبلف]?(?:ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
 ]
 _DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
 _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _KIND_CUES]
@@ -82,6 +82,8 @@ _FORWARD = re.compile(
     r"|\w+(?:ecek|acak)(?:tır|tir|lar|ler)?|tarihine|ertele\w*|состоятся|завтра|назначен\w*"
     # Italian future plural ("verranno premiati"), Russian "is planned", "will begin", "opens"
     r"|\w{2,}ranno|планиру\w+|запланирован\w*|начн[её]тся|откро[её]тся|открывается|пройд[её]т"
+    # a new date set for something: "als neuen Termin", "la nouvelle date", "nueva fecha"
+    r"|new date|neue[nr]? (?:\w*termin|datum)|nouvelle date|nueva fecha|nova data|nuova data|новая дата|новую дату"
     r"|س[يتن]\w{2,}|المقبل\w*|القادم\w*)\b",
     _I,
 )
@@ -145,7 +147,7 @@ _IMMEDIATE_FORWARD = re.compile(
     r"|(?:adiad|remarcad|marcad|agendad|suspens|designad)[ao]s? (?:para|até)(?: o dia| a data de)?"
     r"|(?:fix|renvoy|report|ajourn|programm)[ée]e?s? (?:au|pour le)|(?:rinviat|aggiornat|fissat)[ao] (?:al|a)"
     r"|(?:vertagt|verschoben|angesetzt|anberaumt) (?:auf|für) (?:den|dem)?|(?:отложен\w*|перенесен\w*|перенес\w*|назначен\w*) (?:на|до)"
-    r"|odroczon\w* (?:do|na)|uitgesteld (?:tot|naar))\s*(?:the\s*)?$",
+    r"|odroczon\w* (?:do|na)|uitgesteld (?:tot|naar)|لجلسة|(?:إلى|الى) جلسة)\s*(?:the\s*|يوم\s*)?$",
     _I,
 )
 
@@ -248,7 +250,7 @@ _MARKER_HINT = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|later|latest|deadline|clos|due|ends?\b|jusqu|avant|tard|limite|hasta|antes|fecha|plazo"
     r"|bis|spätestens|entro|scadenza|até|prazo|uiterlijk|tot|do|до|не|endet|läuft|termine|expire|vence|finaliza|termina|encerra|scade|заканчива|истека|закінчу|chiud|chiusura|cierra|fecha|schließt|ferme|close|fix|renvoy|ajourn|programm|adiad|remarc|marcad|agendad|vertagt|verschoben"
     r"|rinvi|aggiorn|fissat|отлож|перенес|назнач|odrocz|uitgest|would|delayed|put off|pushed|rescheduled|embargo|vóór"
-    r"|aceit|recebid|abert|angenommen|entgegengenommen|accettat|apert|przyjmowane|принима|проходит|открыт|initially|originally|previously|scheduled|set for|adjourned|postponed"
+    r"|aceit|recebid|abert|angenommen|entgegengenommen|accettat|apert|przyjmowane|принима|проходит|открыт|جلسة|لجلسة|initially|originally|previously|scheduled|set for|adjourned|postponed"
     r"|deferred|moved|extended|will|expected|takes|opens|starts|begins|aura|tiendra|renvoy|report|celebrar|tendr|aplazad|findet"
     r"|set|fixed|first|formerly|earlier|cancel|called|suspend|aplaz|suspendi|cancel|pospu|ajourn|annul|verschob|rinvi|adiou"
     r"|initial|inicial|ursprünglich|iniziale|open|accepted|received|submitted|possible|run|ouvert|abiert|recibir|aceptar|حتى|لغاية|قبل)",
