@@ -36,14 +36,15 @@ def test_pacer_limits(sends, chat, group, expected):
     assert pacer.ready_at(chat, group) == pytest.approx(expected)
 
 
-def test_pacer_spaces_sends_even_when_the_loop_wakes_late():
+@pytest.mark.parametrize("late", [0.0, 0.001, 0.005])
+def test_pacer_keeps_its_pace_when_the_loop_wakes_late(late):
     pacer, at, starts = Pacer(30, 1.0, 20), 100.0, []
-    for n in range(300):  # 300 chats, each send starting 1 ms after its slot
-        at = max(at, pacer.ready_at(n, False)) + 0.001
+    for n in range(300):  # 300 chats, each send starting `late` after its slot
+        at = max(at, pacer.ready_at(n, False)) + late
         pacer.took(n, False, at)
         starts.append(at)
-    assert 28.0 < 299 / (starts[-1] - starts[0]) <= 29.4
-    assert min(b - a for a, b in zip(starts, starts[1:])) >= 1 / 29.4 - 1e-9  # no two closer than the gap
+    assert 28.8 < 299 / (starts[-1] - starts[0]) <= 29.4  # a late wake-up is not lost at every message
+    assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.75 / 29.4 - 1e-9  # never bunched
     assert all(sum(1 for t in starts if s <= t < s + 1.0) <= 29 for s in starts)  # a message to spare each second
 
 

@@ -89,9 +89,11 @@ async def _error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 class ChatOrder(BaseUpdateProcessor):
     """Updates are handled concurrently, each chat's in the order they came: a slow call for one
-    chat (a getChatMember, a button's answer) holds up no other chat."""
+    chat (a getChatMember, a button's answer) holds up no other chat. A few at a time: a handler
+    does its database work without giving the event loop back, so a hundred at once (one
+    getUpdates) would hold the sending for a fifth of a second."""
 
-    def __init__(self, max_concurrent_updates: int = 64):
+    def __init__(self, max_concurrent_updates: int = 8):
         super().__init__(max_concurrent_updates)
         self.chats: dict[object, list] = {}  # chat id -> [lock, updates holding or waiting for it]
 
