@@ -15,7 +15,7 @@ from telegram.request import HTTPXRequest
 
 from bot.state import Ledger, State, migrate, open_engine
 from bot.telegram import delivery, messages
-from bot.telegram.delivery import GRACE, Gate, Outbox, Outgoing, Pacer, RoundTrips, never_arrived
+from bot.telegram.delivery import Gate, Outbox, Outgoing, Pacer, RoundTrips, never_arrived
 from bot.telegram.fakeapi import FakeTelegram
 from databases import BACKENDS, database
 

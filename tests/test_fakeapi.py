@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import random
 
 import httpx
 import pytest
@@ -361,7 +362,6 @@ async def test_latency_delays_each_way_of_a_request():
 
 
 def random_legs(seed, n):
-    import random
     rng = random.Random(seed)
     return [0.05 + rng.uniform(-0.025, 0.025) for _ in range(n)]
 

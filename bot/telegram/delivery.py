@@ -6,8 +6,8 @@ previous one plus its interval, so however the way there jitters, two never arri
 that. Telegram counts arrivals, and requests written evenly can arrive bunched: the overall pace
 leaves a margin of half the spread of recent round trips (the way there is half a round trip).
 
-A 429 (RetryAfter) on a chat whose own pace was kept is Telegram's overall limit: every send
-waits out its retry_after. One on a chat that went faster than its own limit holds that chat only.
+A 429 (RetryAfter) on a chat that kept Telegram's own per-chat limit is the overall limit: every
+send waits out its retry_after. One on a chat that went faster than that holds that chat only.
 Forbidden (blocked, kicked) deactivates the chat. An error that proves the request was never
 written (no connection, a pool or connect timeout) is retried with backoff.
 
@@ -39,7 +39,7 @@ from typing import Awaitable, Callable
 
 import httpx
 from telegram import Bot
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +265,11 @@ class Gate:
     def _tracer(self, ticket: int | None):
         async def trace(event: str, info: dict) -> None:
             if event.endswith("send_request_headers.started"):
-                leaving()  # may raise GivenBack: then not a byte is written
+                try:
+                    leaving()
+                except GivenBack:  # then not a byte is written: the pace owes it nothing
+                    self.pending.pop(ticket, None)
+                    raise
                 if ticket is not None:
                     self.started[ticket] = self.monotonic()
             elif ticket is not None and event.endswith(("send_request_body.complete", ".failed")):

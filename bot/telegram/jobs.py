@@ -39,9 +39,10 @@ def _send(chat_id: int, thread: int | None, text: str, keyboard=None):
 
 
 def _queue(service: Service, row, key: str, item_id: str | None, text: str, keyboard=None) -> None:
+    # The marked copy's text is made only if it is sent: a broadcast holds 10,000 of these.
+    again = lambda bot: _send(row.id, row.thread_id, messages.again(text), keyboard)(bot)  # noqa: E731
     service.outbox.put(Outgoing(row.id, _send(row.id, row.thread_id, text, keyboard), key, item_id,
-                                group=row.type != "private",
-                                again=_send(row.id, row.thread_id, messages.again(text), keyboard)))
+                                group=row.type != "private", again=again))
 
 
 def since(service: Service, now: dt.datetime) -> dt.datetime:
