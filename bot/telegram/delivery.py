@@ -132,8 +132,8 @@ class RoundTrips:
 
 def _windows(per_second: float, trips: RoundTrips | None) -> tuple[float, list[tuple[int, float]]]:
     """(gap, [(count, seconds)]) for the overall pace: evenly spaced 2 % under the limit, never
-    more than limit - 1 in any second, and never `limit` in a window stretched by the arrival
-    margin (requests written `1 + margin` apart can arrive one second apart)."""
+    more than limit - 1 in any second, and never more than `limit` in a window stretched by the
+    arrival margin (requests written `1 + margin` apart can arrive one second apart)."""
     limit = max(1, int(per_second))
     stretched = 1.0 + (trips.margin() if trips else 0.0) + Spacing.WOBBLE
     gap = max(1.0 / (per_second * 0.98), stretched / limit)
