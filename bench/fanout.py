@@ -1,15 +1,24 @@
 """Benchmark the bot's fan-out: one reminder to 10,000 chats through the real `python -m bot run`
 process against our fake Bot API with Telegram's flood limits on; the same broadcast with the
-bot SIGKILLed part-way and restarted; and start-up time and memory with a large store and many
-chats. Each figure is checked against the issue's target.
+bot SIGKILLed part-way and restarted; 1,000 chats sending /start at once; a broadcast whose Bot
+API stores some messages and then answers 502 or hangs; and start-up time and memory with a
+large store and many chats. Each figure is checked against the issue's target.
 
     python bench/fanout.py                  # 10,000 chats; start-up with 10,000 items and 100,000 chats
     python bench/fanout.py --quick          # 1,000 chats; start-up with 1,000 items and 10,000 chats
     python bench/fanout.py --chats 3000 --only broadcast,crash
+    python bench/fanout.py --only broadcast --latency-ms 100 --jitter-ms 50   # 100 ± 50 ms round trips
+    python bench/fanout.py --only starts --latency-ms 100
     python bench/fanout.py --only startup --profile   # and where the start-up time goes
 
-1. broadcast  The fake Bot API (30 msg/s overall, 1/s per private chat, 20/min per group; a 429
-   with retry_after beyond them) serves in a thread of this process. N private chats are made
+The fake's flood limits are strict, as Telegram's: 30 messages in any sliding second overall, 1
+a second per private chat, 20 a minute per group, and after a 429 for the overall limit every
+send gets a 429 until the wait it announced has passed. --latency-ms and --jitter-ms delay each
+request on its way to the fake (where it is counted) and its answer on the way back, each by
+half the latency give or take half the jitter (uniform, seeded), so a round trip is
+latency ± jitter.
+
+1. broadcast  The fake Bot API serves in a thread of this process. N private chats are made
    with State.ensure_chat (deadline_leads ["1h"]) in a fresh SQLite file; the store holds one
    timed deadline whose 1-hour reminder falls due --lead-in seconds after the bot is launched.
    The bot runs as a separate process on the real clock (env TELEGRAM_BOT_TOKEN,
@@ -21,7 +30,15 @@ chats. Each figure is checked against the issue's target.
    a message whose request may have left, so such a claim can cost that one chat its reminder);
    late marks before the kill and after the restart. --signal TERM stops the bot the way a
    deploy or `docker stop` does instead, and checks it exits 0 and loses nothing.
-3. startup    A store of synthetic deadlines, events and hearings spread over a year (written with
+3. starts     --start-chats chats (1,000) each send /start at once to a freshly started bot with an
+   empty state. Measured: every chat answered, answers/s from first to last, the time from the
+   updates to the last answer, 429s.
+4. unclear    A broadcast to --unclear-chats chats (1,000) where the fake stores the message to
+   every 50th chat and then answers 502, and to every 77th and then hangs past the bot's read
+   timeout (15 s). The bot's documented policy: such a reminder is sent once more, marked as a
+   possible repeat, never a third time. Checked: those chats have exactly two copies, the second
+   marked; every other chat exactly one, unmarked; none has none.
+5. startup    A store of synthetic deadlines, events and hearings spread over a year (written with
    Store.save) and many chats (bulk-inserted with the columns ensure_chat writes; a seeded mix of
    time zones, filters, leads, quiet hours and a few per-item choices). Measured from launch:
    the first getMe, the first getUpdates, the first answer to a /help sent right after that
@@ -65,9 +82,11 @@ PRIVATE_BASE = 700_000_000  # chat ids of the broadcast chats: 700000001 ...
 STARTUP_BASE = 800_000_000
 HELP_CHAT = 699_999_999  # who sends /help during the start-up measurement
 REMINDER_MARK = "late reminder"  # what messages.reminder writes into a late reminder's first line
+AGAIN_MARK = "may be a repeat"  # what messages.again writes on the last line of a second copy
 
 # Targets from the issue.
 TARGET_RATE = 28.0  # messages/s sustained
+TARGET_STARTS = 25.0  # answers/s to /start from many chats at once
 TARGET_START_S = 5.0
 TARGET_RSS_MB = 300.0
 
@@ -231,6 +250,18 @@ class BenchError(Exception):
 
 
 # --- the fake Bot API ----------------------------------------------------------------------------
+
+def make_fake(args):
+    """The fake Bot API with Telegram's limits, strict, and the latency asked for."""
+    from bot.telegram.fakeapi import FakeTelegram, FloodLimits, Latency
+
+    latency = Latency(args.latency_ms / 1000, args.jitter_ms / 1000, seed=args.seed)
+    return FakeTelegram(flood=FloodLimits(strict=True), latency=latency)
+
+
+def latency_text(args) -> str:
+    return f"{args.latency_ms:g} ± {args.jitter_ms:g} ms round trips" if args.latency_ms or args.jitter_ms else "no latency"
+
 
 def register_private_chats(fake, ids) -> None:
     """Make private chats known to the fake without queueing an update for the bot (that is what
@@ -552,6 +583,11 @@ def is_late(text: str | None) -> bool:
     return REMINDER_MARK in (text or "").split("\n", 1)[0]
 
 
+def is_again(text: str | None) -> bool:
+    """A copy sent once more after an unclear answer says so on its last line."""
+    return AGAIN_MARK in (text or "").rsplit("\n", 1)[-1]
+
+
 def late_after() -> dt.timedelta | None:
     """The plan's threshold for marking a reminder late, when it has one."""
     from bot import reminders
@@ -580,17 +616,15 @@ def launch_and_time_due(cleanup: Cleanup, work: Path, fake, url: str, lead_in: f
 # --- 1. broadcast --------------------------------------------------------------------------------
 
 def broadcast(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
-    from bot.telegram.fakeapi import FakeTelegram, FloodLimits
-
     n = args.chats
-    say(f"\n== 1. broadcast: one reminder to {n:,} private chats, flood limits on ==")
+    say(f"\n== 1. broadcast: one reminder to {n:,} private chats, strict flood limits, {latency_text(args)} ==")
     work = cleanup.tempdir("broadcast")
     ids = list(range(PRIVATE_BASE + 1, PRIVATE_BASE + n + 1))
     chats = set(ids)
     began = time.monotonic()
     url = fresh_state(work / "state.sqlite3", ids, ["1h"])
     say(f"    {n:,} chats made with State.ensure_chat in {time.monotonic() - began:.1f} s")
-    fake = FakeTelegram(flood=FloodLimits())
+    fake = make_fake(args)
     with fake.serve_in_thread():
         register_private_chats(fake, ids)
         sampled = work / "profile.json"
@@ -612,6 +646,7 @@ def broadcast(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
     first_delay = stamps[0] - due.timestamp() if stamps else float("nan")
     finish = stamps[-1] - due.timestamp() if stamps else float("nan")
     S = "broadcast"
+    report.info(S, "latency", latency_text(args))
     report.info(S, "messages sent", f"{len(messages):,}")
     report.check(S, "sustained rate, first to last send", f"{r['overall']:.2f} msg/s", f">= {TARGET_RATE:g} msg/s",
                  r["overall"] >= TARGET_RATE)
@@ -655,8 +690,6 @@ def broadcast(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
 # --- 2. crash ------------------------------------------------------------------------------------
 
 def crash(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
-    from bot.telegram.fakeapi import FakeTelegram, FloodLimits
-
     n = args.chats
     how = "SIGTERM (a graceful stop)" if args.signal == "TERM" else "SIGKILL"
     say(f"\n== 2. crash: {how} after {args.kill_at:.0%} of {n:,} chats, restart"
@@ -667,7 +700,7 @@ def crash(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
     began = time.monotonic()
     url = fresh_state(work / "state.sqlite3", ids, ["1h"])
     say(f"    {n:,} chats made with State.ensure_chat in {time.monotonic() - began:.1f} s")
-    fake = FakeTelegram(flood=FloodLimits())
+    fake = make_fake(args)
     with fake.serve_in_thread():
         register_private_chats(fake, ids)
         first, traffic, due, store_dir = launch_and_time_due(cleanup, work, fake, url, args.lead_in, "crash-1")
@@ -732,6 +765,11 @@ def crash(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
     else:
         wrong_late, unmarked_old, rule = 0, sum(1 for s in post if not is_late(s.text)), "after an outage"
     resume = (post[0].timestamp - restarted_at) if post else float("nan")
+    sending_at_kill = {chat for chat, _, how in open_kill if how == "sending"}
+    marked = {s.chat_id for s in messages if is_again(s.text)}
+    doubled = {c for c in chats if per_chat[c] >= 2}
+    unmarked_doubles = len(doubled - marked)
+    unexplained = len(doubled - sending_at_kill)
     S = "crash"
     report.info(S, "served when killed", f"{len(at_kill):,} of {n:,} ({len(at_kill) / n:.0%})")
     report.info(S, "messages before the kill / after restart", f"{len(pre):,} / {len(post):,}")
@@ -739,14 +777,20 @@ def crash(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
                 f"{len(open_kill)} / {handed} / {unknown_delivered}")
     if args.signal == "TERM":
         report.check(S, "exit status after SIGTERM", f"{stopped_with}", "0", stopped_with == 0)
-        report.info(S, "stop took / messages sent meanwhile", f"{stop_took:.1f} s / {while_stopping}")
+        report.check(S, "stop took", f"{stop_took:.1f} s", "< 10 s", stop_took < 10)
+        report.info(S, "messages sent while stopping", f"{while_stopping}")
         report.info(S, "ledger rows marked failed at the stop", f"{counts_kill.get('failed', 0)}")
     report.info(S, "first send after restart", f"{resume:.1f} s")
     report.info(S, "rate after restart, first to last", f"{post_rates['overall']:.2f} msg/s")
-    report.check(S, "chats with exactly 1 message", f"{histogram[1]:,}", f"{n:,}", histogram[1] == n)
-    report.check(S, "chats with 2 or more messages", f"{histogram[2]}", "0", histogram[2] == 0)
-    report.info(S, "chats with 0 messages" + (" (timed out)" if after.timed_out else ""), f"{histogram[0]}")
+    report.check(S, "chats with 0 messages" + (" (timed out)" if after.timed_out else ""), f"{histogram[0]}", "0",
+                 histogram[0] == 0)
     report.info(S, "  of which behind a claim left open", f"{zero_unknown}")
+    report.info(S, "chats with exactly 1 message", f"{histogram[1]:,} of {n:,}")
+    report.info(S, "chats with 2 (sending when stopped: sent again, marked)", f"{histogram[2]}")
+    report.check(S, "  of which the second copy not marked", f"{unmarked_doubles}", "0", unmarked_doubles == 0)
+    report.check(S, "  of which not sending when stopped", f"{unexplained}", "0", unexplained == 0)
+    if args.signal == "TERM":
+        report.check(S, "chats with 2 after a SIGTERM", f"{histogram[2]}", "0", histogram[2] == 0)
     report.info(S, "ledger claims still open after restart", f"{len(open_claims)}")
     report.info(S, "ledger rows sent / sending / claimed / failed",
                 f"{counts.get('sent', 0)} / {counts.get('sending', 0)} / {counts.get('claimed', 0)} / {counts.get('failed', 0)}")
@@ -767,7 +811,9 @@ def crash(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
     report.info(S, "other error answers", _kinds(errors, flood))
     report.info(S, "found owed by the ticks, 1st run", _queued_text(first.queued()))
     report.info(S, "found owed by the ticks, 2nd run", _queued_text(second.queued()))
-    figures["crash"] = {"chats": n, "signal": args.signal, "stop_exit": stopped_with, "kill_at": args.kill_at, "outage_s": args.outage, "before_kill": len(pre),
+    figures["crash"] = {"chats": n, "signal": args.signal, "stop_exit": stopped_with, "stop_took_s": stop_took,
+                        "doubled": len(doubled), "unmarked_doubles": unmarked_doubles,
+                        "unexplained_doubles": unexplained, "kill_at": args.kill_at, "outage_s": args.outage, "before_kill": len(pre),
                         "after_restart": len(post), "open_claims_at_kill": len(open_kill),
                         "open_claims_reached_fake": unknown_delivered, "open_claims_sending_at_kill": handed,
                         "histogram": {str(k): v for k, v in histogram.items()},
@@ -778,7 +824,99 @@ def crash(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
                         "bot_peak_mb": max(before_kill.peak_mb, after.peak_mb)}
 
 
-# --- 3. start-up ---------------------------------------------------------------------------------
+# --- 3. /start from many chats at once ---------------------------------------------------------
+
+def starts(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
+    n = args.start_chats
+    say(f"\n== 3. starts: {n:,} chats send /start at once, {latency_text(args)} ==")
+    work = cleanup.tempdir("starts")
+    url = fresh_state(work / "state.sqlite3", [], ["1h"])
+    ids = list(range(PRIVATE_BASE + 1, PRIVATE_BASE + n + 1))
+    fake = make_fake(args)
+    with fake.serve_in_thread():
+        register_private_chats(fake, ids)
+        bot, traffic, due, _ = launch_and_time_due(cleanup, work, fake, url, 3600.0, "starts")
+        asked = time.monotonic()
+        for chat in ids:
+            fake.user_says(chat, "/start")
+        wait_for(lambda: all(fake.sent(c) for c in ids[-1:]) and len(fake.sent()) >= n, phase_timeout(args), bot,
+                 every=0.25)
+        code = bot.stop()
+        wanted = set(ids)
+        answers = [s for s in fake.sent() if s.chat_id in wanted and "I send deadlines" in (s.text or "")]
+        _, flood, errors = traffic.snapshot()
+    stamps = sorted(s.timestamp for s in answers)
+    answered = len({s.chat_id for s in answers})
+    r = rates(stamps)
+    offset = time.time() - time.monotonic()
+    last = stamps[-1] - (asked + offset) if stamps else float("nan")
+    S = "starts"
+    report.info(S, "latency", latency_text(args))
+    report.check(S, "chats answered", f"{answered:,} of {n:,}", f"{n:,}", answered == n)
+    report.check(S, "answers/s, first to last", f"{r['overall']:.2f} msg/s", f">= {TARGET_STARTS:g} msg/s",
+                 r["overall"] >= TARGET_STARTS)
+    report.info(S, "from the updates to the last answer", f"{last:.1f} s")
+    report.info(S, "most answers in any 1 s; longest pause", f"{r['max_in_1s']}; {r['longest_gap']:.2f} s")
+    report.check(S, "429 answers from the fake", f"{flood}", "0", flood == 0)
+    report.info(S, "other error answers", _kinds(errors, flood))
+    report.info(S, "bot exit status after SIGTERM", f"{code}")
+    figures["starts"] = {"chats": n, "answered": answered, "rates": r, "last_answer_s": last, "429": flood,
+                         "latency_ms": args.latency_ms, "jitter_ms": args.jitter_ms, "exit": code}
+
+
+# --- 4. unclear answers ------------------------------------------------------------------------
+
+def unclear(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
+    n = args.unclear_chats
+    say(f"\n== 4. unclear: a broadcast to {n:,} chats; the fake stores every 50th message and answers 502, "
+        f"stores every 77th and hangs; {latency_text(args)} ==")
+    work = cleanup.tempdir("unclear")
+    ids = list(range(PRIVATE_BASE + 1, PRIVATE_BASE + n + 1))
+    chats = set(ids)
+    url = fresh_state(work / "state.sqlite3", ids, ["1h"])
+    bad_gateway = set(ids[49::50])
+    hung = set(ids[76::77]) - bad_gateway
+    fake = make_fake(args)
+    with fake.serve_in_thread():
+        register_private_chats(fake, ids)
+        for chat in bad_gateway:
+            fake.fail_next("sendMessage", chat_id=chat, error="stored_502")
+        for chat in hung:
+            fake.fail_next("sendMessage", chat_id=chat, error="stored_hang", hang=20.0)  # the bot gives up at 15 s
+        bot, traffic, due, _ = launch_and_time_due(cleanup, work, fake, url, args.lead_in, "unclear")
+        # the second copies of the hung ones come 15 s (the bot's read timeout) after the first
+        followed = follow(traffic, bot, chats, label="unclear", settle=max(args.settle, 20.0), idle=args.idle,
+                          timeout=phase_timeout(args), every=args.every)
+        code = bot.stop()
+        messages = sends(fake, chats)
+        _, flood, errors = traffic.snapshot()
+    counts, _ = ledger(url)
+    by_chat = collections.defaultdict(list)
+    for s in messages:
+        by_chat[s.chat_id].append(s.text)
+    faulty = bad_gateway | hung
+    as_policy = sum(1 for c in faulty if len(by_chat[c]) == 2 and not is_again(by_chat[c][0]) and is_again(by_chat[c][1]))
+    plain = sum(1 for c in chats - faulty if len(by_chat[c]) == 1 and not is_again(by_chat[c][0]))
+    lost = sum(1 for c in chats if not by_chat[c])
+    S = "unclear"
+    report.info(S, "latency", latency_text(args))
+    report.info(S, "stored then 502 / stored then hung", f"{len(bad_gateway)} / {len(hung)}")
+    report.check(S, "those chats: first copy, then one marked repeat", f"{as_policy} of {len(faulty)}",
+                 f"{len(faulty)}", as_policy == len(faulty))
+    report.check(S, "other chats: exactly one, unmarked", f"{plain:,} of {n - len(faulty):,}",
+                 f"{n - len(faulty):,}", plain == n - len(faulty))
+    report.check(S, "chats with no message" + (" (timed out)" if followed.timed_out else ""), f"{lost}", "0", lost == 0)
+    report.check(S, "429 answers from the fake", f"{flood}", "0", flood == 0)
+    report.info(S, "error answers", _kinds(errors, flood))
+    report.info(S, "ledger rows sent / unclear / failed",
+                f"{counts.get('sent', 0)} / {counts.get('unclear', 0)} / {counts.get('failed', 0)}")
+    report.info(S, "bot logged unclear answers", f"{bot.log_count('was unclear')}")
+    report.info(S, "bot exit status after SIGTERM", f"{code}")
+    figures["unclear"] = {"chats": n, "stored_502": len(bad_gateway), "stored_hang": len(hung), "as_policy": as_policy,
+                          "plain": plain, "lost": lost, "429": flood, "ledger": counts, "exit": code}
+
+
+# --- 5. start-up ---------------------------------------------------------------------------------
 
 def startup(args, cleanup: Cleanup, report: Report, figures: dict) -> None:
     from bot.telegram.fakeapi import FakeTelegram
@@ -1030,7 +1168,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chats", type=int, help="chats in the broadcast and crash runs (default 10,000)")
     parser.add_argument("--items", type=int, help="store items for the start-up run (default 10,000)")
     parser.add_argument("--startup-chats", type=int, help="chats for the start-up run (default 100,000)")
-    parser.add_argument("--only", default="broadcast,crash,startup", help="comma-separated parts to run")
+    parser.add_argument("--only", default="broadcast,crash,starts,unclear,startup", help="comma-separated parts to run")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="round trip to the fake Bot API (ms)")
+    parser.add_argument("--jitter-ms", type=float, default=0.0, help="round trips vary by ± this much (ms)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the fake's latency")
+    parser.add_argument("--start-chats", type=int, default=1000, help="chats sending /start at once")
+    parser.add_argument("--unclear-chats", type=int, help="chats in the unclear-answers broadcast (default 1,000)")
     parser.add_argument("--lead-in", type=float, help="seconds from launch to the reminder's due time")
     parser.add_argument("--kill-at", type=float, default=0.4, help="fraction of chats served before the SIGKILL")
     parser.add_argument("--signal", choices=("KILL", "TERM"), default="KILL",
@@ -1060,7 +1203,8 @@ def main(argv: list[str] | None = None) -> int:
     args.lead_in = args.lead_in or (12.0 if args.chats <= 2000 else 25.0)
     args.every = args.every or (5.0 if args.quick else 15.0)
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
-    unknown = set(parts) - {"broadcast", "crash", "startup"}
+    args.unclear_chats = args.unclear_chats or min(args.chats, 1000)
+    unknown = set(parts) - set(PARTS)
     if unknown:
         parser.error(f"--only: unknown part(s) {', '.join(sorted(unknown))}")
     sys.path.insert(0, str(ROOT))
@@ -1073,7 +1217,7 @@ def main(argv: list[str] | None = None) -> int:
         for part in parts:
             load = os.getloadavg()[0]
             try:
-                {"broadcast": broadcast, "crash": crash, "startup": startup}[part](args, cleanup, report, figures)
+                PARTS[part](args, cleanup, report, figures)
                 # The bot and this process make about 1.5 of it; more means someone else shared the CPUs.
                 report.info(part, "load average (1 min) before / after",
                             f"{load:.1f} / {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
@@ -1093,6 +1237,9 @@ def main(argv: list[str] | None = None) -> int:
         figures["targets"] = {"rate": TARGET_RATE, "start_s": TARGET_START_S, "rss_mb": TARGET_RSS_MB}
         args.json.write_text(json.dumps(figures, indent=2, default=str) + "\n")
     return 2 if broken else (1 if report.failed else 0)
+
+
+PARTS = {"broadcast": broadcast, "crash": crash, "starts": starts, "unclear": unclear, "startup": startup}
 
 
 def _interrupt(signum, frame) -> None:

@@ -6,13 +6,16 @@ the settings it chose. Never names, usernames or message text. `forget` removes 
 chat in one transaction; on SQLite deleted pages are overwritten (`secure_delete`) and the
 write-ahead log is truncated afterwards, so the data does not linger in the files.
 
-Exactly once. `claim` inserts a ledger row with INSERT … ON CONFLICT DO NOTHING on the
-(chat_id, key) primary key: whoever inserts the row owns the message, however many threads or
-processes race. The sender calls `mark_sending` just before it hands the message to the Bot API
-(and sends only if that worked), then `mark_sent`; `release` when the send definitely failed, so
-that a later run retries; or `mark_failed` to give up. At start-up, `release_unsent` gives back
-the claims a crash left before their hand-over (nothing left the process), and `stale_claims`
-lists those left while sending (they may have arrived).
+At least once, at most twice. `claim` (or `take`) inserts a ledger row with INSERT … ON
+CONFLICT on the (chat_id, key) primary key: whoever inserts the row owns the message, however
+many threads or processes race. The sender calls `mark_sending` at the moment the request is
+written (and sends only if that worked; it counts the copy), then `mark_sent`; `release` when
+the send definitely failed, so that a later run retries; `mark_unclear` when the answer cannot
+prove whether the copy arrived (a 5xx, a timeout after the write): the row then owes one more
+copy, which a later `take` claims (it says so, and the sender marks that copy as a repeat);
+`mark_failed` to give up. At start-up, `release_unsent` gives back the claims a crash left
+before their write (nothing left the process), and `reopen_sending` makes those left while
+sending unclear (one more copy), or failed when they were already the second copy.
 
 Time. Nothing here reads the clock: callers pass `now`. Timestamps go in aware and come back
 aware UTC on SQLite and PostgreSQL alike; naive datetimes are refused.
@@ -57,7 +60,8 @@ CHAT_TYPES = ("private", "group", "supergroup", "channel")
 KINDS = ("deadline", "event", "hearing")
 DIGESTS = ("off", "daily", "weekly")
 PREF_STATES = ("follow", "mute")
-LEDGER_STATES = ("claimed", "sending", "sent", "failed")
+LEDGER_STATES = ("claimed", "sending", "sent", "failed", "unclear")
+MAX_COPIES = 2  # an unclear first copy is sent once more, never a third time
 
 # Settings a new chat gets unless the caller's defaults say otherwise. Tuples: never shared lists.
 DEFAULTS: Mapping[str, Any] = {
@@ -182,6 +186,7 @@ class Ledger(Base):
     claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    copies: Mapped[int] = mapped_column(SmallInteger, server_default="0")  # requests written
 
 
 class Meta(Base):
@@ -557,14 +562,22 @@ class State:
 
     def claim(self, chat_id: int, key: str, item_id: str | None, now: dt.datetime) -> bool:
         """Take the message `key` for the chat: True for exactly one caller, across processes."""
+        return self.take(chat_id, key, item_id, now) is not None
+
+    def take(self, chat_id: int, key: str, item_id: str | None, now: dt.datetime) -> int | None:
+        """`claim`, saying how many copies were already written: 0 for a new claim, 1 when it
+        takes the one more copy an unclear row owes; None when someone else owns the key."""
         stmt = self._insert(Ledger).values(
             chat_id=chat_id, key=key, item_id=item_id, state="claimed",
-            claimed_at=_field("now", _utc, now))
+            claimed_at=_field("now", _utc, now), copies=0)
+        # The primary key arbitrates (a read-then-write would let two callers both win);
+        # RETURNING yields a row only to the caller whose insert (or take-over) happened.
+        stmt = stmt.on_conflict_do_update(index_elements=[Ledger.chat_id, Ledger.key],
+                                          set_={"state": "claimed", "claimed_at": stmt.excluded.claimed_at},
+                                          where=Ledger.state == "unclear")
         with self._known_chat(chat_id), self.engine.begin() as conn:
-            # The primary key arbitrates (a read-then-write would let two callers both win);
-            # RETURNING yields a row only to the caller whose insert happened.
-            won = conn.execute(stmt.on_conflict_do_nothing().returning(Ledger.key)).first()
-            return won is not None
+            won = conn.execute(stmt.returning(Ledger.copies)).first()
+            return None if won is None else won[0]
 
     def mark_sent(self, chat_id: int, key: str, message_id: int | None, now: dt.datetime) -> bool:
         """Record that the claimed message went out; False if there is no such claim."""
@@ -572,19 +585,36 @@ class State:
         return self._update_ledger(chat_id, key, values)
 
     def mark_sending(self, chat_id: int, key: str) -> bool:
-        """The claimed message is about to be handed to the Bot API; False if the claim is gone
-        (given back by a restarting instance: then the message must not be sent from here)."""
-        return self._update_ledger(chat_id, key, {"state": "sending"}, Ledger.state == "claimed")
+        """The claimed message's request is being written now (one more copy); False if the claim
+        is gone (given back by a restarting instance: then it must not be sent from here)."""
+        return self._update_ledger(chat_id, key, {"state": "sending", "copies": Ledger.copies + 1},
+                                   Ledger.state == "claimed")
+
+    def mark_unclear(self, chat_id: int, key: str) -> bool:
+        """The copy being sent may or may not have arrived: owe one more copy if this was the
+        first, else give up (never a third). True when one more copy is owed."""
+        if self._update_ledger(chat_id, key, {"state": "unclear"}, Ledger.state == "sending",
+                               Ledger.copies < MAX_COPIES):
+            return True
+        self.mark_failed(chat_id, key)
+        return False
 
     def mark_failed(self, chat_id: int, key: str) -> bool:
         """Give up on a claimed message for good (it stays owed-and-skipped, not retried)."""
         return self._update_ledger(chat_id, key, {"state": "failed"}, Ledger.state.in_(("claimed", "sending")))
 
     def release(self, chat_id: int, key: str) -> bool:
-        """Drop a claim whose send definitely failed, so a later run retries. Never a sent one."""
-        where = _ledger_row(chat_id, key) & (Ledger.state != "sent")
+        """Drop a claim whose send definitely failed (its copy, if written, was refused), so a
+        later run retries. Never a sent one; one whose first copy was unclear goes back to owing
+        its one more copy."""
+        row = _ledger_row(chat_id, key)
         with self.engine.begin() as conn:
-            return conn.execute(delete(Ledger).where(where)).rowcount == 1
+            conn.execute(update(Ledger).where(row, Ledger.state == "sending")
+                         .values(state="claimed", copies=Ledger.copies - 1))
+            claimed = row & (Ledger.state == "claimed")
+            if conn.execute(update(Ledger).where(claimed, Ledger.copies > 0).values(state="unclear")).rowcount:
+                return True
+            return conn.execute(delete(Ledger).where(claimed)).rowcount == 1
 
     def claimed_keys(self, chat_ids: Iterable[int] | None = None) -> set[tuple[int, str]]:
         """(chat_id, key) of every ledger row, in any state; only these chats if given."""
@@ -595,30 +625,43 @@ class State:
             return {(chat_id, key) for chat_id, key in conn.execute(query)}
 
     def claimed_for(self, keys: Iterable[str]) -> set[tuple[int, str]]:
-        """(chat_id, key) of the ledger rows with these keys, across chats (for a broadcast)."""
+        """(chat_id, key) of the ledger rows with these keys, across chats (for a broadcast),
+        leaving out unclear ones: they still owe a copy."""
         keys = sorted(set(keys))
         found: set[tuple[int, str]] = set()
         with self.engine.connect() as conn:
             for start in range(0, len(keys), 500):  # bounded IN lists
-                query = select(Ledger.chat_id, Ledger.key).where(Ledger.key.in_(keys[start:start + 500]))
+                query = (select(Ledger.chat_id, Ledger.key).where(Ledger.key.in_(keys[start:start + 500]))
+                         .where(Ledger.state != "unclear"))
                 found.update((chat_id, key) for chat_id, key in conn.execute(query))
         return found
 
     def release_unsent(self, older_than: dt.datetime) -> int:
-        """Give back the claims taken before `older_than` and never handed to the Bot API (a crash
-        came between the claim and the hand-over), so they are planned again; how many."""
+        """Give back the claims taken before `older_than` whose request was never written (a
+        crash came between the claim and the write), so they are planned again; how many. A
+        claim for the one more copy of an unclear message owes that copy again."""
         where = (Ledger.state == "claimed") & (Ledger.claimed_at < _field("older_than", _utc, older_than))
         with self.engine.begin() as conn:
-            return conn.execute(delete(Ledger).where(where)).rowcount
+            again = conn.execute(update(Ledger).where(where, Ledger.copies > 0).values(state="unclear")).rowcount
+            return again + conn.execute(delete(Ledger).where(where)).rowcount
 
     def stale_claims(self, older_than: dt.datetime) -> list[Ledger]:
-        """Messages handed to the Bot API before `older_than` whose answer was never recorded
+        """Messages written to the Bot API before `older_than` whose answer was never recorded
         (they may or may not have arrived), oldest first."""
         query = (select(Ledger).where(Ledger.state == "sending")
                  .where(Ledger.claimed_at < _field("older_than", _utc, older_than))
                  .order_by(Ledger.claimed_at, Ledger.chat_id, Ledger.key))
         with self._session() as session:
             return list(session.scalars(query))
+
+    def reopen_sending(self, older_than: dt.datetime) -> tuple[int, int]:
+        """After a crash, the messages whose request was written and never answered: a first
+        copy owes one more (unclear), a second copy is given up (failed). (unclear, failed)"""
+        where = (Ledger.state == "sending") & (Ledger.claimed_at < _field("older_than", _utc, older_than))
+        with self.engine.begin() as conn:
+            again = conn.execute(update(Ledger).where(where, Ledger.copies < MAX_COPIES)
+                                 .values(state="unclear")).rowcount
+            return again, conn.execute(update(Ledger).where(where).values(state="failed")).rowcount
 
     def _update_ledger(self, chat_id: int, key: str, values: dict[str, Any], *extra: Any) -> bool:
         with self.engine.begin() as conn:

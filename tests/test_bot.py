@@ -20,7 +20,7 @@ from databases import BACKENDS, database
 
 UTC = dt.timezone.utc
 START = dt.datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
-ALICE, BOB, GROUP = 501, 502, -100900
+ALICE, BOB, CAROL, GROUP = 501, 502, 503, -100900
 
 
 def _record(rid, kind="deadline", start="2026-12-15", **extra):
@@ -212,28 +212,40 @@ async def test_missed_reminders_are_sent_late_after_a_restart_and_never_twice(tm
         assert await again.tick(again.clock.now) == 0
 
 
-async def test_a_crash_before_the_hand_over_costs_a_late_message_and_one_while_sending_costs_it(tmp_path, url, caplog):
+async def test_a_crash_before_the_write_costs_a_late_message_and_one_while_sending_a_marked_repeat(tmp_path, url, caplog):
     caplog.set_level("INFO")
     async with running(tmp_path, url=url) as bot:
         await bot.say(ALICE, "/start")
         await bot.say(BOB, "/start")
-    fake, key, due = bot.fake, "remind:2026-11-27-deadline-000000000c:1d", dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-    # The process died holding two claims: Alice's before its hand-over, Bob's while sending.
+        await bot.say(CAROL, "/start")
+    fake, item, due = bot.fake, "2026-11-27-deadline-000000000c", dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    key = f"remind:{item}:1d"
+    # The process died holding three claims: Alice's before its write, Bob's while sending it,
+    # Carol's while sending the one more copy of an unclear first one.
     crashed = State(open_engine(url))
-    crashed.claim(ALICE, key, "2026-11-27-deadline-000000000c", due)
-    crashed.claim(BOB, key, "2026-11-27-deadline-000000000c", due)
-    crashed.mark_sending(BOB, key)
+    for chat in (ALICE, BOB, CAROL):
+        crashed.take(chat, key, item, due)
+    for chat in (BOB, CAROL):
+        crashed.mark_sending(chat, key)
+    crashed.mark_unclear(CAROL, key)
+    crashed.take(CAROL, key, item, due)
+    crashed.mark_sending(CAROL, key)
     crashed.engine.dispose()
-    before = {chat: len(fake.sent(chat)) for chat in (ALICE, BOB)}
+    before = {chat: len(fake.sent(chat)) for chat in (ALICE, BOB, CAROL)}
     async with running(tmp_path, fake=fake, clock=Clock(due + dt.timedelta(seconds=40)), url=url) as again:
-        await fake.wait_until(lambda: len(fake.sent(ALICE)) > before[ALICE], timeout=10)
+        await fake.wait_until(lambda: len(fake.sent(ALICE)) > before[ALICE] and len(fake.sent(BOB)) > before[BOB],
+                              timeout=10)
         await again.service.outbox.drain()
         assert await again.tick(again.clock.now) == 0
-    slapps = {chat: [s.text for s in fake.sent(chat)[before[chat]:] if "SLAPPs" in (s.text or "")] for chat in (ALICE, BOB)}
+    slapps = {chat: [s.text for s in fake.sent(chat)[before[chat]:] if "SLAPPs" in (s.text or "")]
+              for chat in (ALICE, BOB, CAROL)}
     assert len(slapps[ALICE]) == 1 and slapps[ALICE][0].startswith("⏰ Deadline tomorrow")
-    assert slapps[BOB] == []  # it may have arrived: never sent twice
+    assert "Sent again" not in slapps[ALICE][0]
+    assert len(slapps[BOB]) == 1 and slapps[BOB][0].endswith("so this may be a repeat.</i>")  # it may have arrived
+    assert slapps[CAROL] == []  # two copies may have arrived: never a third
     assert "1 messages claimed by the last run were never sent" in caplog.text
-    assert "1 messages from the last run may or may not have arrived" in caplog.text
+    assert "1 messages from the last run may or may not have arrived; sending each once more" in caplog.text
+    assert "1 repeated messages from the last run may or may not have arrived; not sending a third" in caplog.text
 
 
 async def test_change_notices(tmp_path):
@@ -335,13 +347,20 @@ async def test_blocked_chat_is_deactivated(tmp_path):
         assert "Sign-on letter" in bot.fake.sent(BOB)[-1].text
 
 
-async def test_telegram_outage_is_retried_and_delivers_once(tmp_path):
+@pytest.mark.parametrize("error, times, texts", [
+    ("network", 1, ["again"]),             # the connection broke after the write: it may have arrived
+    ("server", 1, ["again"]),              # a 500: it may have been stored, so the copy says it may repeat
+    ("stored_502", 1, ["plain", "again"]),  # stored, then a 502: two copies, the second says so
+    ("server", 2, []),                     # two unclear answers: no third copy (and a warning in the log)
+])
+async def test_telegram_outage_and_unclear_answers(tmp_path, error, times, texts):
     async with running(tmp_path) as bot:
         await bot.say(ALICE, "/start")
         bot.service.outbox.backoff = 0.01
-        bot.fake.fail_next("sendMessage", chat_id=ALICE, times=2, error="server")
+        bot.fake.fail_next("sendMessage", chat_id=ALICE, times=times, error=error)
         await bot.tick(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
-        assert len([s for s in bot.fake.sent(ALICE) if "Sign-on letter" in (s.text or "")]) == 1
+        sent = [s.text for s in bot.fake.sent(ALICE) if "Sign-on letter" in (s.text or "")]
+        assert ["again" if "may be a repeat" in t else "plain" for t in sent] == texts
 
 
 async def test_groups_only_admins_change_settings_and_topics_get_their_reminders(tmp_path):
@@ -413,3 +432,46 @@ def test_unparsable_updates_are_not_logged_with_their_content():
                                "Error while parsing updates! Received data was %r", ([{"text": "my secret"}],), None)
     app.Redact("123:tok").filter(record)
     assert "my secret" not in record.getMessage() and "not logged" in record.getMessage()
+
+
+async def test_a_reply_to_a_chat_that_blocked_the_bot_is_one_line(tmp_path, caplog):
+    caplog.set_level("INFO")
+    async with running(tmp_path) as bot:
+        bot.fake.block(ALICE)
+        bot.fake.user_says(ALICE, "/help")
+        await bot.fake.wait_until(lambda: any(code == 403 for _, code, _ in bot.fake.errors))
+        await bot.service.outbox.drain()
+        assert ALICE not in [c.id for c in bot.service.state.active_chats()]
+    lines = [r for r in caplog.records if "blocked" in r.getMessage()]
+    assert len(lines) == 1 and lines[0].levelname == "INFO" and lines[0].exc_info is None
+    assert "Traceback" not in caplog.text and not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_a_store_item_with_an_invalid_id_is_named_in_the_log_once(tmp_path, caplog):
+    caplog.set_level("INFO")
+    async with running(tmp_path) as bot:
+        bot.service.catalog.rescan_every = 0  # look at the files at every tick
+        bad = tmp_path / "calendars" / "deadlines" / "2026-12-01-deadline-zz.yaml"
+        bad.write_text("id: 2026-12-01-deadline-zz\nkind: deadline\ntitle: Confidential shelter grant\n"
+                       "start: 2026-12-01\n", encoding="utf-8")
+        for _ in range(2):
+            await bot.tick(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+        [line] = [r.getMessage() for r in caplog.records if "store cannot be read" in r.getMessage()]
+        assert "2026-12-01-deadline-zz.yaml" in line and "Confidential" not in caplog.text
+        bad.unlink()
+        await bot.tick(dt.datetime(2026, 11, 26, 9, 1, tzinfo=UTC))
+        assert "the store reads cleanly again" in caplog.text
+
+
+async def test_a_stop_with_a_full_queue_leaves_the_rest_and_ends(tmp_path, caplog):
+    """37 replies queued for one chat at Telegram's 1/s would take 36 s: the stop takes what fits
+    in its budget (here a short one), not the whole queue. The hang guard is the only clock."""
+    async with running(tmp_path) as bot:
+        bot.service.outbox.pacer = Pacer(1000, 1.0, 1000)
+        bot.runner.stop_within = 3.0
+        for _ in range(37):
+            bot.fake.user_says(ALICE, "/help")
+        await bot.fake.wait_until(lambda: not bot.fake.pending_updates)
+        await bot.fake.wait_until(lambda: len(bot.fake.sent(ALICE)) >= 1)
+    assert 1 <= len(bot.fake.sent(ALICE)) < 37
+    assert "replies dropped" in caplog.text

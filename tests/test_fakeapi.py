@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import random
 
 import httpx
 import pytest
@@ -19,7 +20,7 @@ from telegram import (Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler
 
-from bot.telegram.fakeapi import FakeTelegram, FloodLimits
+from bot.telegram.fakeapi import FakeTelegram, FloodLimits, Latency
 
 NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.timezone.utc)
 USER = 42
@@ -294,6 +295,75 @@ async def test_flood_limit_overall(fake, app):
     tick.now += 1.0
     await app.bot.send_message(31, "next second")
     assert [code for _, code, _ in fake.errors] == [429]
+
+
+@pytest.mark.parametrize("strict, flooded_first, later, refused", [
+    # Telegram's flood wait after the overall limit is for the whole bot: every send waits it out
+    (True, "overall", [(1.1, 32), (1.5, 33), (1.7, 32)], [32, 33]),  # the 429 said 1 s, at 0.6 s
+    (False, "overall", [(1.1, 32), (1.5, 33)], []),       # the plain sliding window has room again
+    (True, "chat", [(0.5, 32), (0.9, 33)], []),           # one chat's own limit holds no one else
+])
+async def test_strict_flood_limits_hold_the_whole_bot(fake, app, strict, flooded_first, later, refused):
+    fake.monotonic = tick = Clock()
+    fake.flood = FloodLimits(strict=strict)
+    for user in range(1, 34):
+        fake.user_says(user, "/start")
+    if flooded_first == "overall":
+        for user in range(1, 31):
+            tick.now = 1000.0 + (user - 1) * 0.02
+            await app.bot.send_message(user, "within 0.6 s")
+        tick.now, target = 1000.6, 31
+    else:
+        await app.bot.send_message(1, "first")
+        target = 1
+    with pytest.raises(RetryAfter):
+        await app.bot.send_message(target, "one too many")
+    errors = len(fake.errors)
+    for delay, user in later:
+        tick.now = 1000.0 + delay
+        with contextlib.suppress(RetryAfter):
+            await app.bot.send_message(user, "during the wait")
+    assert [c.chat_id for c, code, _ in fake.errors[errors:] if code == 429] == refused
+
+
+@pytest.mark.parametrize("failure, status", [("stored_502", 502), ("stored_hang", None)])
+async def test_a_fake_that_stores_then_fails(fake, failure, status):
+    fake.user_says(5, "/start")
+    fake.fail_next("sendMessage", chat_id=5, error=failure, hang=30)
+    async with httpx.AsyncClient(base_url=f"{fake.base_url}{fake.token}", timeout=0.3) as client:
+        try:
+            answer = (await client.post("/sendMessage", json={"chat_id": 5, "text": "stored anyway"})).status_code
+        except httpx.ReadTimeout:
+            answer = None  # no answer before the client gave up
+        assert answer == status
+        assert [s.text for s in fake.sent(5)] == ["stored anyway"]
+        assert (await client.post("/sendMessage", json={"chat_id": 5, "text": "next"})).status_code == 200
+
+
+async def test_latency_delays_each_way_of_a_request():
+    clock, slept = Clock(), []
+
+    async def sleep(seconds):
+        slept.append(seconds)
+        clock.now += seconds
+
+    fake = FakeTelegram(monotonic=clock, latency=Latency(0.1, 0.05, seed=3), sleep=sleep)
+    async with fake.serve():
+        fake.user_says(5, "/start")
+        async with httpx.AsyncClient(base_url=f"{fake.base_url}{fake.token}") as client:
+            for _ in range(20):
+                await client.post("/sendMessage", json={"chat_id": 5, "text": "x"})
+    assert len(slept) == 40 and all(0.025 <= s <= 0.075 for s in slept)  # 50 ± 25 ms each way
+    assert max(slept) - min(slept) > 0.03  # it does jitter
+    arrivals = [c.at for c in fake.calls]
+    assert arrivals[0] == pytest.approx(1000.0 + slept[0])  # counted when it arrives, after the way in
+    again = random_legs(3, 40)
+    assert slept == pytest.approx(again)  # seeded: a run can be repeated
+
+
+def random_legs(seed, n):
+    rng = random.Random(seed)
+    return [0.05 + rng.uniform(-0.025, 0.025) for _ in range(n)]
 
 
 async def test_wait_for_sent_wakes_on_change_and_times_out(fake, app):

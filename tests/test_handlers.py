@@ -120,6 +120,7 @@ async def harness(tmp_path):
 
 async def _process(application, data):
     await application.process_update(Update.de_json(data, application.bot))
+    await application.bot_data["service"].outbox.drain()  # handlers queue their replies
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -1,7 +1,8 @@
 """The bot process: python-telegram-bot polling, the JobQueue, the outbox and the feed server in
 one asyncio loop (`python -m bot run`).
 
-Exit codes, for a supervisor: 0 after SIGTERM/SIGINT, 1 when polling or the server died
+Exit codes, for a supervisor: 0 after SIGTERM/SIGINT (within STOP_WITHIN seconds, whatever is
+queued: `docker stop` waits 10 before it kills), 1 when polling or the server died
 (restart it), 2 for a configuration error (a restart will not help), 3 when another instance
 polls with the same token (409 Conflict: stop one of them).
 """
@@ -18,8 +19,8 @@ import sys
 from typing import Callable
 
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, ContextTypes
 from telegram.request import HTTPXRequest
 
 from ..settings import Settings
@@ -31,6 +32,8 @@ from .delivery import Gate, Outbox, Pacer
 from .service import Service
 
 log = logging.getLogger(__name__)
+
+STOP_WITHIN = 9.0  # seconds from a stop signal to the exit
 
 
 class Redact(logging.Filter):
@@ -75,8 +78,43 @@ async def _post_init(application: Application) -> None:
 
 
 async def _error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A handler failed: log the kind of error (never the message text) and go on."""
+    """A handler failed: log the kind of error (never the message text) and go on. A chat that
+    blocked or removed the bot is a fact of life, not a fault: one line."""
+    if isinstance(context.error, Forbidden):
+        chat = getattr(update, "effective_chat", None)
+        log.info("chat %s blocked or removed the bot (%s)", chat.id if chat else "?", type(context.error).__name__)
+        return
     log.error("handler error: %s", type(context.error).__name__, exc_info=context.error)
+
+
+class ChatOrder(BaseUpdateProcessor):
+    """Updates are handled concurrently, each chat's in the order they came: a slow call for one
+    chat (a getChatMember, a button's answer) holds up no other chat. A few at a time: a handler
+    does its database work without giving the event loop back, so a hundred at once (one
+    getUpdates) would hold the sending for a fifth of a second."""
+
+    def __init__(self, max_concurrent_updates: int = 8):
+        super().__init__(max_concurrent_updates)
+        self.chats: dict[object, list] = {}  # chat id -> [lock, updates holding or waiting for it]
+
+    async def do_process_update(self, update: object, coroutine) -> None:
+        chat = getattr(update, "effective_chat", None)
+        key = chat.id if chat is not None else None
+        entry = self.chats.setdefault(key, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:  # FIFO: taken in the order the updates arrived
+                await coroutine
+        finally:
+            entry[1] -= 1
+            if not entry[1]:
+                del self.chats[key]
+
+    async def initialize(self) -> None:
+        pass  # nothing to set up: the locks are made as chats speak
+
+    async def shutdown(self) -> None:
+        pass
 
 
 def build(service: Service, token: str, *, base_url: str, poll_timeout: int = 30,
@@ -89,8 +127,10 @@ def build(service: Service, token: str, *, base_url: str, poll_timeout: int = 30
     application = (ApplicationBuilder().token(token).base_url(base_url).base_file_url(_file_url(base_url))
                    .request(request)
                    .get_updates_request(HTTPXRequest(read_timeout=poll_timeout + 10))
+                   .concurrent_updates(ChatOrder())
                    .build())
     application.bot_data["service"] = service
+    application.bot_data["gate"] = gate
     handlers.install(application)
     application.add_error_handler(_error)
     return application
@@ -108,10 +148,12 @@ def make_service(settings: Settings, clock: Callable[[], dt.datetime]) -> Servic
 
 
 def attach_outbox(service: Service, application: Application) -> Outbox:
-    delivery = service.settings.delivery
-    pacer = Pacer(delivery.overall_per_second, delivery.private_interval, delivery.group_per_minute)
+    """The outbox, paced by the margin the application's gate measures, and told of flood waits."""
+    delivery, gate = service.settings.delivery, application.bot_data.get("gate")
+    pacer = Pacer(delivery.overall_per_second, delivery.private_interval, delivery.group_per_minute,
+                  trips=gate.trips if gate else None)
     service.outbox = Outbox(application.bot, service.state, pacer, now=service.clock,
-                            max_attempts=delivery.max_attempts, on_inactive=service.touch)
+                            max_attempts=delivery.max_attempts, on_inactive=service.touch, gate=gate)
     return service.outbox
 
 
@@ -129,9 +171,11 @@ class Runner:
     """Starts everything, waits for a stop signal or a failure, stops everything in order."""
 
     def __init__(self, service: Service, application: Application, web_app=None,
-                 listener: socket.socket | None = None):
-        """`listener`: a socket already bound for the feed server (else it binds server.host:port)."""
+                 listener: socket.socket | None = None, stop_within: float = STOP_WITHIN):
+        """`listener`: a socket already bound for the feed server (else it binds server.host:port).
+        `stop_within`: seconds from a stop signal to the end of `run`, read on the outbox's clock."""
         self.service, self.application, self.web_app, self.listener = service, application, web_app, listener
+        self.stop_within = stop_within
         self.stop = asyncio.Event()
         self.code = 0
 
@@ -175,11 +219,15 @@ class Runner:
             await self.application.updater.start_polling(
                 timeout=self.service.settings.telegram.poll_timeout, bootstrap_retries=5,
                 error_callback=self._polling_error, allowed_updates=Update.ALL_TYPES)
-            given_back, stale = jobs.recover(self.service, self.service.clock())
+            given_back, again, given_up = jobs.recover(self.service, self.service.clock())
             if given_back:
                 log.info("%d messages claimed by the last run were never sent; sending them now", given_back)
-            if stale:
-                log.warning("%d messages from the last run may or may not have arrived; not re-sending them", len(stale))
+            if again:
+                log.warning("%d messages from the last run may or may not have arrived; sending each once more, "
+                            "marked as a possible repeat", again)
+            if given_up:
+                log.warning("%d repeated messages from the last run may or may not have arrived; "
+                            "not sending a third copy", given_up)
             self.application.create_task(jobs.start(self.service, self.application.job_queue))
             server = await self._serve(listener)
             await self._wait(server)
@@ -225,11 +273,14 @@ class Runner:
                 self.stop.set()
 
     async def _shutdown(self, sender, server) -> None:
+        """Within `stop_within` seconds: polling and the handlers stop (they only queue), the
+        outbox sends what fits and leaves the rest to the next start, then the server stops."""
+        outbox = self.service.outbox
+        began = outbox.monotonic()
         if self.application.updater.running:
             await self.application.updater.stop()
         await self.application.stop()
-        await asyncio.wait_for(self.service.outbox.drain(), 10) if self.service.outbox.queued() else None
-        self.service.outbox.close()
+        outbox.stop(self.stop_within - (outbox.monotonic() - began) - 1.0)  # a second for the server and exit
         await sender
         if server:
             server[0].should_exit = True

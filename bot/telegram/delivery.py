@@ -1,25 +1,34 @@
-"""Every message the bot sends on its own goes through one paced queue, the `Outbox`.
+"""Every message the bot sends goes through one paced queue, the `Outbox`; nobody waits for it.
 
 Pacing stays under Telegram's published limits: ≤ 30 messages/s overall, ≤ 1/s to one private
-chat, ≤ 20/min to one group or channel. A RetryAfter holds back that chat only. Forbidden
-(blocked, kicked) deactivates the chat. Errors that prove the message never reached Telegram
-(connection refused, connect timeout, a 5xx answer) are retried with backoff.
+chat, ≤ 20/min to one group or channel. A chat's next message leaves only after the answer to its
+previous one plus its interval, so however the way there jitters, two never arrive closer than
+that. Telegram counts arrivals, and requests written evenly can arrive bunched: the overall pace
+leaves a margin of half the spread of recent round trips (the way there is half a round trip).
 
-Exactly one message per ledger key: the key is claimed in the ledger (a unique insert, so a
-second process or a repeated job cannot also win) before the send, marked sending just before
-the request is handed to the Bot API, and marked sent after it.
-- A crash before the claim, or between the claim and the hand-over: nothing was sent; at
-  start-up such claims are given back and the next plan sends it (late, marked so).
-- A failure proven before delivery: the claim is released after the last attempt, and the next
-  plan sends it late.
-- A crash, or a lost connection, after the request left and before the answer was recorded: the
-  claim stays and is never re-sent. That one message may be lost; none can be doubled.
+A 429 (RetryAfter) on a chat that kept Telegram's own per-chat limit is the overall limit: every
+send waits out its retry_after. One on a chat that went faster than that holds that chat only.
+Forbidden (blocked, kicked) deactivates the chat. An error that proves the request was never
+written (no connection, a pool or connect timeout) is retried with backoff.
+
+At least once, at most twice, for messages with a ledger key (reminders, digests, notices): the
+key is claimed in the ledger (a unique insert, so a second process or a repeated job cannot also
+win) when the message takes its pacing slot, marked sending at the moment its request is written
+(the transport reports it: `watched`/`leaving`), and marked sent when Telegram answers.
+- Nothing was written (a crash before the write, a failure proven before it): the claim is given
+  back and the next plan sends the message, late if it is.
+- Written, and the answer cannot prove either way (a 5xx, a timeout or lost connection after the
+  write, a crash while sending): the message may have arrived. It is sent once more, marked as a
+  possible repeat; if that copy's answer is unclear too, there is no third.
+Replies to commands have no ledger key: one whose answer is unclear is not sent again (the person
+is there and can ask again); it is logged.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import contextvars
 import heapq
 import itertools
 import datetime as dt
@@ -30,46 +39,149 @@ from typing import Awaitable, Callable
 
 import httpx
 from telegram import Bot
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 log = logging.getLogger(__name__)
 
 NEVER_ARRIVED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+GRACE = 2.0  # seconds a stopping outbox keeps for the answers to requests already out
+TELEGRAM_PRIVATE = 1.0  # Telegram's own per-chat limits, whatever pace the settings choose:
+TELEGRAM_GROUP = 20     # a 429 for a chat that kept them is the bot's overall limit
 
 
 @dataclass
 class Outgoing:
-    """One message to send: `send(bot)` makes the API call. `key` is its ledger key (None for
-    an answer to a command, which the user is waiting for and which needs no ledger)."""
+    """One message to send: `send(bot)` makes the API call, `again(bot)` the same marked as a
+    possible repeat (sent when the first copy's fate is unclear). `key` is its ledger key (None for
+    a reply to a command, which needs no ledger)."""
 
     chat_id: int
     send: Callable[[Bot], Awaitable[object]]
     key: str | None = None
     item_id: str | None = None
     group: bool = False
+    again: Callable[[Bot], Awaitable[object]] | None = None
     attempts: int = 0
     claimed: bool = False
-    result: asyncio.Future | None = None
+    copy: int = 0  # copies written before this one (1: this is the one more copy)
+    kept: bool = True  # the chat's own limit was kept when this left (a 429 is then the bot's)
+    traced: bool = False  # the transport reports this request's write
+    left: bool = False  # its request started to be written
+    given_back: bool = False  # the claim was gone at the write: not sent from here
+
+
+class GivenBack(Exception):
+    """Raised into the transport when a claim was given back before its request was written."""
+
+
+class _Watch:
+    """What the transport reports about the request of the message this task sends."""
+
+    def __init__(self, outbox: "Outbox", message: Outgoing):
+        self.outbox, self.message = outbox, message
+
+    def watched(self) -> None:
+        self.message.traced = True
+
+    def leaving(self) -> None:
+        self.outbox._leaving(self.message)
+
+
+_SENDING: contextvars.ContextVar[_Watch | None] = contextvars.ContextVar("hrd_sending", default=None)
+
+
+def watched() -> None:
+    """The transport (an httpx request hook) will report when this task's request is written."""
+    watch = _SENDING.get()
+    if watch is not None:
+        watch.watched()
+
+
+def leaving() -> None:
+    """The transport is about to write this task's request: from here it may arrive. Raises
+    GivenBack when the message's ledger claim is gone (then nothing must be written)."""
+    watch = _SENDING.get()
+    if watch is not None:
+        watch.leaving()
+
+
+class RoundTrips:
+    """How long recent sends took from their write to their answer. Their spread bounds how
+    unevenly requests written evenly can arrive: half of it (the way there is half the trip).
+    The spread runs from the 1st to the 99th percentile, so one stall of the event loop (an
+    answer read late) does not slow the pace for the next few hundred messages."""
+
+    CAP = 0.25  # seconds: however slow the answers, the pace never drops below ~24/s for it
+
+    def __init__(self, keep: int = 256):
+        self.recent: collections.deque = collections.deque(maxlen=keep)
+        self.cached: float | None = 0.0
+
+    def add(self, seconds: float) -> None:
+        self.recent.append(seconds)
+        self.cached = None
+
+    def margin(self) -> float:
+        if self.cached is None:
+            ordered = sorted(self.recent)
+            cut = len(ordered) // 100
+            spread = ordered[-1 - cut] - ordered[cut] if len(ordered) > 1 else 0.0
+            self.cached = min(self.CAP, spread / 2)
+        return self.cached
+
+
+def _windows(per_second: float, trips: RoundTrips | None) -> tuple[float, list[tuple[int, float]]]:
+    """(gap, [(count, seconds)]) for the overall pace: evenly spaced 2 % under the limit, never
+    more than limit - 1 in any second, and never more than `limit` in a window stretched by the
+    arrival margin (requests written `1 + margin` apart can arrive one second apart)."""
+    limit = max(1, int(per_second))
+    stretched = 1.0 + (trips.margin() if trips else 0.0) + Spacing.WOBBLE
+    gap = max(1.0 / (per_second * 0.98), stretched / limit)
+    return gap, [(max(1, limit - 1), 1.0), (limit, stretched)]
+
+
+def _earliest(times: collections.deque, rules: list[tuple[int, float]], earliest: float, pending: int = 0,
+              now: float = 0.0, gap: float = 0.0) -> float:
+    """The earliest moment one more may go, given `times` (oldest first) and `pending` requests
+    that count as leaving `now`."""
+    for count, seconds in rules:
+        room = count - pending
+        if room <= 0:
+            return max(earliest, now + gap)
+        if len(times) >= room:
+            earliest = max(earliest, times[-room] + seconds)
+    return earliest
+
+
+def _next_slot(last: float, at: float, per_second: float, trips: RoundTrips | None) -> float:
+    """The slot the next message counts its gap from, after one left at `at`. The event loop
+    wakes a millisecond or two after a slot: a message that left at most a quarter gap after its
+    slot keeps the grid (the next slot is a gap after this one's slot), so those milliseconds
+    are not lost at every message (3 % of the pace); one later than that (after a pause, a
+    stall) starts the grid again from when it left. The windows, counted on real times, hold
+    whatever the grid does."""
+    gap, _ = _windows(per_second, trips)
+    slot = last + gap
+    return slot if at <= slot + gap / 4 else at
 
 
 class Spacing:
-    """The overall pace as the Outbox plans it: evenly spaced 2 % under the limit, and never more
-    than limit - 1 in any second. Telegram counts arrivals, and requests reach it with some
-    jitter: the message to spare each second absorbs it (and `Gate` checks again on the wire)."""
+    """The overall pace as the Outbox plans it (see `_windows`); `Gate` checks it again on the wire."""
 
-    def __init__(self, per_second: float = 30):
-        self.gap = 1.0 / (per_second * 0.98)
-        self.recent: collections.deque = collections.deque(maxlen=max(1, int(per_second) - 1))
+    WOBBLE = 0.01  # seconds a write may be late on its slot (the event loop was busy)
+
+    def __init__(self, per_second: float = 30, trips: RoundTrips | None = None):
+        self.per_second, self.trips = per_second, trips
+        self.recent: collections.deque = collections.deque(maxlen=max(1, int(per_second)))
         self.last = float("-inf")
+        self.held = float("-inf")
 
     def ready(self) -> float:
-        full = len(self.recent) == self.recent.maxlen
-        return max(self.last + self.gap, self.recent[0] + 1.0 if full else float("-inf"))
+        gap, rules = _windows(self.per_second, self.trips)
+        return max(self.held, _earliest(self.recent, rules, self.last + gap))
 
     def took(self, at: float) -> None:
-        # Measured from when the message really left: slots never bunch up, so a request that
-        # reaches Telegram a little late still finds 30 intervals taking more than a second.
-        self.last = max(self.last + self.gap, at)
+        self.last = _next_slot(self.last, at, self.per_second, self.trips)
         self.recent.append(at)
 
 
@@ -79,19 +191,22 @@ class Gate:
     (the event loop runs a database write, a planning thread holds the interpreter) and then
     leave together with the next one: 31 arrivals in one second, a 429. So here the window
     counts when requests were really written (httpcore's trace events), and a request passed but
-    not yet written counts as leaving now."""
+    not yet written counts as leaving now. The same trace tells the Outbox the moment a request
+    starts to be written (`leaving`), and the answers give the round trips the margin is made of."""
 
     COUNTED = ("send", "copy", "forward")  # Bot API methods that put a message in a chat
     STUCK = 10.0  # seconds after which a passed request that never reported its write stops counting
 
     def __init__(self, per_second: float = 30, monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
-        self.gap = 1.0 / (per_second * 0.98)
-        self.limit = max(1, int(per_second) - 1)
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, trips: RoundTrips | None = None):
+        self.per_second = per_second
+        self.trips = trips or RoundTrips()
         self.monotonic, self.sleep = monotonic, sleep
-        self.written: collections.deque = collections.deque(maxlen=self.limit)
+        self.written: collections.deque = collections.deque(maxlen=max(1, int(per_second)))
         self.pending: dict[int, float] = {}  # ticket -> when it passed
+        self.started: dict[int, float] = {}  # ticket -> when its write began
         self.last = float("-inf")
+        self.held = float("-inf")
         self.tickets = itertools.count()
         self.lock: asyncio.Lock | None = None
         self.waits = 0
@@ -101,16 +216,16 @@ class Gate:
         for ticket, at in list(self.pending.items()):
             if at < now - self.STUCK:
                 del self.pending[ticket]
-        room = self.limit - len(self.pending)  # requests on their way count as leaving now
-        earliest = self.last + self.gap
-        if room <= 0:
-            return max(earliest, now + self.gap)
-        if len(self.written) >= room:
-            earliest = max(earliest, self.written[-room] + 1.0)
-        return earliest
+        gap, rules = _windows(self.per_second, self.trips)
+        # requests on their way count as leaving now
+        return max(self.held, _earliest(self.written, rules, self.last + gap, len(self.pending), now, gap))
+
+    def hold(self, until: float) -> None:
+        """Telegram asked the whole bot to wait: nothing passes before `until`."""
+        self.held = max(self.held, until)
 
     def passed(self, at: float) -> int:
-        self.last = max(self.last + self.gap, at)
+        self.last = _next_slot(self.last, at, self.per_second, self.trips)
         ticket = next(self.tickets)
         self.pending[ticket] = at
         return ticket
@@ -130,21 +245,37 @@ class Gate:
 
     async def before(self, request: httpx.Request) -> None:
         """httpx request hook."""
+        watched()
+        ticket = None
         if request.url.path.rsplit("/", 1)[-1].startswith(self.COUNTED):
             ticket = await self.passage()
             request.extensions["hrd_gate"] = ticket
-            request.extensions["trace"] = self._tracer(ticket)
+        request.extensions["trace"] = self._tracer(ticket)
 
     async def after(self, response: httpx.Response) -> None:
         """httpx response hook: a request whose write was not traced counts from its answer."""
         ticket = response.request.extensions.get("hrd_gate")
         if ticket is not None:
-            self.wrote(ticket, self.monotonic())
+            now = self.monotonic()
+            self.wrote(ticket, now)
+            began = self.started.pop(ticket, None)
+            if began is not None:
+                self.trips.add(now - began)
 
-    def _tracer(self, ticket: int):
+    def _tracer(self, ticket: int | None):
         async def trace(event: str, info: dict) -> None:
-            if event.endswith(("send_request_body.complete", ".failed")):
+            if event.endswith("send_request_headers.started"):
+                try:
+                    leaving()
+                except GivenBack:  # then not a byte is written: the pace owes it nothing
+                    self.pending.pop(ticket, None)
+                    raise
+                if ticket is not None:
+                    self.started[ticket] = self.monotonic()
+            elif ticket is not None and event.endswith(("send_request_body.complete", ".failed")):
                 self.wrote(ticket, self.monotonic())
+                if event.endswith(".failed"):
+                    self.started.pop(ticket, None)
         return trace
 
     @property
@@ -153,10 +284,12 @@ class Gate:
 
 
 class Pacer:
-    """When the next message to a chat may leave; time is a monotonic float passed in."""
+    """When the next message to a chat may leave; time is a monotonic float passed in. A chat's
+    own limit counts from the answer to its previous message, not from when that one left."""
 
-    def __init__(self, overall_per_second: float = 30, private_interval: float = 1.0, group_per_minute: int = 20):
-        self.overall = Spacing(overall_per_second)
+    def __init__(self, overall_per_second: float = 30, private_interval: float = 1.0, group_per_minute: int = 20,
+                 trips: RoundTrips | None = None):
+        self.overall = Spacing(overall_per_second, trips)
         self.private_interval, self.group_per_minute = private_interval, group_per_minute
         self.last: dict[int, float] = {}
         self.window: dict[int, collections.deque] = collections.defaultdict(collections.deque)
@@ -180,6 +313,13 @@ class Pacer:
             times.append(self.last.get(chat_id, float("-inf")) + self.private_interval)
         return max(times)
 
+    def kept(self, chat_id: int, group: bool, at: float) -> bool:
+        """Whether a message leaving at `at` keeps Telegram's own limit for the chat (1 s after
+        the last answer, 20 a minute in a group): then a 429 for it is the bot's overall limit."""
+        if group:
+            return sum(1 for t in self.window.get(chat_id, ()) if t > at - 60.0) < TELEGRAM_GROUP
+        return at - self.last.get(chat_id, float("-inf")) >= TELEGRAM_PRIVATE
+
     def took(self, chat_id: int, group: bool, at: float) -> None:
         self.overall.took(at)
         if group:
@@ -190,32 +330,46 @@ class Pacer:
         else:
             self.last[chat_id] = at
 
+    def answered(self, chat_id: int, group: bool, at: float) -> None:
+        """The answer to the chat's message came at `at`: the message arrived before that, so
+        its limit counts from here (it did not arrive later than its answer)."""
+        if group:
+            window = self.window[chat_id]
+            if window:
+                window[-1] = max(window[-1], at)
+        else:
+            self.last[chat_id] = max(self.last.get(chat_id, float("-inf")), at)
+
     def hold(self, chat_id: int, until: float) -> None:
-        """Telegram asked us to wait (RetryAfter): only this chat waits."""
+        """Wait with this chat until `until` (Telegram's RetryAfter for it, or a backoff)."""
         self.held[chat_id] = max(until, self.held.get(chat_id, float("-inf")))
+
+    def hold_all(self, until: float) -> None:
+        """Telegram asked the whole bot to wait: no chat gets a message before `until`."""
+        self.overall.held = max(self.overall.held, until)
 
 
 def never_arrived(error: NetworkError) -> bool:
-    """True when the error proves Telegram did not get the message, so a retry cannot double it:
-    no connection was made, or Telegram answered with a server error."""
-    cause = error.__cause__
-    if cause is None:
-        return True  # an HTTP answer (5xx, 502) with no transport error under it
-    return isinstance(cause, NEVER_ARRIVED)
+    """True when the error proves Telegram did not get the request, so a retry cannot double it:
+    no connection was made. An answer (a 5xx, a 502 from a gateway) came from someone who read
+    the request, and Telegram may have stored the message before answering so."""
+    return isinstance(error.__cause__, NEVER_ARRIVED)
 
 
 class Outbox:
-    """The paced queue. `ledger` is the State (claim/mark_sent/release/mark_failed/deactivate);
-    `now` gives wall-clock UTC for the ledger, `monotonic` and `sleep` drive pacing: by default
-    the event loop's timer, which a new message cuts short; a test passes a virtual clock whose
-    `sleep` moves it, and reads the pace off that clock instead of waiting."""
+    """The paced queue. `ledger` is the State (take/mark_sending/mark_sent/mark_unclear/release/
+    mark_failed/deactivate); `now` gives wall-clock UTC for the ledger, `monotonic` and `sleep`
+    drive pacing: by default the event loop's timer, which a new message cuts short; a test passes
+    a virtual clock whose `sleep` moves it, and reads the pace off that clock instead of waiting.
+    `gate`, when given, is told of a flood wait for the whole bot."""
 
     def __init__(self, bot: Bot, ledger, pacer: Pacer, *, now: Callable[[], dt.datetime],
                  monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] | None = None, max_attempts: int = 5,
-                 backoff: float = 1.0, in_flight: int = 16, on_inactive: Callable[[int], None] | None = None):
+                 backoff: float = 1.0, in_flight: int = 16, on_inactive: Callable[[int], None] | None = None,
+                 gate: Gate | None = None):
         self.bot, self.ledger, self.pacer, self.now, self.monotonic = bot, ledger, pacer, now, monotonic
-        self.sleep = sleep
+        self.sleep, self.gate = sleep, gate
         self.max_attempts, self.backoff, self.in_flight = max_attempts, backoff, in_flight
         self.on_inactive = on_inactive
         self.pending: dict[int, collections.deque[Outgoing]] = collections.defaultdict(collections.deque)
@@ -224,11 +378,13 @@ class Outbox:
         self.heap: list[tuple[float, int, int]] = []
         self.ready: dict[int, float] = {}  # each waiting chat's entry on the heap
         self.order = itertools.count()
-        self.tasks: set[asyncio.Task] = set()
+        self.tasks: dict[int, asyncio.Task] = {}  # chat -> its message on the way
         self.wake = asyncio.Event()
         self.idle = asyncio.Event()
         self.idle.set()
         self.closed = False
+        self.stop_at: float | None = None
+        self.flood_until = float("-inf")
         self.sent_count = 0
 
     def put(self, message: Outgoing) -> None:
@@ -243,13 +399,6 @@ class Outbox:
         self.idle.clear()
         self.wake.set()
 
-    async def call(self, chat_id: int, send: Callable[[Bot], Awaitable[object]], group: bool = False):
-        """Send through the queue and wait for the answer (a reply to a command): the user's own
-        chat is paced like any other, and errors reach the caller."""
-        message = Outgoing(chat_id, send, group=group, result=asyncio.get_running_loop().create_future())
-        self.put(message)
-        return await message.result
-
     def queued(self) -> int:
         return sum(len(q) for q in self.pending.values()) + len(self.busy)
 
@@ -258,23 +407,66 @@ class Outbox:
         await self.idle.wait()
 
     def close(self) -> None:
+        """Stop now: what is queued stays unsent, what is on its way is cancelled (see `stop`)."""
         self.closed = True
         self.wake.set()
 
+    def stop(self, budget: float) -> None:
+        """Stop within `budget` seconds: keep sending until GRACE seconds before its end, then
+        wait for the answers to what is out, then cancel the rest. `run` returns when done."""
+        self.stop_at = self.monotonic() + max(budget, 0.0)
+        self.wake.set()
+
     async def run(self) -> None:
-        """Send until closed: always the message whose chat is ready first."""
-        while not self.closed:
-            chosen = self._next()
+        """Send until closed or stopped: always the message whose chat is ready first."""
+        while not self._finished():
+            now = self.monotonic()
+            chosen = None if self._winding_down(now) else self._next()
             if chosen is None:
                 self._maybe_idle()
-                await self._wait(None)
+                await self._wait(self._bounded(None, now))
                 continue
             chat_id, ready = chosen
-            delay = ready - self.monotonic()
+            delay = ready - now
             if delay > 0 or len(self.busy) >= self.in_flight:
-                await self._wait(max(delay, 0.001))
+                await self._wait(self._bounded(max(delay, 0.001), now))
                 continue
             self._dispatch(chat_id)
+        await self._wind_up()
+
+    def _finished(self) -> bool:
+        if self.closed:
+            return True
+        if self.stop_at is None:
+            return False
+        return not self.busy and (not self.pending or self.monotonic() >= self.stop_at - GRACE) \
+            or self.monotonic() >= self.stop_at
+
+    def _winding_down(self, now: float) -> bool:
+        return self.stop_at is not None and now >= self.stop_at - GRACE
+
+    def _bounded(self, timeout: float | None, now: float) -> float | None:
+        """A wait that ends in time for the next step of a stop."""
+        if self.stop_at is None:
+            return timeout
+        step = self.stop_at - GRACE if now < self.stop_at - GRACE else self.stop_at
+        return max(min(timeout if timeout is not None else float("inf"), step - now), 0.001)
+
+    async def _wind_up(self) -> None:
+        """Cancel what is still on its way (its claim is given back unless its request was
+        written) and leave what is queued for the next start: keyed messages hold no claim
+        while queued, so the next plan sends them; replies to commands are dropped."""
+        for task in list(self.tasks.values()):
+            task.cancel()
+        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        left = [m for queue in self.pending.values() for m in queue]
+        if left:
+            owed = sum(1 for m in left if m.key)
+            log.warning("stopping with %d messages unsent: %d the next start plans again, %d replies dropped",
+                        len(left), owed, len(left) - owed)
+        self.pending.clear()
+        self.keys.clear()
+        self.idle.set()
 
     def _dispatch(self, chat_id: int) -> None:
         heapq.heappop(self.heap)
@@ -290,17 +482,18 @@ class Outbox:
             self._schedule(chat_id)
             return
         self.busy.add(chat_id)
+        message.kept = self.pacer.kept(chat_id, message.group, slot)
         self.pacer.took(chat_id, message.group, slot)
-        task = asyncio.create_task(self._deliver(message))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        self.tasks[chat_id] = asyncio.create_task(self._deliver(message))
 
     def _claim(self, message: Outgoing) -> bool:
-        """Own the message's ledger key (True), or learn that another job or process owns it."""
+        """Own the message's ledger key (True), or learn that another job or process owns it.
+        Taking the one more copy an unclear message owes makes this that copy."""
         if not message.key or message.claimed:
             return True
-        if self.ledger.claim(message.chat_id, message.key, message.item_id, self.now()):
-            message.claimed = True
+        copies = self.ledger.take(message.chat_id, message.key, message.item_id, self.now())
+        if copies is not None:
+            message.claimed, message.copy = True, copies
             return True
         self.keys.discard((message.chat_id, message.key))
         self._maybe_idle()
@@ -333,7 +526,11 @@ class Outbox:
     async def _wait(self, timeout: float | None) -> None:
         self.wake.clear()
         if timeout is not None and self.sleep is not None:
-            await self.sleep(timeout)
+            # A virtual clock moves only by sleeping: let what is ready now (an answer) run at
+            # the present moment first, and sleep only if nothing woke the queue.
+            await asyncio.sleep(0)
+            if not self.wake.is_set():
+                await self.sleep(timeout)
             return
         try:
             await asyncio.wait_for(self.wake.wait(), timeout)
@@ -341,70 +538,109 @@ class Outbox:
             pass
 
     async def _deliver(self, message: Outgoing) -> None:
+        _SENDING.set(_Watch(self, message))  # this task's own context: the transport reports to it
         try:
             await self._attempt(message)
-        except Exception as exc:  # one bad message must not stop the queue
+        except asyncio.CancelledError:
+            self._settle(message, "kept" if message.left else "release")
+            raise
+        except Exception:  # one bad message must not stop the queue
             log.exception("sending to chat %s failed unexpectedly", message.chat_id)
             self._settle(message, "failed")
-            self._answer(message, error=exc)
         finally:
+            self.tasks.pop(message.chat_id, None)
             self.busy.discard(message.chat_id)
             if message.key and message not in self.pending.get(message.chat_id, ()):
                 self.keys.discard((message.chat_id, message.key))  # done with, not waiting to retry
             self._schedule(message.chat_id)
             self.wake.set()
 
+    def _leaving(self, message: Outgoing) -> None:
+        """The transport starts writing the message's request: mark it sending (one more copy),
+        or stop it if a restarting instance gave the claim back (it was not yet sending: whoever
+        plans the message next claims it again, so sending it from here could double it)."""
+        if not message.left and not self._written(message):
+            message.claimed, message.given_back = False, True
+            raise GivenBack("the ledger claim was given back before the write")
+
+    def _written(self, message: Outgoing) -> bool:
+        """Record that the message's request was written; False if its claim is gone."""
+        message.left = True
+        return not (message.key and message.claimed) or self.ledger.mark_sending(message.chat_id, message.key)
+
     async def _attempt(self, message: Outgoing) -> None:
-        if message.key and not self.ledger.mark_sending(message.chat_id, message.key):
-            # A restarting instance gave the claim back (it was not yet sending): whoever plans
-            # the message next claims it again, so sending it from here could double it.
-            message.claimed = False  # nothing of it is ours to release or mark
-            self._settle(message, "release", TelegramError("claim given back"))
-            return
+        message.traced = message.left = message.given_back = False
+        send = message.again if message.copy and message.again else message.send
         try:
-            result = await message.send(self.bot)
+            result = await send(self.bot)
         except RetryAfter as exc:
-            self._again(message, _seconds(exc.retry_after), count=False)
-        except Forbidden as exc:
+            self._flood(message, _seconds(exc.retry_after))
+        except Forbidden:
             log.info("chat %s blocked or removed the bot; deactivated", message.chat_id)
             self.ledger.deactivate(message.chat_id)
             if self.on_inactive:
                 self.on_inactive(message.chat_id)
-            self._drop_chat(message, exc)
+            self._drop_chat(message)
         except ChatMigrated as exc:
             log.info("chat %s became supergroup %s", message.chat_id, exc.new_chat_id)
-            self._settle(message, "failed", exc)
+            self._settle(message, "failed")
         except BadRequest as exc:
-            log.warning("Telegram refused a message to chat %s: %s", message.chat_id, exc.message)
-            self._settle(message, "failed", exc)
+            if "not modified" not in exc.message:  # pressing the page one is on changes nothing
+                log.warning("Telegram refused a message to chat %s: %s", message.chat_id, exc.message)
+            self._settle(message, "failed")
         except NetworkError as exc:
             self._network_error(message, exc)
         else:
             self.sent_count += 1
             if message.key:
                 self.ledger.mark_sent(message.chat_id, message.key, getattr(result, "message_id", None), self.now())
-            self._answer(message, result=result)
+        finally:
+            self.pacer.answered(message.chat_id, message.group, self.monotonic())
 
-    @staticmethod
-    def _answer(message: Outgoing, result=None, error: BaseException | None = None) -> None:
-        if message.result is None or message.result.done():
-            return
-        if error is not None:
-            message.result.set_exception(error)
-        else:
-            message.result.set_result(result)
+    def _flood(self, message: Outgoing, seconds: float) -> None:
+        """A 429. On a chat whose own limit was kept it is the bot's: every send waits."""
+        until = self.monotonic() + seconds
+        if message.kept:
+            if until > self.flood_until + 1.0:  # one line per flood wait, not one per message in it
+                log.warning("Telegram asked the bot to wait %.0f s (flood limit); every chat waits", seconds)
+            self.flood_until = max(self.flood_until, until)
+            self.pacer.hold_all(until)
+            if self.gate is not None:
+                self.gate.hold(until)
+        self._again(message, seconds, count=False)
 
     def _network_error(self, message: Outgoing, exc: NetworkError) -> None:
-        if not never_arrived(exc):
-            log.warning("lost the connection while sending to chat %s; not resending (it may have arrived)",
-                        message.chat_id)
-            self._settle(message, "unknown", exc)
+        if message.given_back:
+            self._settle(message, "none")
+            return
+        written = message.left if message.traced else not never_arrived(exc)
+        if written and not message.left:
+            self._written(message)  # no transport reported the write: it happened all the same
+        if written:
+            self._unclear(message, exc)
         elif message.attempts + 1 < self.max_attempts:
             self._again(message, self.backoff * 2 ** message.attempts, count=True)
         else:
             log.warning("giving up on chat %s after %d attempts: %s", message.chat_id, self.max_attempts,
                         type(exc).__name__)
-            self._settle(message, "release", exc)
+            self._settle(message, "release")
+
+    def _unclear(self, message: Outgoing, exc: NetworkError) -> None:
+        """The request was written and the answer does not say whether it arrived."""
+        kind = type(exc.__cause__ or exc).__name__
+        if not message.key:
+            log.warning("the answer to a reply to chat %s was unclear (%s); replies are not sent twice",
+                        message.chat_id, kind)
+            return
+        owed = message.claimed and self.ledger.mark_unclear(message.chat_id, message.key)
+        message.claimed = False
+        if not owed:
+            log.warning("the answer to the second copy of a message to chat %s was unclear too (%s); no third",
+                        message.chat_id, kind)
+            return
+        log.warning("the answer to a message to chat %s was unclear (%s); sending it once more, marked as a "
+                    "possible repeat", message.chat_id, kind)
+        self._again(message, self.backoff * 2 ** message.attempts, count=True)
 
     def _again(self, message: Outgoing, wait: float, count: bool) -> None:
         """Try again after `wait`. Telegram said the message did not go through, so the claim
@@ -416,21 +652,21 @@ class Outbox:
         self.pacer.hold(message.chat_id, self.monotonic() + wait)
         self.pending[message.chat_id].appendleft(message)
 
-    def _settle(self, message: Outgoing, how: str, error: BaseException | None = None) -> None:
-        """Record a message that will not be sent now: released claims are planned again later;
-        failed and unknown ones never are. A waiting caller gets the error."""
-        self._answer(message, error=error or TelegramError("not sent"))
-        if not (message.key and message.claimed):
+    def _settle(self, message: Outgoing, how: str) -> None:
+        """Record a message that will not be sent now: released claims are planned again later
+        (one whose first copy was unclear owes its one more copy); failed ones never are; kept
+        ones (written, never answered: a stop cut them off) are left sending, for the next start."""
+        if not (message.key and message.claimed) or how in ("kept", "none"):
             return
         if how == "release":
             self.ledger.release(message.chat_id, message.key)
         else:
             self.ledger.mark_failed(message.chat_id, message.key)
 
-    def _drop_chat(self, message: Outgoing, error: BaseException) -> None:
-        self._settle(message, "release", error)
+    def _drop_chat(self, message: Outgoing) -> None:
+        self._settle(message, "release")
         for other in self.pending.pop(message.chat_id, collections.deque()):
-            self._settle(other, "release", error)
+            self._settle(other, "release")
             self.keys.discard((other.chat_id, other.key or ""))
 
 

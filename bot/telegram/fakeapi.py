@@ -18,7 +18,9 @@ same HTTP status, which is what PTB turns into its exceptions. Only the methods 
 implemented, and their checks are the ones a bot can trip over (empty or too long text, unknown
 chat, an edit that changes nothing, a blocked user, flood limits). Test controls (`user_says`,
 `user_presses`, `block`, `fail_next`, ...) are plain methods; what the bot did is in `sent()`,
-`calls`, `errors` and `answers`.
+`calls`, `errors` and `answers`. `latency` delays each request on its way in and its answer on
+its way out; `fail_next` can also store a message and then answer 502, or hang, as Telegram's
+gateways sometimes do.
 
 The server is a Starlette app (`fake.app`) run by uvicorn on 127.0.0.1 at a free port, either in
 the caller's event loop (`async with fake.serve()`) or in a thread of its own for callers without
@@ -38,6 +40,7 @@ import itertools
 import json
 import logging
 import math
+import random
 import re
 import socket
 import threading
@@ -65,7 +68,8 @@ CONFLICT_WEBHOOK = ("Conflict: can't use getUpdates method while webhook is acti
                     "use deleteWebhook to delete the webhook first")
 # Telegram leaves these out unless asked for by name in allowed_updates.
 OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-ERRORS = frozenset({"retry_after", "server", "network", "conflict", "forbidden"})
+ERRORS = frozenset({"retry_after", "server", "network", "conflict", "forbidden", "stored_502", "stored_hang"})
+AFTER_STORING = frozenset({"stored_502", "stored_hang"})  # failures that come after the method did its work
 COMMAND = r"[a-z0-9_]{1,32}"  # what Telegram accepts as a command name
 
 
@@ -133,11 +137,26 @@ class Answer:
 
 @dataclass(frozen=True)
 class FloodLimits:
-    """(messages, seconds) windows, after Telegram's published limits; exceeding one gets a 429."""
+    """(messages, seconds) sliding windows, after Telegram's published limits; exceeding one gets
+    a 429. `strict`: a 429 for the overall limit is for the bot as a whole, as Telegram's flood
+    wait is: every send until the wait it announced has passed gets a 429 too."""
 
     private: tuple[int, float] = (1, 1.0)
     group: tuple[int, float] = (20, 60.0)
     overall: tuple[int, float] = (30, 1.0)
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Latency:
+    """How long requests take on the way: the way in (before the fake reads a request, and
+    counts it against the flood limits) and the way out (before its answer is sent) each take
+    half of `round_trip`, give or take half of `jitter`, uniformly and independently; so a round
+    trip is `round_trip` ± `jitter`. Seeded, so a run can be repeated."""
+
+    round_trip: float = 0.0
+    jitter: float = 0.0
+    seed: int = 0
 
 
 @dataclass
@@ -147,6 +166,7 @@ class _Failure:
     times: int
     error: str
     retry_after: int
+    hang: float = 60.0
 
 
 @dataclass
@@ -476,8 +496,11 @@ class FakeTelegram:
 
     def __init__(self, token: str = "123456789:AAFakeTokenForTestsOnly", *, username: str = "HrdTestBot",
                  first_name: str = "HRD Calendar", clock: Callable[[], float] = time.time,
-                 monotonic: Callable[[], float] = time.monotonic, flood: FloodLimits | None = None):
+                 monotonic: Callable[[], float] = time.monotonic, flood: FloodLimits | None = None,
+                 latency: Latency | None = None, sleep: Callable[[float], Any] = asyncio.sleep):
         self.token, self.clock, self.monotonic, self.flood = token, clock, monotonic, flood
+        self.latency, self._sleep = latency, sleep
+        self._rng = random.Random(latency.seed if latency else 0)
         prefix = token.split(":", 1)[0]  # a real token starts with the bot's id
         self.bot_user = {"id": int(prefix) if prefix.isdigit() else 1, "is_bot": True, "first_name": first_name,
                          "username": username}
@@ -513,6 +536,7 @@ class FakeTelegram:
         self._errors: list[tuple[Call, int, str]] = []
         self._sends_overall: deque = deque()
         self._sends_by_chat: dict[int, deque] = {}
+        self._flood_until = float("-inf")  # strict limits: the bot's flood wait ends then
 
     def _method_table(self) -> dict[str, tuple[str, Callable]]:
         handlers = {
@@ -696,13 +720,16 @@ class FakeTelegram:
             self._blocked.discard(chat_id)
 
     def fail_next(self, method: str, *, chat_id: int | str | None = None, times: int = 1,
-                  error: str = "retry_after", retry_after: int = 1) -> None:
+                  error: str = "retry_after", retry_after: int = 1, hang: float = 60.0) -> None:
         """Make the next `times` calls of `method` (to `chat_id`, if given) fail: "retry_after"
-        (429), "server" (500), "network" (connection breaks), "conflict" (409), "forbidden" (403)."""
+        (429), "server" (500), "network" (connection breaks), "conflict" (409), "forbidden" (403)
+        before the method does anything; "stored_502" (the message is stored, then the answer is a
+        502 Bad Gateway) and "stored_hang" (stored, then no answer for `hang` seconds or until the
+        fake stops, then the connection breaks) after it."""
         if error not in ERRORS:
             raise ValueError(f"error must be one of {sorted(ERRORS)}")
         with self._lock:
-            self._failures.append(_Failure(_method_key(method), chat_id, times, error, retry_after))
+            self._failures.append(_Failure(_method_key(method), chat_id, times, error, retry_after, hang))
 
     def sent(self, chat_id: int | None = None) -> list[Sent]:
         """The bot's messages, oldest first, in their current state."""
@@ -818,13 +845,22 @@ class FakeTelegram:
             params = await _read_params(request)
         except ApiError as error:
             return _error_response(error)
-        return await self._call(*entry, params)
+        await self._on_the_way()
+        response = await self._call(*entry, params)
+        await self._on_the_way()
+        return response
+
+    async def _on_the_way(self) -> None:
+        """One way of a request's trip (see `Latency`)."""
+        if self.latency and (self.latency.round_trip or self.latency.jitter):
+            half = self.latency.jitter / 2
+            await self._sleep(max(0.0, self.latency.round_trip / 2 + self._rng.uniform(-half, half)))
 
     async def _call(self, name: str, handler: Callable, p: _Params) -> Response:
         self.log.debug("fake Bot API: %s", name)
         call = Call(name, p.chat_id(), self.monotonic())
         try:
-            self._log_call(call)
+            after = self._log_call(call)
             result = await self._run(handler, p)
         except _Hangup:
             return _HangupResponse()
@@ -835,7 +871,18 @@ class FakeTelegram:
         except Exception as bug:  # in the fake: answer the way Telegram's own failures look
             self._log_bug(name, bug)
             return _error_response(ApiError(500, "Internal Server Error"))
+        if after is not None:
+            return await self._fail_after(call, after)
         return JSONResponse({"ok": True, "result": result})
+
+    async def _fail_after(self, call: Call, failure: _Failure) -> Response:
+        """The method did its work (the message is stored); the answer says otherwise, or never comes."""
+        if failure.error == "stored_hang":
+            await self._wake.until(lambda: self._closing, failure.hang)
+            return _HangupResponse()
+        with self._lock:
+            self._errors.append((call, 502, "Bad Gateway"))
+        return _error_response(ApiError(502, "Bad Gateway"))
 
     def _log_bug(self, name: str, bug: Exception) -> None:
         # Where, not what: an exception's message or a traceback's values may hold a message's text.
@@ -843,12 +890,13 @@ class FakeTelegram:
         self.log.error("fake Bot API: %s failed: %s at %s:%s", name, type(bug).__name__,
                        where.filename.rsplit("/", 1)[-1], where.lineno)
 
-    def _log_call(self, call: Call) -> None:
+    def _log_call(self, call: Call) -> _Failure | None:
+        """Log the call; raise the failure injected for it, or return it if it comes after the work."""
         with self._lock:
             self._calls.append(call)
         self._wake.fire()  # someone may be waiting for this call
         with self._lock:
-            self._injected_failure(call)
+            return self._injected_failure(call)
 
     async def _run(self, handler: Callable, p: _Params) -> Any:
         if inspect.iscoroutinefunction(handler):
@@ -856,14 +904,16 @@ class FakeTelegram:
         with self._lock:
             return handler(p)
 
-    def _injected_failure(self, call: Call) -> None:
+    def _injected_failure(self, call: Call) -> _Failure | None:
         failure = next((f for f in self._failures if f.method == _method_key(call.method)
                         and f.chat_id in (None, call.chat_id)), None)
         if failure is None:
-            return
+            return None
         failure.times -= 1
         if failure.times <= 0:
             self._failures.remove(failure)
+        if failure.error in AFTER_STORING:
+            return failure
         raise _failure_error(failure)
 
     async def _download(self, request: Request) -> Response:
@@ -917,12 +967,17 @@ class FakeTelegram:
         if self.flood is None:
             return
         now = self.monotonic()
+        if now < self._flood_until:  # strict: the bot as a whole is waiting
+            seconds = max(1, math.ceil(self._flood_until - now))
+            raise ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
         rule = self.flood.private if chat["type"] == "private" else self.flood.group
         windows = [(self._sends_overall, self.flood.overall),
                    (self._sends_by_chat.setdefault(chat["id"], deque()), rule)]
-        wait = max(_window_wait(times, limit, now) for times, limit in windows)
-        if wait > 0:
-            seconds = max(1, math.ceil(wait))
+        overall, own = (_window_wait(times, limit, now) for times, limit in windows)
+        if max(overall, own) > 0:
+            seconds = max(1, math.ceil(max(overall, own)))
+            if overall > 0 and self.flood.strict:
+                self._flood_until = now + seconds
             raise ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
         for times, _ in windows:
             times.append(now)

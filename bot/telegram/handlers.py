@@ -1,5 +1,8 @@
 """Commands and buttons. Each handler parses the update, calls one function of the plan, the
-state or the messages module, and replies through the outbox. No message text is logged."""
+state or the messages module, and queues its reply in the outbox: it never waits for the wire,
+so a slow answer or a retry for one chat holds no other chat's update. The outbox keeps each
+chat's messages in order and logs what fails (a blocked chat is one line, and is deactivated).
+No message text is logged."""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from .. import ical, reminders, zones
@@ -17,6 +19,7 @@ from .. import search as matcher  # `search` is the /search handler here
 from ..model import KINDS, SUBTYPES
 from ..state import MAX_KEYWORDS
 from . import jobs, messages
+from .delivery import Outgoing
 from .service import Service
 
 log = logging.getLogger(__name__)
@@ -45,25 +48,27 @@ def _thread(update: Update) -> int | None:
     return message.message_thread_id if message is not None and message.is_topic_message else None
 
 
-async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, keyboard=None):
+def _queue(update: Update, context: ContextTypes.DEFAULT_TYPE, send) -> None:
+    """Hand a reply to the paced outbox, behind what the chat already has queued."""
+    chat = update.effective_chat
+    _service(context).outbox.put(Outgoing(chat.id, send, group=chat.type != "private"))
+
+
+async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, keyboard=None) -> None:
     """Answer in the same chat (and forum topic), through the paced outbox."""
     chat, thread = update.effective_chat, _thread(update)
-    send = lambda bot: bot.send_message(chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard,  # noqa: E731
-                                        message_thread_id=thread,
-                                        link_preview_options=LinkPreviewOptions(is_disabled=True))
-    return await _service(context).outbox.call(chat.id, send, group=chat.type != "private")
+    _queue(update, context, lambda bot: bot.send_message(
+        chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard, message_thread_id=thread,
+        link_preview_options=LinkPreviewOptions(is_disabled=True)))
 
 
 async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, keyboard=None) -> None:
+    """Redraw the message under a pressed button (the outbox ignores "not modified": pressing
+    the page one is on changes nothing)."""
     message, chat = update.callback_query.message, update.effective_chat
-    send = lambda bot: bot.edit_message_text(text, chat.id, message.message_id, parse_mode=ParseMode.HTML,  # noqa: E731
-                                             reply_markup=keyboard,
-                                             link_preview_options=LinkPreviewOptions(is_disabled=True))
-    try:
-        await _service(context).outbox.call(chat.id, send, group=chat.type != "private")
-    except BadRequest as exc:
-        if "not modified" not in exc.message:  # pressing the page one is on changes nothing
-            raise
+    _queue(update, context, lambda bot: bot.edit_message_text(
+        text, chat.id, message.message_id, parse_mode=ParseMode.HTML, reply_markup=keyboard,
+        link_preview_options=LinkPreviewOptions(is_disabled=True)))
 
 
 def _row(update: Update, context: ContextTypes.DEFAULT_TYPE):
@@ -375,10 +380,10 @@ async def _send_ics(update: Update, context: ContextTypes.DEFAULT_TYPE, record: 
     chat = update.effective_chat
     feed = ical.Feed(record["id"], record.get("title") or record["id"], "One opportunity", (record["kind"],))
     data = ical.render([record], feed, today=None)
-    send = lambda bot: bot.send_document(chat.id, data, filename=f"{record['id']}.ics",  # noqa: E731
-                                         caption="Open this file to add the event to your calendar.",
-                                         message_thread_id=_thread(update))
-    await _service(context).outbox.call(chat.id, send, group=chat.type != "private")
+    thread = _thread(update)
+    _queue(update, context, lambda bot: bot.send_document(
+        chat.id, data, filename=f"{record['id']}.ics", caption="Open this file to add the event to your calendar.",
+        message_thread_id=thread))
 
 
 SETTING_BUTTONS = {

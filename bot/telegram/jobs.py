@@ -39,8 +39,10 @@ def _send(chat_id: int, thread: int | None, text: str, keyboard=None):
 
 
 def _queue(service: Service, row, key: str, item_id: str | None, text: str, keyboard=None) -> None:
+    # The marked copy's text is made only if it is sent: a broadcast holds 10,000 of these.
+    again = lambda bot: _send(row.id, row.thread_id, messages.again(text), keyboard)(bot)  # noqa: E731
     service.outbox.put(Outgoing(row.id, _send(row.id, row.thread_id, text, keyboard), key, item_id,
-                                group=row.type != "private"))
+                                group=row.type != "private", again=again))
 
 
 def since(service: Service, now: dt.datetime) -> dt.datetime:
@@ -117,10 +119,24 @@ async def tick(service: Service, now: dt.datetime) -> int:
     """Refresh the store and queue what is owed now; both run in a thread, so 10,000 store
     files and 100,000 chats do not hold up the answers to commands or the sending."""
     await asyncio.to_thread(service.catalog.refresh)
+    _report_store(service)
     queued = owed(service, now, await asyncio.to_thread(collect, service, now))
     if queued:
         log.info("queued %d messages", queued)
     return queued
+
+
+def _report_store(service: Service) -> None:
+    """Say once when the store cannot be read (a hand edit left an item with an invalid id, a
+    broken file): the bot keeps planning from its last good read, so the new item is not sent
+    until the file is fixed. The error names the file and the problem, never an item's text."""
+    error = service.catalog.error
+    if error != service.store_error:
+        if error:
+            log.warning("the store cannot be read, so reminders follow its last good read: %s", error)
+        else:
+            log.info("the store reads cleanly again")
+        service.store_error = error
 
 
 def due_times(service: Service, now: dt.datetime) -> list[dt.datetime]:
@@ -221,8 +237,12 @@ async def start(service: Service, job_queue: JobQueue) -> None:
     await tick(service, service.clock())  # what fell due while the bot was down goes out now
 
 
-def recover(service: Service, now: dt.datetime) -> tuple[int, list]:
-    """At start-up, the claims a crash left open: those never handed to the Bot API are given
-    back (the start-up look sends them, late if they are), those handed over are listed and
-    never re-sent (they may have arrived). (given back, left)"""
-    return service.state.release_unsent(now), service.state.stale_claims(now)
+def recover(service: Service, now: dt.datetime) -> tuple[int, int, int]:
+    """At start-up, the claims a crash left open: those whose request was never written are
+    given back (the start-up look sends them, late if they are); those written and never
+    answered may have arrived, so they owe one more copy, marked as a possible repeat (the
+    start-up look sends it too), or are given up when they were that copy already.
+    (given back, to send again, given up)"""
+    given_back = service.state.release_unsent(now)
+    again, given_up = service.state.reopen_sending(now)
+    return given_back, again, given_up

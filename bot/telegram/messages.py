@@ -117,6 +117,15 @@ def reminder(record: dict, due: reminders.Due, chat: Chat, now: dt.datetime) -> 
     return f"{head}\n\n{item(record, chat, now)}"
 
 
+AGAIN = "<i>Sent again: Telegram's answer was unclear, so this may be a repeat.</i>"
+
+
+def again(text: str) -> str:
+    """A message sent once more because the answer to its first copy was unclear: it says so
+    on its last line (its first line, e.g. a late mark, stays as it was)."""
+    return f"{text}\n\n{AGAIN}"
+
+
 def reminder_keys(item_id: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
         InlineKeyboardButton("Snooze 1 day", callback_data=f"snz:{item_id}"),

@@ -90,6 +90,7 @@ class Service:
     rescheduling: asyncio.Future | None = None  # the round of `jobs.reschedule` under way
     reschedule_again: bool = False
     reschedule_fresh: bool = False
+    store_error: str | None = None  # the store's problem the bot last logged
 
     CHATS_TTL = 600.0  # seconds; handlers and the outbox call touch() on every change they make
 
