@@ -7,7 +7,9 @@ from __future__ import annotations
 
 # Month and weekday words by language: generated from dateparser's locale data
 # (tools/calendar_words.py), abbreviations left out but for English ones.
-from .calendar_words import MONTHS, WEEKDAYS  # noqa: E402,F401  (re-exported: data lives here)
+from .calendar_words import MONTHS, WEEKDAYS
+
+__all__ = ["MONTHS", "WEEKDAYS", "ZONE_ABBREVIATIONS", "PLACE_ZONES"]
 
 # Zone abbreviations people write after a time, as (UTC offset in minutes, IANA name or None).
 # Abbreviations are fixed offsets: "CET" in July still means UTC+1 to the writer.
