@@ -231,8 +231,8 @@ class Catalog:
         """The feed's bytes (gzip-compressed when asked), cached until the store or the day
         changes. Rendering takes up to a second for a large store: the server calls this in a
         thread (see `bot.web.budget`)."""
-        reading, key = self.reading, self.key(feed, filters, False)
-        today = key[3]
+        reading, today = self.reading, self.today()  # one reading throughout, even if a reload lands meanwhile
+        key = (reading.generation, feed.slug, filters.key, today, False)
         plain = self.cache.get(key)
         if plain is None:
             records = [r for r in reading.selected(filters, today) if r.get("kind") in feed.kinds]
