@@ -366,3 +366,11 @@ CASES += [
     pytest.param("أجلت المحكمة القضية لجلسة 30 يناير 2027.", None,
                  [("hearing", "hearing", "2027-01-30", None)], id="arabic-to-the-session-of"),
 ]
+
+
+@pytest.mark.parametrize("text", [
+    "Сотрудники фонда проведут пресс-конференцию 12 марта 2027 года в Москве.",
+    "Das Konzert für die inhaftierten Journalistinnen findet am 12. März 2027 im Dom statt.",
+])
+def test_words_that_only_look_like_court_words_make_no_court_date(text):
+    assert "hearing" not in [kind for kind, *_ in _items(text)]

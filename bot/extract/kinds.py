@@ -50,11 +50,11 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"universal periodic review|UPR|interactive dialogues?|Examen Peri[óo]dico Universal|Revisi[óo]n Peri[óo]dica Universal|examen périodique universel|Revisão Periódica Universal", "event", "session", 2.2),
     # court dates
     (r"(?:court|tribunal) of appeals?|appeals? (?:hearing|court|trial)|appeals?|appellate|cassation|cour d'appel|apelaci[oó]n|recurso|berufung|revisione|appello|recurso|hoger beroep|apelac\w*|апелляц\w*|апеляц\w*", "hearing", "appeal", 2.4),
-    (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|karar\w*|[وبل]?الحكم|rozsudek|dom\b|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto|uitspraak|wyrok\w*|приговор\w*|вирок\w*", "hearing", "verdict", 2.0),
+    (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|karar\w*|[وبل]?الحكم|rozsudek|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto|uitspraak|wyrok\w*|приговор\w*|вирок\w*", "hearing", "verdict", 2.0),
     (r"trials?|procès|debate oral|juicio|proceso judicial|prozess|processo|julgamento|rechtszaak|proces\b|судебный процесс|процес\w*", "hearing", "trial", 2.4),
     (r"hearings?|audiences?|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza|zitting|rozpraw\w*|заседани\w*|слушани\w*|засідан\w*"
      r"|chambre (?:d'accusation|criminelle|correctionnelle)|juge d'instruction|mise en liberté|bail (?:hearing|application)", "hearing", "hearing", 2.0),
-    (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\w*|отложи\w*|прения сторон|перапынак|жылдырыл\w*|[وبلف]?(?:ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
+    (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\b|сотт\w+|отложи\w*|прения сторон|перапынак|жылдырыл\w*|[وبلف]?(?:ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
 ]
 _DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
 _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _KIND_CUES]
