@@ -43,7 +43,7 @@ EXTRA_WEEKDAYS = {
 TARGET = Path(__file__).resolve().parent.parent / "bot" / "extract" / "calendar_words.py"
 
 
-def _words(info: dict, names: tuple[str, ...], first: int) -> dict[str, int]:
+def _words(info: dict, names: tuple[str, ...], first: int, shortest: int) -> dict[str, int]:
     """Each name's words, without its abbreviations: a word that begins a longer word for the
     same name ("out" of "outubro", "eki" of "ekim") is left out, because as a word of its own it
     is often something else ("5 out of 10")."""
@@ -51,7 +51,7 @@ def _words(info: dict, names: tuple[str, ...], first: int) -> dict[str, int]:
     for number, name in enumerate(names, start=first):
         words = {w.lower().rstrip(".") for w in info.get(name) or []}
         for word in words:
-            if _whole(word, shortest=3 if names is MONTHS else 4) and \
+            if _whole(word, shortest) and \
                     not any(other != word and other.startswith(word) for other in words):
                 table[word] = number
     return table
@@ -71,8 +71,8 @@ def tables() -> tuple[dict, dict]:
     months, weekdays = {}, {}
     for code in LANGUAGES:
         info = default_loader.get_locale(code).info
-        months[code] = dict(_words(info, MONTHS, 1), **EXTRA_MONTHS.get(code, {}))
-        weekdays[code] = dict(_words(info, WEEKDAYS, 0), **EXTRA_WEEKDAYS.get(code, {}))
+        months[code] = dict(_words(info, MONTHS, 1, shortest=3), **EXTRA_MONTHS.get(code, {}))
+        weekdays[code] = dict(_words(info, WEEKDAYS, 0, shortest=4), **EXTRA_WEEKDAYS.get(code, {}))
     return months, weekdays
 
 

@@ -218,10 +218,10 @@ class Catalog:
         stamps = [ical._stamp(r.get("updated")) for r in records]
         return max(stamps, default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
 
-    def key(self, feed: ical.Feed, filters: Filters, gzipped: bool) -> tuple:
-        """What a rendered feed depends on: the store's reading, the feed, what the filters
-        select, the day and the encoding."""
-        return (self.reading.generation, feed.slug, filters.key, self.today(), gzipped)
+    def key(self, feed: ical.Feed, filters: Filters, gzipped: bool, reading: Reading | None = None) -> tuple:
+        """What a rendered feed depends on: the store's reading (the current one by default),
+        the feed, what the filters select, the day and the encoding."""
+        return ((reading or self.reading).generation, feed.slug, filters.key, self.today(), gzipped)
 
     def cached(self, feed: ical.Feed, filters: Filters, gzipped: bool) -> Body | None:
         """The feed's bytes if they are at hand: a look-up, cheap enough for the event loop."""
@@ -231,8 +231,9 @@ class Catalog:
         """The feed's bytes (gzip-compressed when asked), cached until the store or the day
         changes. Rendering takes up to a second for a large store: the server calls this in a
         thread (see `bot.web.budget`)."""
-        reading, today = self.reading, self.today()  # one reading throughout, even if a reload lands meanwhile
-        key = (reading.generation, feed.slug, filters.key, today, False)
+        reading = self.reading  # one reading throughout, even if a reload lands meanwhile
+        key = self.key(feed, filters, False, reading)
+        today = key[3]
         plain = self.cache.get(key)
         if plain is None:
             records = [r for r in reading.selected(filters, today) if r.get("kind") in feed.kinds]

@@ -13,6 +13,7 @@ Used as uvicorn's `http` protocol (`GuardedProtocol`, or `guarded(Limits(...))` 
 from __future__ import annotations
 
 import asyncio
+import functools
 import resource
 from dataclasses import dataclass
 
@@ -50,8 +51,10 @@ def open_files(wanted: int = 65536) -> int:
     return soft
 
 
+@functools.cache  # read once per process and limits: it is asked at every new connection
 def connection_cap(limits: Limits) -> int:
-    """The most connections to keep open: the limit asked, and room for the files we need."""
+    """The most connections to keep open: the limit asked, and room for the files we need.
+    Servers raise their open-files limit (`open_files`) before they accept connections."""
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     return limits.connections if soft == resource.RLIM_INFINITY else max(1, min(limits.connections, soft - SPARE_FILES))
 
