@@ -36,14 +36,14 @@ def test_archive_page_is_split_into_posts():
 
 def test_second_date_under_a_post_date_is_a_dateline():
     second = split_posts(ARCHIVE)[1]
-    assert [d.date for d in second.datelines] == [dt.date(2026, 11, 27)]
+    assert [date for _, date in second.datelines] == [dt.date(2026, 11, 27)]
     assert second.reference(len(ARCHIVE) - 5) == (dt.date(2026, 11, 27), "dateline")
 
 
 def test_dateline_paragraph():
     text = "Newsletter\n\nParis-Geneva, February 15, 2017 – A court ruled today.\nTomorrow the envoy meets.\n"
     [post] = split_posts(text)
-    assert [d.date for d in post.datelines] == [dt.date(2017, 2, 15)]
+    assert [date for _, date in post.datelines] == [dt.date(2017, 2, 15)]
     assert post.reference(len(text) - 3) == (dt.date(2017, 2, 15), "dateline")
 
 

@@ -33,6 +33,7 @@ _LOCAL_PLACE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(PLACE_Z
 
 _DATELINE_HEAD = re.compile(r"^[A-Z][^,.\n]{1,40}, [^–—\n]{6,40}? [–—-] (?=[A-Z])")  # "Nairobi, 28 November 2026 — "
 _TIME_NEXT = re.compile(r"\s*(?:at|from|à|a las|um|alle|às)\s+\d{1,2}(?:[:.h]\d\d|\s?[ap]\.?m)", re.IGNORECASE)
+_RUN_ON_DATES = 3  # dates either side of a date that bound its sentence when no full stop does
 _FIELD_REACH = 4000  # characters either side of a date where its link, contact and organiser are looked for
 
 
@@ -81,10 +82,11 @@ def read(text: str, context: Context) -> Extraction:
     cues = Cues(text).scan(("kind", "marker"), joined(
         (max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions))
     cues.scan(("forward", "retro"), merged(_sentence_spans(_candidates(text, posts, mentions, cues))))
+    weighed = _Weighed(cues)
     for post, mention, dated in _candidates(text, posts, mentions, cues):
         # The reference is looked up only for dates that pass the cheaper tests first.
         reference = functools.partial(_reference, post, mention, anchors, context, month)
-        item = _read_mention(post, mention, dated, cues, reference, context)
+        item = _read_mention(post, mention, dated, weighed, reference, context)
         if item is not None:
             folded.add(item)
     return Extraction(folded.items(), warnings)
@@ -115,7 +117,9 @@ def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues
                 continue
             if not cues.any_near(mention.begin, mention.end):
                 continue  # no kind cue and no marker word anywhere near: nothing to read here
-            start, stop = bounds(text, mention.begin, mention.end, post.begin, post.end)
+            # A run-on sentence is cut at the third date either side: a list of dates without
+            # full stops gives each date the words around it, not 800 characters to read again.
+            start, stop = bounds(text, mention.begin, mention.end, post.begin, post.end, mentions.fence(mention, _RUN_ON_DATES))
             yield post, mention, Dated(text, start, stop, mention.begin, mention.end)
 
 
@@ -250,12 +254,46 @@ class _Anchors:
         return dt.date.fromordinal(self.dates[after]) if after < len(self.dates) and self.begins[after] < post.end else None
 
 
-def _read_mention(post: Post, mention: Mention, dated: Dated, cues: Cues, reference_of,
+class _Weighed:
+    """What `classify_kind` and `orientation` make of a dated sentence, kept by its words: a
+    sentence met again (a footer in every post, a digest quoting one call twice, a list of
+    dates without full stops) is weighed once, as the fields of a sentence are read once."""
+
+    _MARGIN = (8, 64)  # characters either side that cue patterns may look at (lookbehinds, long cues)
+
+    def __init__(self, cues: Cues):
+        self.cues = cues
+        self.kinds: dict[tuple, tuple] = {}
+        self.orientations: dict[tuple, tuple] = {}
+
+    def key(self, dated: Dated, title: str | None) -> tuple:
+        lo = max(0, dated.start - self._MARGIN[0])
+        return (dated.text[lo:dated.stop + self._MARGIN[1]], dated.start - lo, dated.begin - dated.start,
+                dated.end - dated.start, dated.labelled, title)
+
+    def kind(self, key: tuple, dated: Dated, title: str | None) -> tuple[str | None, str, int]:
+        return self._kept(self.kinds, key, classify_kind, dated, self.cues, title)
+
+    def orientation(self, key: tuple, dated: Dated) -> tuple[float, bool]:
+        return self._kept(self.orientations, key, orientation, dated, self.cues)
+
+    @staticmethod
+    def _kept(memo: dict, key: tuple, function, *args):
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= 256:
+                memo.clear()  # bounded: a long text of distinct sentences keeps only recent ones
+            found = memo[key] = function(*args)
+        return found
+
+
+def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed, reference_of,
                   context: Context) -> Opportunity | None:
-    kind, subtype, distance = classify_kind(dated, cues, post.title)
+    key = weighed.key(dated, post.title)
+    kind, subtype, distance = weighed.kind(key, dated, post.title)
     if kind is None or distance > KIND_REACH:
         return None
-    direction, superseded = orientation(dated, cues)
+    direction, superseded = weighed.orientation(key, dated)
     if direction == 0 and not superseded and distance <= 60 and _ahead_of_writing(mention, reference_of()):
         direction = 0.5  # no tense cue either way ("Am 3. Dezember stellen wir … vor"): a later date is ahead
     if superseded or direction <= 0 or (mention.month_only and direction < 2):

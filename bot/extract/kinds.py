@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .folding import fold, lowered
 from .times import _TIME
 
 _I = re.IGNORECASE
@@ -156,6 +157,12 @@ KIND_REACH = 160  # a kind cue farther than this from its date does not decide t
 COURT_MIN = 1.5  # the weighed court cues that make a date after "until" a court date (one close court word)
 
 
+# Cues are found in pieces of the text: a piece starts `_BEHIND` characters early for the
+# patterns' look-behinds, and a hit may run `_SPILL` characters into the next piece (no cue
+# is longer: "sessions of the United Nations Human Rights Council" is 52).
+_CHUNK, _BEHIND, _SPILL = 1 << 16, 16, 256
+
+
 def _weight(distance: int) -> float:
     return 1.0 / (1.0 + distance / 30.0)
 
@@ -176,16 +183,33 @@ class Cues:
         for family in families:
             self.starts[family], self.ends[family], self.cues[family] = array("q"), array("q"), array("h")
         for lo, hi in spans:
-            for family in families:
-                self._scan(family, lo, hi)
+            self._scan_span(families, lo, hi)
         return self
 
-    def _scan(self, family: str, lo: int, hi: int) -> None:
+    def _scan_span(self, families: tuple[str, ...], lo: int, hi: int) -> None:
+        """Scan text[lo:hi] a piece at a time, each piece folded to lower case once for all
+        families: a copy of the whole text would cost up to four bytes per character."""
+        resume = dict.fromkeys(families, lo)  # where each family's next search begins
+        for start in range(lo, hi, _CHUNK):
+            stop = min(hi, start + _CHUNK)
+            base = max(0, start - _BEHIND)
+            piece = fold(self.text[base:min(hi, stop + _SPILL)])
+            for family in families:
+                resume[family] = self._hits(family, piece, base, max(resume[family], start), stop)
+
+    def _hits(self, family: str, piece: str, base: int, start: int, stop: int) -> int:
+        """Record the hits of `family` that start in [start, stop) of the text, `piece` being
+        the folded text from `base`; return where the family's next search begins."""
         starts, ends, cues = self.starts[family], self.ends[family], self.cues[family]
-        for m in _FAMILIES[family].finditer(self.text, lo, hi):
-            starts.append(m.start())
-            ends.append(m.end())
+        resume = stop
+        for m in _FOLDED[family].finditer(piece, start - base):
+            if m.start() + base >= stop:
+                break
+            starts.append(m.start() + base)
+            ends.append(m.end() + base)
             cues.append(int(m.lastgroup[1:]) if family == "kind" else 0)
+            resume = max(stop, m.end() + base)  # a hit that runs into the next piece
+        return resume
 
     def any_near(self, begin: int, end: int) -> bool:
         """True when a kind cue stands within `KIND_REACH` of text[begin:end], or a marker
@@ -259,6 +283,7 @@ _MARKER_HINT = re.compile(
 
 
 _FAMILIES = {"kind": _ANY_KIND, "forward": _FORWARD, "retro": _RETRO, "marker": _MARKER_HINT}
+_FOLDED = {family: lowered(pattern) for family, pattern in _FAMILIES.items()}  # what `Cues` scans
 
 
 def _before(sentence: str, begin: int, floor: int = 0) -> str | None:

@@ -48,7 +48,10 @@ def _combine(kept: Opportunity, other: Opportunity) -> Opportunity:
         best = dataclasses.replace(best, start=rest.start, end=rest.end, timezone=rest.timezone)
     filled = {f: getattr(rest, f) for f in ("organizer", "location", "online", "url", "contact", "reference")
               if getattr(best, f) is None and getattr(rest, f) is not None}
-    sources = tuple(dict.fromkeys(best.sources + rest.sources))[:MAX_SOURCES]
+    full = best is kept and len(kept.sources) >= MAX_SOURCES
+    sources = kept.sources if full else tuple(dict.fromkeys(best.sources + rest.sources))[:MAX_SOURCES]
+    if best is kept and not filled and sources == kept.sources:
+        return kept  # a date repeated all along a text: nothing to add once its sources are full
     return dataclasses.replace(best, sources=sources, **filled)
 
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .dates import Mention, find_mentions
 from .spans import merged
 
 _LINE = re.compile(r"[^\n]*\n?")
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 _DATE_LINE_PREFIX = re.compile(
     r"^\s*(?:posted|published|publié|publicado|updated|last modified|last updated|modified|aktualisiert|mis à jour|actualizado"
     r"|atualizado|опубликовано|обновлено|le|on)?\s*(?:on|le|el)?\s*:?\s*", re.IGNORECASE
@@ -64,36 +68,57 @@ class Post:
     end: int
     title: str | None = None
     date: dt.date | None = None
-    datelines: list[Dateline] = field(default_factory=list)  # in order of `begin` once split
-    own_dates: list[tuple[int, int]] = field(default_factory=list)  # spans of its date line and datelines
+    # Its datelines and the spans of its own dates (its date line and its datelines' dates),
+    # as columns of machine integers: a page may open thousands of paragraphs with "Place, Date –".
+    _line_begins: array = field(default_factory=lambda: array("q"), repr=False)
+    _line_days: array = field(default_factory=lambda: array("q"), repr=False)  # dates as ordinals
+    _own: array = field(default_factory=lambda: array("q"), repr=False)  # lo, hi, lo, hi…
     _index: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def datelines(self) -> list[tuple[int, dt.date]]:
+        """(offset, date) of each dateline, in order of offset."""
+        _, _, begins, days = self._indexed()
+        return [(begin, dt.date.fromordinal(day)) for begin, day in zip(begins, days)]
+
+    def add_dateline(self, begin: int, date: dt.date) -> None:
+        self._line_begins.append(begin)
+        self._line_days.append(date.toordinal())
+
+    def add_own_date(self, lo: int, hi: int) -> None:
+        self._own.extend((lo, hi))
 
     def is_own_date(self, position: int) -> bool:
         """True when `position` lies in the post's own date line or a dateline: dates that
         say when the text was written, not what it announces."""
-        _, los, his, _ = self._indexed()
+        los, his, _, _ = self._indexed()
         at = bisect.bisect_right(los, position) - 1
         return at >= 0 and position < his[at]
 
     def reference(self, position: int) -> tuple[dt.date | None, str]:
         """The date the text at `position` was written, and where that came from."""
-        at = bisect.bisect_right(self._indexed()[3], position) - 1
+        _, _, begins, days = self._indexed()
+        at = bisect.bisect_right(begins, position) - 1
         if at >= 0:
-            return self.datelines[at].date, "dateline"
+            return dt.date.fromordinal(days[at]), "dateline"
         return self.date, "post date" if self.date else "none"
 
     def _indexed(self) -> tuple:
-        """Sorted starts of the own-date spans and datelines, made once: a post that opens a
-        paragraph with "Place, Date –" thousands of times is asked about each of its dates."""
-        size = (len(self.own_dates), len(self.datelines))
-        if self._index is None or self._index[0] != size:
-            spans = merged(self.own_dates)
-            self._index = (size, [lo for lo, _ in spans], [hi for _, hi in spans], [d.begin for d in self.datelines])
+        """Sorted starts and ends of the own-date spans, and the datelines in order of offset,
+        made on the first question, once the post is split."""
+        if self._index is None:
+            spans = merged(zip(self._own[0::2], self._own[1::2]))
+            order = sorted(range(len(self._line_begins)), key=self._line_begins.__getitem__)
+            self._index = (array("q", (lo for lo, _ in spans)), array("q", (hi for _, hi in spans)),
+                           array("q", (self._line_begins[i] for i in order)), array("q", (self._line_days[i] for i in order)))
         return self._index
 
 
+@functools.lru_cache(maxsize=1024)  # a line repeated down a page ("Geneva, 5 May 2027 – …") is read once
 def _full_date(text: str) -> tuple[dt.date, Mention] | None:
     """The date if `text` is a complete date with day, month and year, else None."""
+    if not _YEAR_DIGITS.search(text):
+        return None  # most lines: no year, no full date, no need to look for dates at all
     mentions, _ = find_mentions(text)
     if len(mentions) != 1 or mentions[0].last is not None:
         return None
@@ -149,12 +174,12 @@ def split_posts(text: str) -> list[Post]:
         inner = posts and not _NONBLANK.search(text, last_date_end, title[0] if title is not None else pos)
         if inner or title is None:
             if posts:  # a second date right under a post's date line is that post's dateline
-                posts[-1].datelines.append(Dateline(pos, date, pos, match.end()))
+                posts[-1].add_dateline(pos, date)
             else:
                 posts.append(Post(0, len(text), _first_title(text), date))
         else:
             posts.append(Post(title[0], len(text), title[1].strip(), date))
-        posts[-1].own_dates.append((pos, match.end()))
+        posts[-1].add_own_date(pos, match.end())
         last_date_end = match.end()
     if not posts:
         posts = [Post(0, len(text), _first_title(text), None)]
@@ -162,10 +187,9 @@ def split_posts(text: str) -> list[Post]:
     for before, after in zip(posts, posts[1:]):
         before.end = after.begin
     for post in posts:
-        found = find_datelines(text, post.begin, post.end)
-        post.datelines.extend(found)
-        post.datelines.sort(key=lambda d: d.begin)
-        post.own_dates.extend((line.mention_begin, line.mention_end) for line in found)
+        for line in find_datelines(text, post.begin, post.end):
+            post.add_dateline(line.begin, line.date)
+            post.add_own_date(line.mention_begin, line.mention_end)
     return posts
 
 
@@ -203,9 +227,8 @@ def _head_lines(text: str, count: int):
         start = end + 1
 
 
-def find_datelines(text: str, begin: int, end: int) -> list[Dateline]:
-    """Paragraphs of text[begin:end] that open with "Place, Date –" or "Date:"."""
-    found = []
+def find_datelines(text: str, begin: int, end: int) -> Iterator[Dateline]:
+    """Paragraphs of text[begin:end] that open with "Place, Date –" or "Date:", in order."""
     for match in _PARAGRAPH_HEAD.finditer(text, begin, end):  # `begin` starts a line
         head = _DATELINE.match(match.group())
         if head is None:
@@ -215,8 +238,7 @@ def find_datelines(text: str, begin: int, end: int) -> list[Dateline]:
             continue
         date, mention = parsed
         at = match.start() + head.start("date")
-        found.append(Dateline(match.start(), date, at + mention.begin, at + mention.end))
-    return found
+        yield Dateline(match.start(), date, at + mention.begin, at + mention.end)
 
 
 def document_month(text: str) -> dt.date | None:

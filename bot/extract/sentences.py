@@ -17,19 +17,27 @@ def _is_boundary(text: str, match: re.Match) -> bool:
     return not _ABBREVIATIONS.search(text, max(0, match.start() - 8), match.end())
 
 
-def bounds(text: str, begin: int, end: int, floor: int = 0, ceiling: int | None = None) -> tuple[int, int]:
-    """(start, stop) of the sentence holding text[begin:end], within [floor, ceiling)."""
+def bounds(text: str, begin: int, end: int, floor: int = 0, ceiling: int | None = None,
+           fence: tuple[int, int] | None = None) -> tuple[int, int]:
+    """(start, stop) of the sentence holding text[begin:end], within [floor, ceiling). A side
+    with no sentence end within `_LIMIT` characters is a run-on (a list of dates with no full
+    stop, a page flattened to one line): it is cut there, or at `fence` when that is nearer."""
     ceiling = len(text) if ceiling is None else ceiling
     left_floor = max(floor, begin - _LIMIT)
-    start = left_floor
+    start = -1
     for match in _END.finditer(text, left_floor, begin):
         if _is_boundary(text, match):
             start = match.end()
-    stop = min(ceiling, end + _LIMIT)
-    for match in _END.finditer(text, end, stop):
+    if start < 0:
+        start = left_floor if fence is None or left_floor == floor else max(left_floor, min(fence[0], begin))
+    right_ceiling = min(ceiling, end + _LIMIT)
+    stop = -1
+    for match in _END.finditer(text, end, right_ceiling):
         if _is_boundary(text, match):
             stop = match.end() if match.group() != "\n" else match.start()
             break
+    if stop < 0:
+        stop = right_ceiling if fence is None or right_ceiling == ceiling else min(right_ceiling, max(fence[1], end))
     while start < begin and text[start].isspace():
         start += 1
     return start, stop

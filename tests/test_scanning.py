@@ -1,0 +1,130 @@
+"""The fast paths of the extractor find what the plain ones would: patterns written as prefix
+trees, cue patterns run on a lower-cased copy a piece at a time, run-on sentences cut at
+their neighbouring dates, and an item whose sources are full left as it is."""
+
+import dataclasses
+import datetime as dt
+import re
+
+import pytest
+
+from bot.extract import kinds
+from bot.extract.dates import MONTH, WEEKDAY, _alternation
+from bot.extract.folding import fold, lowered
+from bot.extract.lexicon import MONTHS, WEEKDAYS
+from bot.extract.merge import MAX_SOURCES, _combine
+from bot.extract.sentences import bounds
+from bot.model import Opportunity, Source
+
+# Our own sentences, in the languages and scripts the cue patterns cover.
+SENTENCES = [
+    "The DEADLINE for Nominations is 5 March 2027; Applications close on 9 April.",
+    "Mahkeme duruşmayı 12 Mart 2027 tarihine erteledi. İstanbul'daki DAVA sürüyor.",
+    "Der Prozess wird am 3. März fortgesetzt; die Bewerbungsfrist endet am 1. April. STRASSE, Straße.",
+    "Суд ОТЛОЖИЛ заседание до 15 марта; Прием заявок продлится до 1 апреля.",
+    "La AUDIENCIA se celebrará el 4 de marzo; el plazo para postulaciones vence el 1 de abril.",
+    "L'audience est RENVOYÉE au 6 mars ; la date limite des candidatures est le 2 avril.",
+    "أجلت المحكمة الجلسة إلى 7 مارس. آخر موعد للترشح هو 1 أبريل.",
+    "Side Event at the 58th Session of the Human Rights Council (HRC58), Room XXIV, Q&A after.",
+    "Send your CV by 5 May: WE ARE HOSTING a Webinar and the Trial resumes after the Ceremony.",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_fold_keeps_every_offset(text):
+    assert len(fold(text)) == len(text)
+    assert fold("İstanbul DEADLINE") == "İstanbul deadline"  # "İ" lowers to two characters: kept as it is
+
+
+@pytest.mark.parametrize("family", sorted(kinds._FAMILIES))
+@pytest.mark.parametrize("text", SENTENCES)
+def test_lowered_patterns_find_what_ignorecase_finds(family, text):
+    plain = kinds._FAMILIES[family]
+    fast = lowered(plain)
+    assert fast.flags & re.IGNORECASE == 0
+    hits = [(m.start(), m.end(), m.lastgroup) for m in plain.finditer(text)]
+    assert hits == [(m.start(), m.end(), m.lastgroup) for m in fast.finditer(fold(text))]
+
+
+def test_lowered_keeps_escapes_and_group_names():
+    pattern = lowered(re.compile(r"(?P<Cue>\W?Deadline)\B|\bCV\b", re.IGNORECASE))
+    assert pattern.pattern == r"(?P<Cue>\W?deadline)\B|\bcv\b"
+
+
+def test_cues_found_in_pieces_equal_one_pass_over_the_text():
+    # Cue words straddling the 64 KB piece boundaries, in upper and lower case.
+    unit = "Applications CLOSE on 5 May; the Hearing was ADJOURNED until then. "
+    text = unit * (3 * kinds._CHUNK // len(unit) + 7)
+    for boundary in (kinds._CHUNK, 2 * kinds._CHUNK):
+        text = text[:boundary - 5] + " Deadline " + text[boundary + 5:]
+    cues = kinds.Cues(text).scan(tuple(kinds._FAMILIES), [(3, len(text) - 2)])
+    for family, plain in kinds._FAMILIES.items():
+        expected = [(m.start(), m.end()) for m in plain.finditer(text, 3, len(text) - 2)]
+        assert list(zip(cues.starts[family], cues.ends[family])) == expected, family
+
+
+def test_alternation_is_a_prefix_tree_that_tries_the_longest_word_first():
+    assert _alternation(["mar", "march", "may", "marzo"]) == "ma(?:r(?:ch|zo)?|y)"
+    words = re.compile(rf"(?:{_alternation(['mar', 'march', 'marzo'])})", re.IGNORECASE)
+    assert [m.group() for m in words.finditer("MARCH, marzo, Mar")] == ["MARCH", "marzo", "Mar"]
+
+
+@pytest.mark.parametrize("table, pattern", [(MONTHS, MONTH), (WEEKDAYS, WEEKDAY)])
+def test_every_calendar_word_is_matched_whole(table, pattern):
+    whole = re.compile(rf"{pattern}", re.IGNORECASE)
+    for words in table.values():
+        for word in words:
+            assert whole.fullmatch(word) or whole.fullmatch(word + "."), word
+
+
+RUN_ON = " ".join(f"Deadline {day} May 2027 apply now" for day in range(1, 29))  # 1,000 characters, no full stop
+
+
+@pytest.mark.parametrize(
+    "text, date, expected",
+    [
+        # a run-on: cut at the third date either side
+        (RUN_ON, "14 May 2027", "apply now Deadline 12 May 2027 apply now Deadline 13 May 2027 apply now Deadline 14 May 2027"
+                                " apply now Deadline 15 May 2027 apply now Deadline 16 May 2027 apply now Deadline "),
+        # a sentence that ends within 400 characters keeps all of its dates
+        ("Hearings are set for 5 May, 9 June, 3 July, 8 August and 2 September 2027. Then a pause.",
+         "2 September 2027", "Hearings are set for 5 May, 9 June, 3 July, 8 August and 2 September 2027."),
+    ],
+)
+def test_run_on_sentences_are_cut_at_their_neighbouring_dates(text, date, expected):
+    from bot.extract.dates import mention_table
+
+    table, _ = mention_table(text)
+    mention = next(m for m in table if m.text == date)
+    start, stop = bounds(text, mention.begin, mention.end, 0, len(text), table.fence(mention, 3))
+    assert text[start:stop] == expected
+
+
+def _item(confidence=0.7, url=None, sources=1, start=dt.date(2027, 5, 5)):
+    return Opportunity(
+        kind="deadline", subtype="job", title="Applications close", start=start, end=None, timezone=None,
+        organizer=None, location=None, online=None, url=url, contact=None, reference=None,
+        evidence="Applications close on 5 May 2027.", confidence=confidence,
+        sources=tuple(Source("call.txt", None, None, (i * 40, i * 40 + 10)) for i in range(sources)),
+    )
+
+
+def test_an_item_with_full_sources_is_kept_as_it_is():
+    kept = _item(sources=MAX_SOURCES)
+    again = dataclasses.replace(_item(), sources=(Source("call.txt", None, None, (9000, 9010)),))
+    assert _combine(kept, again) is kept
+
+
+@pytest.mark.parametrize(
+    "other, changed",
+    [
+        (_item(url="https://example.org/apply"), "url"),  # a field the kept reading lacks
+        (_item(confidence=0.9), "confidence"),  # a surer reading
+        (_item(start=dt.datetime(2027, 5, 5, 17, 0, tzinfo=dt.timezone.utc)), "start"),  # a clock time
+    ],
+)
+def test_a_full_item_still_takes_what_a_new_reading_adds(other, changed):
+    kept = _item(sources=MAX_SOURCES)
+    combined = _combine(kept, other)
+    assert getattr(combined, changed) == getattr(other, changed)
+    assert len(combined.sources) == MAX_SOURCES
