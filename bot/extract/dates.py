@@ -140,6 +140,7 @@ _RELATIVE = re.compile(
     rf"|\b(?:on|le|el|am|il|this coming){_W}+(?P<bare>{WEEKDAY})\b(?![\s,]*(?:the\s+)?(?:\d|{MONTH}))",
     re.IGNORECASE,
 )
+_COMPILED["relative"] = _RELATIVE  # scanned with the others
 _RELATIVE_DAYS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "aujourd'hui": 0, "aujourd’hui": 0,
     "demain": 1, "hier": -1, "hoy": 0, "ayer": -1, "mañana": 1, "pasado mañana": 2, "heute": 0,
@@ -216,7 +217,7 @@ def _from_numeric(name: str, m: re.Match) -> Mention | None:
     return Mention(m.start(), m.end(), m.string, Partial(month, day, year), numeric=True)
 
 
-def _relative(m: re.Match) -> Mention:
+def _relative(name: str, m: re.Match) -> Mention:
     groups = m.groupdict()
     if groups.get("dat"):
         return Mention(m.start(), m.end(), m.string, None, relative_days=2)
@@ -310,17 +311,20 @@ def _found(text: str, lang: str):
     """Mentions without overlaps, in order, found lazily: a text of dates from end to end
     (one window, hundreds of thousands of mentions) never has all of them in memory. Where
     mentions overlap, the one that starts first wins (the longest of those); a tie goes to
-    the word window over the digit window, then the earlier window and pattern."""
+    the word window over the digit window, then the earlier window and pattern. A match is
+    read only when it is not overlapped: most matches of a dense text are."""
     kept_end = -1
-    for mention in _in_order(text, lang):
-        if mention.begin >= kept_end:
-            kept_end = mention.end
-            yield mention
+    for match, read, name, args in _in_order(text, lang):
+        if match.start() >= kept_end:
+            mention = read(name, match, *args)
+            if mention is not None:  # not a date after all ("may 5" the verb): the next match may be
+                kept_end = mention.end
+                yield mention
 
 
 def _in_order(text: str, lang: str):
-    """Every mention of every window and pattern, ordered by (start, longest first, word
-    windows first, window, pattern). A window's scans start only when the mentions before
+    """Every match of every window and pattern, ordered by (start, longest first, word
+    windows first, window, pattern). A window's scans start only when the matches before
     it are out, so only the windows around the current position are open."""
     windows = _windows(text)
     upcoming = next(windows, None)
@@ -331,15 +335,16 @@ def _in_order(text: str, lang: str):
                 _push(heap, (upcoming[2], upcoming[0], rank), scan)
             upcoming = next(windows, None)
         if heap:
-            _, order, mention, scan = heapq.heappop(heap)
+            _, order, found, scan = heapq.heappop(heap)
             _push(heap, order, scan)
-            yield mention
+            yield found
 
 
 def _push(heap: list, order: tuple, scan) -> None:
-    mention = next(scan, None)
-    if mention is not None:
-        heapq.heappush(heap, ((mention.begin, mention.begin - mention.end), order, mention, scan))
+    found = next(scan, None)
+    if found is not None:
+        match = found[0]
+        heapq.heappush(heap, ((match.start(), match.start() - match.end()), order, found, scan))
 
 
 def _scans(text: str, window: tuple[int, int, bool], lang: str) -> list:
@@ -348,14 +353,13 @@ def _scans(text: str, window: tuple[int, int, bool], lang: str) -> list:
     if numeric:
         return [_scan(_from_numeric, name, text, lo, hi) for name in ("iso", "numeric")]
     scans = [_scan(_from_named, name, text, lo, hi, lang) for name in _patterns_for(text, lo, hi)]
-    return scans + [map(_relative, _RELATIVE.finditer(text, lo, hi))]
+    return scans + [_scan(_relative, "relative", text, lo, hi)]
 
 
 def _scan(read, name: str, text: str, lo: int, hi: int, *args):
+    """(match, how to read it, pattern name, extra arguments) for each match in text[lo:hi]."""
     for match in _COMPILED[name].finditer(text, lo, hi):
-        mention = read(name, match, *args)
-        if mention is not None:
-            yield mention
+        yield match, read, name, args
 
 
 def _checked(mentions, lang: str, problems: dict[str, int]):
