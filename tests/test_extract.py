@@ -374,3 +374,26 @@ CASES += [
 ])
 def test_words_that_only_look_like_court_words_make_no_court_date(text):
     assert "hearing" not in [kind for kind, *_ in _items(text)]
+
+CASES += [
+    # The last day of a session said in a sentence of its own is the end of the session, not an event.
+    pytest.param("Geneva, 10 February 2027 – The 64th session of the Human Rights Council opens on Monday 22 February. "
+                 "The session lasts until 2 April.", None,
+                 [("event", "session", "2027-02-22", "2027-04-02")], id="session-end-in-the-next-sentence"),
+    pytest.param("В Женеве 1 марта 2027 года открывается 64-я сессия Совета ООН по правам человека. Сессия продлится до 9 апреля.",
+                 None, [("event", "session", "2027-03-01", "2027-04-09")], id="russian-session-lasts-until"),
+    # A court putting a trial off "until" a day: when it resumes, however far the trial is named.
+    pytest.param("El juicio contra las tres periodistas acusadas de difamación por publicar su investigación sobre la mina "
+                 "se volvió a suspender hasta el próximo 9 de marzo de 2027 a las 09.00 horas.", None,
+                 [("hearing", "trial", "2027-03-09T09:00+00:00", None)], id="spanish-suspended-until"),
+    # Schedule lines, each its own paragraph, share the introduction above the first.
+    pytest.param("El Comité examinará el informe del Estado en diálogos públicos en las siguientes fechas:\n\n"
+                 "2 de marzo de 2027 15:00 – 18:00\n\n3 de marzo de 2027 10:00 – 13:00\n\nLos diálogos serán públicos.", None,
+                 [("event", "meeting", "2027-03-02T15:00+00:00", "2027-03-02T18:00+00:00"),
+                  ("event", "meeting", "2027-03-03T10:00+00:00", "2027-03-03T13:00+00:00")], id="schedule-lines-share-their-intro"),
+]
+
+
+def test_the_end_of_a_session_alone_is_nothing_to_attend():
+    text = "Over the session, which closes on 2 April 2027, more than a hundred side events are planned."
+    assert _items(text, published=D(2027, 3, 1)) == []

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from ..model import Opportunity, Source
 from . import fields
-from .dates import WEEKDAY, Mention, MentionTable, find_mentions, mention_table
+from .dates import MONTH, WEEKDAY, Mention, MentionTable, find_mentions, mention_table
 from .kinds import KIND_REACH, Cues, Dated, classify_kind, orientation
 from .lexicon import PLACE_ZONES
 from .merge import Folded
@@ -86,9 +86,10 @@ def read(text: str, context: Context) -> Extraction:
     for post, mention, dated in _candidates(text, posts, mentions, cues):
         # The reference is looked up only for dates that pass the cheaper tests first.
         reference = functools.partial(_reference, post, mention, anchors, context, month)
-        item = _read_mention(post, mention, dated, weighed, reference, context)
-        if item is not None:
-            folded.add(item)
+        found = _read_mention(post, mention, dated, weighed, reference, context)
+        if found is not None:
+            item, closing = found
+            folded.add(item, closing=closing)
     return Extraction(folded.items(), warnings)
 
 
@@ -145,15 +146,25 @@ def _schedule_line(text: str, mention: Mention, line_start: int) -> bool:
 
 
 def _intro_start(text: str, start: int, post: Post) -> int:
-    """Where the context of a schedule begins: its paragraph, or the paragraph before when
-    that one introduces it ("… three roundtables will be held:")."""
-    previous = text.rfind("\n\n", max(post.begin, start - 600), start - 2)
-    short = 0 <= start - 2 - previous <= 250  # a heading block right above: "An evening of solidarity …"
-    intro = text[max(post.begin, start - 200):start].rstrip().endswith(":")  # a bounded slice: never the whole text
-    if start >= 2 and text[start - 2:start] == "\n\n" and (intro or short):
-        before = text.rfind("\n\n", max(post.begin, start - 600), start - 2)
-        return before + 2 if before >= 0 else max(post.begin, start - 600)
+    """Where the context of a schedule begins: its paragraph, or the paragraph above when
+    that one introduces it ("… three roundtables will be held:") or is a short heading. The
+    schedule's other lines above it ("2 May 15:00 – 18:00", each its own paragraph) are
+    passed over to reach the introduction they share."""
+    floor = max(post.begin, start - 600)
+    while start >= 2 and text[start - 2:start] == "\n\n":
+        before = text.rfind("\n\n", floor, start - 2)
+        above_start = before + 2 if before >= 0 else floor
+        above = text[above_start:start - 2].rstrip()
+        if not above.endswith(":") and len(above) > 250:
+            break
+        if above.endswith(":") or not _SCHEDULE_ENTRY.fullmatch(above) or above_start <= floor:
+            return above_start
+        start = above_start
     return start
+
+
+# A paragraph that is one line of a schedule: a date and perhaps a time, a place, a label.
+_SCHEDULE_ENTRY = re.compile(rf"[^\n]{{0,60}}(?:\d{{1,2}}\.?\s+(?:de\s+)?{MONTH}|{MONTH}\s+\d{{1,2}})[^\n]{{0,60}}", re.IGNORECASE)
 
 
 def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] | None:
@@ -271,7 +282,7 @@ class _Weighed:
         return (dated.text[lo:dated.stop + self._MARGIN[1]], dated.start - lo, dated.begin - dated.start,
                 dated.end - dated.start, dated.labelled, title)
 
-    def kind(self, key: tuple, dated: Dated, title: str | None) -> tuple[str | None, str, int]:
+    def kind(self, key: tuple, dated: Dated, title: str | None) -> tuple[str | None, str, int, bool]:
         return self._kept(self.kinds, key, classify_kind, dated, self.cues, title)
 
     def orientation(self, key: tuple, dated: Dated) -> tuple[float, bool]:
@@ -288,9 +299,11 @@ class _Weighed:
 
 
 def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed, reference_of,
-                  context: Context) -> Opportunity | None:
+                  context: Context) -> tuple[Opportunity, bool] | None:
+    """The opportunity a dated sentence announces, and whether its date is when an event
+    that starts earlier ends; None when it announces nothing ahead."""
     key = weighed.key(dated, post.title)
-    kind, subtype, distance = weighed.kind(key, dated, post.title)
+    kind, subtype, distance, closing = weighed.kind(key, dated, post.title)
     if kind is None or distance > KIND_REACH:
         return None
     direction, superseded = weighed.orientation(key, dated)
@@ -314,7 +327,7 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
     if reference.is_writing_date and (last or first) < reference.date:
         return None
     reading = Reading(kind, subtype, first, last, distance, direction, reference)
-    return _build(post, mention, dated, reading, context)
+    return _build(post, mention, dated, reading, context), closing and last is None
 
 
 def _ahead_of_writing(mention: Mention, reference: Reference) -> bool:

@@ -42,11 +42,12 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
      r"|(?:will|we are|we'll|are) (?:hold|holding|host|hosting|organi[sz]e|organi[sz]ing|run|running)|join us|welcome to join", "event", "other", 1.6),
     (r"press conferences?|press briefings?|conférence de presse|rueda de prensa|conferencia de prensa|\w*pressekonferenz|conferenza stampa|coletiva de imprensa", "event", "press-conference", 2.8),
     (r"(?:regular |special |\d+(?:st|nd|rd|th) )?sessions? of the (?:UN |United Nations )?Human Rights Council|HRC ?\d\d|(?:\d+(?:st|nd|rd|th|e|ème|ª|a)|regular|special|annual|plenary) sessions?|sesi[oó]n(?:es)? (?:ordinaria|del consejo)|session du conseil|sessione|per[ií]odo de ses(?:iones|sões)|sess(?:ões|ão)|sesi[oó]n(?:es)?|sessione|sessioni|sitzung\w*|сесси\w+|Совет\w* ООН по правам человека|Consejo de Derechos Humanos|Conselho de Direitos Humanos|Consiglio (?:ONU )?(?:per i|dei) diritti umani|Menschenrechtsrat\w*|Conseil des droits de l['’]homme|مجلس حقوق الإنسان|الدورة", "event", "session", 2.4),
+    (r"sessions?\b", "event", "session", 1.2),  # "the session lasts until …": plain, weaker than a named one
     (r"forums?|foro|fórum|форум\w*|منتدى", "event", "forum", 2.2),
     (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre|konferans\w*|konferencj\w*|konferens\w*|konferenc\w*|conferentie|conferinț\w*|tagung|congreso|congresso|конференци\w+|مؤتمر|jornadas?|coloquio|colloque|colóquio|kolloquium|simposio|simpósio|symposium", "event", "conference", 2.0),
     (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia|tören\w*|حفل|uitreiking|gala|cerimoni\w+|premiaç\w+|premiad[ao]s|premiati|verliehen|wręczeni\w+|церемони\w+|вручени\w+|will be (?:awarded|presented|handed over)|hand(?:s|ed)? over the (?:award|prize)|zostaną ogłoszone", "event", "ceremony", 2.2),
     (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario|семинар\w*|ورشة|çalıştay\w*|seminari\w*|seminář\w*|szkoleni\w*", "event", "workshop", 1.8),
-    (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|toplantı\w*|etkinli\w*|panel\w*|si riunir\w+|riunion\w*|se reunir\w+|se réunir\w*|tagt|tagen|encontros?|reuni(?:ão|ões)|lanzamiento|lancement|lançamento|presentaci[oó]n del informe|présentation du rapport|اجتماع|فعالية|встреч\w*|круглый стол|презентаци\w*|spotkani\w*|bijeenkomst|möte|setkání|symposi\w*|visit|vigil|screening|launch|exhibition|panel|event\b|événement|evento|veranstaltung|debate(?! oral)|débat|\w*veranstaltung", "event", "meeting", 1.2),
+    (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|di[aá]logos?|dialog(?:e|en)?\b|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|toplantı\w*|etkinli\w*|panel\w*|si riunir\w+|riunion\w*|se reunir\w+|se réunir\w*|tagt|tagen|encontros?|reuni(?:ão|ões)|lanzamiento|lancement|lançamento|presentaci[oó]n del informe|présentation du rapport|اجتماع|فعالية|встреч\w*|круглый стол|презентаци\w*|spotkani\w*|bijeenkomst|möte|setkání|symposi\w*|visit|vigil|screening|launch|exhibition|panel|events?\b|événements?|eventos?|veranstaltung|debate(?! oral)|débat|\w*veranstaltung", "event", "meeting", 1.2),
     (r"(?:public|parliamentary|congressional|senate|committee|subcommittee|joint) hearings?|hearings? (?:of|at|in|before|organi[sz]ed by) the (?:European Parliament|Parliament|Congress|Senate|(?:Sub)?[Cc]ommittee|Assembly)", "event", "meeting", 3.2),
     (r"universal periodic review|UPR|interactive dialogues?|Examen Peri[óo]dico Universal|Revisi[óo]n Peri[óo]dica Universal|examen périodique universel|Revisão Periódica Universal", "event", "session", 2.2),
     # court dates
@@ -55,7 +56,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"trials?|procès|debate oral|juicio|proceso judicial|prozess|processo|julgamento|rechtszaak|proces\b|судебный процесс|процес\w*", "hearing", "trial", 2.4),
     (r"hearings?|audiences?|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza|zitting|rozpraw\w*|заседани\w*|слушани\w*|засідан\w*"
      r"|chambre (?:d'accusation|criminelle|correctionnelle)|juge d'instruction|mise en liberté|bail (?:hearing|application)", "hearing", "hearing", 2.0),
-    (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\b|сотт\w+|отложи\w*|прения сторон|перапынак|жылдырыл\w*|[وبلف]?(?:ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
+    (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\b|сотт\w+|отложи\w*|suspendi\w*|suspender|aplaz\w*|pospu\w*|ajourn\w*|renvoy\w*|rinvi\w*|adiad\w*|vertagt|прения сторон|перапынак|жылдырыл\w*|[وبلف]?(?:ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
 ]
 _DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
 _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _KIND_CUES]
@@ -327,7 +328,7 @@ def deadline_evidence(dated: Dated, cues: "Cues") -> str | None:
     return None
 
 
-def _something_else_until(evidence: str | None, scores: dict, subtype_scores: dict) -> bool:
+def _something_else_until(dated: Dated, evidence: str | None, scores: dict, subtype_scores: dict) -> bool:
     """A court's or a meeting's words beat a bare "until": "the judge adjourned the trial until
     5 March" is a hearing (court vocabulary never yields a deadline), and "the session lasts
     until 12 July" is when a session ends. What people apply for, submit or sign
@@ -336,14 +337,37 @@ def _something_else_until(evidence: str | None, scores: dict, subtype_scores: di
         return False
     asked = max((v for (k, _), v in subtype_scores.items() if k == "deadline"), default=0.0)
     other = max(scores.get("hearing", 0.0), scores.get("event", 0.0))
+    if other > asked and _PUT_OFF_OR_LASTS.search(dated.text, max(dated.start, dated.begin - 60), dated.begin):
+        return True  # "the trial … was suspended until 7 February", "the session lasts until 2 April"
     return other >= COURT_MIN and other > asked
 
 
-def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | None, str, int]:
-    """(kind, subtype, distance of the deciding cue) for a dated sentence."""
+# A verb of putting off right before "until": what follows is when the thing resumes.
+_PUT_OFF_UNTIL = re.compile(
+    _WORD_START + r"(?:postponed|adjourned|deferred|delayed|suspended|put off|aplaz\w*|suspend\w*|pospu\w*|posterg\w*"
+    r"|ajourn\w*|report[ée]e?s?|renvoy[ée]e?s?|vertagt|verschoben|rinviat\w*|aggiornat\w*|sospes\w*|adiad\w*|suspens\w*"
+    r"|отложен\w*|перенесен\w*)\s+(?:\w+\s+){0,2}(?:until|till|to|hasta|jusqu['’]au|bis(?: zum)?|fino al|até|до)"
+    r"\s*(?:el\s+|le\s+|the\s+|o dia\s+)?(?:próximo\s+|prochain\s+)?$",
+    _I,
+)
+
+
+# A verb of lasting right before "until": what follows is when the thing ends.
+_LASTS_UNTIL = (
+    r"(?:lasts?|runs?|continues?|will (?:last|run|continue)|продлится|продолжится|продлятся|dure(?:ra)?|durará|dura"
+    r"|continuará|dauert|durerà|prosseguirá|vai|irá|prolongará)\s+(?:\w+\s+){0,1}"
+    r"(?:until|till|through|to|до|jusqu['’]au|hasta(?: el)?|bis(?: zum)?|fino al|até(?: o dia)?)\s*(?:the\s+)?$"
+)
+_PUT_OFF_OR_LASTS = re.compile(f"{_PUT_OFF_UNTIL.pattern}|{_WORD_START}{_LASTS_UNTIL}", _I)
+
+
+def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | None, str, int, bool]:
+    """(kind, subtype, distance of the deciding cue, closing) for a dated sentence. `closing`
+    says the date is when an event ends, not when it starts: "the session lasts until 12 July"."""
     scores, subtype_scores, nearest = _scores(dated, cues)
     evidence = deadline_evidence(dated, cues)
-    if evidence and not _something_else_until(evidence, scores, subtype_scores):
+    until_other = bool(evidence) and _something_else_until(dated, evidence, scores, subtype_scores)
+    if evidence and not until_other:
         scores["deadline"] = scores.get("deadline", 0.0) + 100.0
         nearest["deadline"] = 0
     else:
@@ -358,9 +382,10 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
         for key, value in title_subtypes.items():
             subtype_scores[key] = subtype_scores.get(key, 0.0) + 2 * value
     if not scores:
-        return None, "other", 999
+        return None, "other", 999, False
     kind = max(scores, key=lambda k: scores[k])
-    return kind, _subtype(kind, subtype_scores, title), nearest[kind]
+    closing = until_other and kind == "event" and not _PUT_OFF_UNTIL.search(dated.text, max(dated.start, dated.begin - 60), dated.begin)
+    return kind, _subtype(kind, subtype_scores, title), nearest[kind], closing
 
 
 def _title_scores(title: str):

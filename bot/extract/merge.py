@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
 from ..model import Opportunity
 
 MAX_SOURCES = 20  # an item quoted more often than this is listed with its first 20 sources
+CLOSING_REACH = dt.timedelta(days=60)  # the longest session whose end may be said apart from its start
 _STOP = {"the", "a", "an", "of", "for", "and", "to", "in", "on", "de", "la", "le", "el", "du", "des", "del"}
 
 
@@ -71,8 +73,14 @@ class Folded:
     def __init__(self):
         # only items with the same kind and days can be the same
         self.buckets: dict[tuple, list[Opportunity]] = {}
+        self.closings: list[Opportunity] = []
 
-    def add(self, item: Opportunity) -> None:
+    def add(self, item: Opportunity, closing: bool = False) -> None:
+        """Fold `item` in; a `closing` item is the last day of an event said apart from its
+        start ("The session lasts until 12 July"), kept until every start has been read."""
+        if closing:
+            self.closings.append(item)
+            return
         bucket = self.buckets.setdefault((item.kind, _day(item.start), _last_day(item)), [])
         for index, kept in enumerate(bucket):
             if same(kept, item):
@@ -82,7 +90,30 @@ class Folded:
 
     def items(self) -> list[Opportunity]:
         """The folded items, sorted by start then id."""
+        for closing in self.closings:
+            self._close(closing)
+        self.closings = []
         return sorted((item for bucket in self.buckets.values() for item in bucket), key=sort_key)
+
+    def _close(self, closing: Opportunity) -> None:
+        """Make `closing`'s day the end of the latest one-day event of its post and type that
+        starts in the `CLOSING_REACH` days before it. Alone, the last day of a session is
+        nothing to attend: it is dropped."""
+        day = _day(closing.start)
+        posts = {(s.document, s.post_title) for s in closing.sources}
+        candidates = [
+            (key, index) for key, bucket in self.buckets.items()
+            if key[0] == "event" and key[1] == key[2] and day - CLOSING_REACH <= key[1] < day
+            for index, item in enumerate(bucket)
+            if item.all_day and item.subtype == closing.subtype and posts & {(s.document, s.post_title) for s in item.sources}
+        ]
+        if not candidates:
+            return
+        key, index = max(candidates, key=lambda found: found[0][1])
+        item = self.buckets[key].pop(index)
+        if not self.buckets[key]:
+            del self.buckets[key]
+        self.add(dataclasses.replace(item, end=day, sources=tuple(dict.fromkeys(item.sources + closing.sources))[:MAX_SOURCES]))
 
 
 def sort_key(item: Opportunity) -> tuple[str, str]:

@@ -25,8 +25,8 @@ _DATE_LINE_PREFIX = re.compile(
     r"|atualizado|опубликовано|обновлено|le|on)?\s*(?:on|le|el)?\s*:?\s*", re.IGNORECASE
 )
 # What may follow the date on a date line: the time it was posted ("10 декабря 2019, 9:59",
-# "14 Aug 2011 20:09 GMT") and the year's abbreviation ("8 февраля 2023 г.", "5 maja 2023 r.").
-_STAMP_TAIL = re.compile(r"\s*(?:г\.|года|r\.)?\s*(?:,?\s*\d{1,2}[:.]\d\d(?:\s*(?:[AaPp]\.?[Mm]\.?|[A-Z]{2,4}))?)?\s*")
+# "14 Aug 2011 20:09 GMT", "Tuesday, 4 May 2027 - 09:30" as some publishing systems print it) and the year's abbreviation ("8 февраля 2023 г.", "5 maja 2023 r.").
+_STAMP_TAIL = re.compile(r"\s*(?:г\.|года|r\.)?\s*(?:(?:,|\s[-–|])?\s*\d{1,2}[:.]\d\d(?:\s*(?:[AaPp]\.?[Mm]\.?|[A-Z]{2,4}))?)?\s*")
 _PLACE_PREFIX = re.compile(
     r"[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*(?:[ -](?:(?:de|del|la|el|du|des|di|am|sur|on)\s)?[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*){0,3},\s*"
 )

@@ -93,9 +93,10 @@ def _zone(match: re.Match) -> tuple[Zone | None, bool]:
 
 
 def _plausible(match: re.Match) -> bool:
-    """Bare "10h" or "3.15" only count with a zone or a range: they are often numbers."""
+    """Bare "10h" or "3.15" only count with a zone or a range: they are often numbers; "9.00
+    horas" and "15.00 Uhr" say what they are."""
     token = match.group("t1")
-    if re.search(r"[:]|\dh\d|[ap]\.?\s?m|uhr|^\D", token, re.IGNORECASE):
+    if re.search(r"[:]|\dh\d|[ap]\.?\s?m|uhr|horas|hrs|hs\b|^\D", token, re.IGNORECASE):
         return True
     return bool(match.group("zone") or match.group("t2"))
 
