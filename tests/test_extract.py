@@ -397,3 +397,24 @@ CASES += [
 def test_the_end_of_a_session_alone_is_nothing_to_attend():
     text = "Over the session, which closes on 2 April 2027, more than a hundred side events are planned."
     assert _items(text, published=D(2027, 3, 1)) == []
+
+CASES += [
+    pytest.param("O Conselho de Direitos Humanos abre em 13 de setembro de 2027 um novo período de sessões, que deve seguir "
+                 "até o dia 8 de outubro.", None,
+                 [("event", "session", "2027-09-13", "2027-10-08")], id="portuguese-session-goes-on-until"),
+    pytest.param("Register by 9 March 2027 for the trial-monitoring training.", None,
+                 [("deadline", "registration", "2027-03-09", None)], id="a-registration-near-court-words-stays"),
+]
+
+
+@pytest.mark.parametrize("text", [
+    # a step only the parties take: neither a deadline for readers nor a court date
+    "The judge ordered the defendants to appear again, while the prosecution has to serve its papers by 9 March 2027.",
+    "The judge told the prosecution to submit its remaining evidence by 12 March 2027.",
+    # a month is no day to act by
+    "The intern should be available two days a week from October 2027 until January 2028.",
+    # a document's publication is no day to act or attend
+    "The committee's concluding observations on the five countries will be published on 6 March 2027.",
+])
+def test_dates_that_are_not_opportunities(text):
+    assert _items(text, published=D(2027, 2, 1)) == []

@@ -309,7 +309,9 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
     direction, superseded = weighed.orientation(key, dated)
     if direction == 0 and not superseded and distance <= 60 and _ahead_of_writing(mention, reference_of()):
         direction = 0.5  # no tense cue either way ("Am 3. Dezember stellen wir … vor"): a later date is ahead
-    if superseded or direction <= 0 or (mention.month_only and direction < 2):
+    # A month is no day to put in a calendar: a deadline "until January" says when something
+    # runs, not when to act by, and only a clearly announced event may span a whole month.
+    if superseded or direction <= 0 or (mention.month_only and (direction < 2 or kind == "deadline")):
         return None
     if (mention.relative_days is not None and mention.relative_days <= 0 and (direction < 2 or distance > 30)
             and not (mention.relative_days == 0 and _TIME_NEXT.match(dated.text, mention.end))):

@@ -77,6 +77,8 @@ _FORWARD = re.compile(
     r"|\w{2,}r[áà]n?|\w{2,}remos|sera|seront|aura|auront|se tiendra|se déroulera|reprendra|examinera|statuera|rendra|\w{3,}eront|\w{4,}(?:era|ira)"
     r"|wird|werden|findet|stattfinden|vorgesehen|si terr[àa]|avr[àa] luogo|sar[àa]|será|ocorrerá|acontecerá|deverão|poderão"
     r"|zal|zullen|vindt plaats|odbędzie się|odbędą się|będzie|состоится|пройдет|пройдёт|будет|відбудеться|буде"
+    # "opens on" as announcements put it: "abre em 13 de setembro", "s'ouvre le", "si apre il"
+    r"|abre|abrirá|ouvre|ouvrira|s'ouvre|s’ouvre|si apre|aprirà|eröffnet|beginnt|começa|começará|comienza|comenzará|inicia|iniciará"
     # "on 17 November next", "le 17 novembre prochain", "el próximo 7 de febrero"
     r"|prochaine?s?|próxim[oa]s?|prossim[oa]|nächste[nmr]?|kommende[nmr]?|следующ\w+|наступн\w+|gelecek|coming"
     # Turkish future ("görülecek", "başlayacak") and "postponed to" ("tarihine erteledi"); Russian
@@ -328,18 +330,50 @@ def deadline_evidence(dated: Dated, cues: "Cues") -> str | None:
     return None
 
 
-def _something_else_until(dated: Dated, evidence: str | None, scores: dict, subtype_scores: dict) -> bool:
+def _something_else_until(dated: Dated, evidence: str | None, scores: dict, subtype_scores: dict, nearest: dict) -> bool:
     """A court's or a meeting's words beat a bare "until": "the judge adjourned the trial until
     5 March" is a hearing (court vocabulary never yields a deadline), and "the session lasts
     until 12 July" is when a session ends. What people apply for, submit or sign
-    ("applications until 5 March") keeps its deadline."""
+    ("applications until 5 March", "register by 9 March for the trial-monitoring training")
+    keeps its deadline, above all when that word stands closest to the date."""
     if evidence != "marker":
+        return False
+    if nearest.get("deadline", 999) < min(nearest.get("hearing", 999), nearest.get("event", 999)):
         return False
     asked = max((v for (k, _), v in subtype_scores.items() if k == "deadline"), default=0.0)
     other = max(scores.get("hearing", 0.0), scores.get("event", 0.0))
     if other > asked and _PUT_OFF_OR_LASTS.search(dated.text, max(dated.start, dated.begin - 60), dated.begin):
         return True  # "the trial … was suspended until 7 February", "the session lasts until 2 April"
     return other >= COURT_MIN and other > asked
+
+
+_PUBLISHED_ON = re.compile(
+    r"\b(?:will be|to be|shall be|is to be|are to be|is expected to be|are expected to be|sera|seront|será|serán|wird|werden|sarà|saranno|будет|будут)"
+    r"\s+(?:published|released|made public|made available|posted|publié(?:e|s|es)?|rendu(?:e|s|es)? public(?:s|ques)?|publicad[oa]s?"
+    r"|veröffentlicht|pubblicat[oaie]|опубликован\w*)\s+(?:\w+\s+){0,3}?(?:on|le|el|am|il|the|from|по)?\s*$",
+    _I,
+)
+
+
+# "By" a day is when something must be done, never when a court sits ("adjourned until" is).
+_BY = re.compile(_WORD_START + r"(?:by|before|no later than|not later than|avant le|antes del?|vor dem|prima del)\s*(?:the\s*)?$", _I)
+
+
+# A party to a case made to act by a day: "the judge ordered the prosecution to file its evidence by …".
+_PARTY_MUST = re.compile(
+    r"\b(?:prosecution|prosecutors?|defen[cs]e|the court|the judge|the state|the government|the authorities|the ministry)"
+    r"\s+(?:\w+\s+){0,2}?(?:to|must|has to|have to|should|shall|needs? to|is required to|are required to)\s+(?:[\w’'-]+\s+){1,6}?"
+    r"(?:by|before|no later than)\s*(?:the\s*|next\s*)?$",
+    _I,
+)
+
+
+def _parties_step(scores: dict, subtype_scores: dict) -> bool:
+    """"The prosecution has to serve its papers by 9 September": a court's words and a bare
+    "by", with nothing anyone could apply for, submit or sign. A step only the parties take
+    is no deadline for our readers, and no court date either."""
+    asked = any(k == "deadline" for k, _ in subtype_scores)
+    return not asked and scores.get("hearing", 0.0) > 0
 
 
 # A verb of putting off right before "until": what follows is when the thing resumes.
@@ -355,7 +389,7 @@ _PUT_OFF_UNTIL = re.compile(
 # A verb of lasting right before "until": what follows is when the thing ends.
 _LASTS_UNTIL = (
     r"(?:lasts?|runs?|continues?|will (?:last|run|continue)|продлится|продолжится|продлятся|dure(?:ra)?|durará|dura"
-    r"|continuará|dauert|durerà|prosseguirá|vai|irá|prolongará)\s+(?:\w+\s+){0,1}"
+    r"|continuará|dauert|durerà|prosseguirá|vai|irá|prolongará|seguir|segue|seguirá|sigue|seguirá|continua|continúa)\s+(?:\w+\s+){0,1}"
     r"(?:until|till|through|to|до|jusqu['’]au|hasta(?: el)?|bis(?: zum)?|fino al|até(?: o dia)?)\s*(?:the\s+)?$"
 )
 _PUT_OFF_OR_LASTS = re.compile(f"{_PUT_OFF_UNTIL.pattern}|{_WORD_START}{_LASTS_UNTIL}", _I)
@@ -364,9 +398,15 @@ _PUT_OFF_OR_LASTS = re.compile(f"{_PUT_OFF_UNTIL.pattern}|{_WORD_START}{_LASTS_U
 def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | None, str, int, bool]:
     """(kind, subtype, distance of the deciding cue, closing) for a dated sentence. `closing`
     says the date is when an event ends, not when it starts: "the session lasts until 12 July"."""
+    if _PUBLISHED_ON.search(dated.text, max(dated.start, dated.begin - 60), dated.begin):
+        return None, "other", 999, False  # "the findings will be published on 6 March": a document, not a day to act or attend
     scores, subtype_scores, nearest = _scores(dated, cues)
     evidence = deadline_evidence(dated, cues)
-    until_other = bool(evidence) and _something_else_until(dated, evidence, scores, subtype_scores)
+    until_other = bool(evidence) and _something_else_until(dated, evidence, scores, subtype_scores, nearest)
+    if evidence == "marker" and (_PARTY_MUST.search(dated.text, max(dated.start, dated.begin - 90), dated.begin) or (
+            _parties_step(scores, subtype_scores)
+            and (not until_other or _BY.search(dated.text, max(dated.start, dated.begin - 30), dated.begin)))):
+        return None, "other", 999, False
     if evidence and not until_other:
         scores["deadline"] = scores.get("deadline", 0.0) + 100.0
         nearest["deadline"] = 0
