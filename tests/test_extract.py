@@ -418,3 +418,8 @@ CASES += [
 ])
 def test_dates_that_are_not_opportunities(text):
     assert _items(text, published=D(2027, 2, 1)) == []
+
+CASES += [
+    pytest.param("Forum on business and human rights\nDate et lieu : | 4-6 mars 2027, Genève (Suisse) |\nInscription : | Lien |\n",
+                 None, [("event", "forum", "2027-03-04", "2027-03-06")], id="table-row-flattened-to-text"),
+]

@@ -30,12 +30,13 @@ _STAMP_TAIL = re.compile(r"\s*(?:г\.|года|r\.)?\s*(?:(?:,|\s[-–|])?\s*\d{
 _PLACE_PREFIX = re.compile(
     r"[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*(?:[ -](?:(?:de|del|la|el|du|des|di|am|sur|on)\s)?[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*){0,3},\s*"
 )
-# A line that labels the date under it or after it: "Deadline", "Date:", "Fecha límite :".
+# A line that labels the date under it or after it: "Deadline", "Date:", "Fecha límite :", or
+# the first cell of a table row flattened to text ("Date et lieu : | 25-27 novembre 2027 |").
 LABEL_LINE = re.compile(
     r"[ \t•*-]*(?:date|dates|when|date and time|date & time|day|deadline|application deadline|closing date"
     r"|fecha|fechas|fecha y hora|fecha límite|plazo|date limite|date limite de dépôt|date et heure|quand|délai"
     r"|wann|datum|frist|bewerbungsfrist|data|quando|dia|scadenza|prazo|termin|beginn|date et lieu|lieu et date|when and where"
-    r"|fecha y lugar|data e local|data e luogo|zeit und ort|дата|когда|срок|tarih|التاريخ|الموعد)[ \t]*:?[ \t]*$",
+    r"|fecha y lugar|data e local|data e luogo|zeit und ort|дата|когда|срок|tarih|التاريخ|الموعد)[ \t]*:?[ \t]*(?:\|[ \t]*)?$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"\s*(?:(?:by|par|por|von|di)\s+[\w .'’-]{1,40}?)?\s*(?:[|·•–—-]\s*[\w ,&'’-]{1,40})?\s*")
