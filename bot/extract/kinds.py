@@ -389,7 +389,7 @@ _PUT_OFF_UNTIL = re.compile(
 # A verb of lasting right before "until": what follows is when the thing ends.
 _LASTS_UNTIL = (
     r"(?:lasts?|runs?|continues?|will (?:last|run|continue)|продлится|продолжится|продлятся|dure(?:ra)?|durará|dura"
-    r"|continuará|dauert|durerà|prosseguirá|vai|irá|prolongará|seguir|segue|seguirá|sigue|seguirá|continua|continúa)\s+(?:\w+\s+){0,1}"
+    r"|continuará|dauert|durerà|prosseguirá|vai|irá|prolongará|seguir|segue|seguirá|sigue|continua|continúa)\s+(?:\w+\s+){0,1}"
     r"(?:until|till|through|to|до|jusqu['’]au|hasta(?: el)?|bis(?: zum)?|fino al|até(?: o dia)?)\s*(?:the\s+)?$"
 )
 _PUT_OFF_OR_LASTS = re.compile(f"{_PUT_OFF_UNTIL.pattern}|{_WORD_START}{_LASTS_UNTIL}", _I)

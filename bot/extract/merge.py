@@ -73,13 +73,15 @@ class Folded:
     def __init__(self):
         # only items with the same kind and days can be the same
         self.buckets: dict[tuple, list[Opportunity]] = {}
-        self.closings: list[Opportunity] = []
+        self.closings: dict[tuple, Opportunity] = {}  # one per day, type and post: a text may repeat one
 
     def add(self, item: Opportunity, closing: bool = False) -> None:
         """Fold `item` in; a `closing` item is the last day of an event said apart from its
         start ("The session lasts until 12 July"), kept until every start has been read."""
         if closing:
-            self.closings.append(item)
+            source = item.sources[0] if item.sources else None
+            key = (_day(item.start), item.subtype, source and (source.document, source.post_title))
+            self.closings.setdefault(key, item)
             return
         bucket = self.buckets.setdefault((item.kind, _day(item.start), _last_day(item)), [])
         for index, kept in enumerate(bucket):
@@ -90,9 +92,9 @@ class Folded:
 
     def items(self) -> list[Opportunity]:
         """The folded items, sorted by start then id."""
-        for closing in self.closings:
+        for closing in self.closings.values():
             self._close(closing)
-        self.closings = []
+        self.closings = {}
         return sorted((item for bucket in self.buckets.values() for item in bucket), key=sort_key)
 
     def _close(self, closing: Opportunity) -> None:
