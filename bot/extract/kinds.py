@@ -330,7 +330,7 @@ def deadline_evidence(dated: Dated, cues: "Cues") -> str | None:
     return None
 
 
-def _something_else_until(dated: Dated, evidence: str | None, scores: dict, subtype_scores: dict, nearest: dict) -> bool:
+def _something_else_until(verb: str | None, evidence: str | None, scores: dict, subtype_scores: dict, nearest: dict) -> bool:
     """A court's or a meeting's words beat a bare "until": "the judge adjourned the trial until
     5 March" is a hearing (court vocabulary never yields a deadline), and "the session lasts
     until 12 July" is when a session ends. What people apply for, submit or sign
@@ -342,7 +342,7 @@ def _something_else_until(dated: Dated, evidence: str | None, scores: dict, subt
         return False
     asked = max((v for (k, _), v in subtype_scores.items() if k == "deadline"), default=0.0)
     other = max(scores.get("hearing", 0.0), scores.get("event", 0.0))
-    if other > asked and _PUT_OFF_OR_LASTS.search(dated.text, max(dated.start, dated.begin - 60), dated.begin):
+    if other > asked and verb is not None:
         return True  # "the trial … was suspended until 7 February", "the session lasts until 2 April"
     return other >= COURT_MIN and other > asked
 
@@ -387,12 +387,21 @@ _PUT_OFF_UNTIL = re.compile(
 
 
 # A verb of lasting right before "until": what follows is when the thing ends.
-_LASTS_UNTIL = (
+_LASTS_UNTIL = re.compile(
+    _WORD_START +
     r"(?:lasts?|runs?|continues?|will (?:last|run|continue)|продлится|продолжится|продлятся|dure(?:ra)?|durará|dura"
     r"|continuará|dauert|durerà|prosseguirá|vai|irá|prolongará|seguir|segue|seguirá|sigue|continua|continúa)\s+(?:\w+\s+){0,1}"
-    r"(?:until|till|through|to|до|jusqu['’]au|hasta(?: el)?|bis(?: zum)?|fino al|até(?: o dia)?)\s*(?:the\s+)?$"
+    r"(?:until|till|through|to|до|jusqu['’]au|hasta(?: el)?|bis(?: zum)?|fino al|até(?: o dia)?)\s*(?:the\s+)?$",
+    _I,
 )
-_PUT_OFF_OR_LASTS = re.compile(f"{_PUT_OFF_UNTIL.pattern}|{_WORD_START}{_LASTS_UNTIL}", _I)
+
+
+def _until_verb(dated: Dated) -> str | None:
+    """"put off" or "lasts" for the verb right before an "until", else None."""
+    window = (dated.text, max(dated.start, dated.begin - 60), dated.begin)
+    if _PUT_OFF_UNTIL.search(*window):
+        return "put off"
+    return "lasts" if _LASTS_UNTIL.search(*window) else None
 
 
 def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | None, str, int, bool]:
@@ -402,7 +411,8 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
         return None, "other", 999, False  # "the findings will be published on 6 March": a document, not a day to act or attend
     scores, subtype_scores, nearest = _scores(dated, cues)
     evidence = deadline_evidence(dated, cues)
-    until_other = bool(evidence) and _something_else_until(dated, evidence, scores, subtype_scores, nearest)
+    verb = _until_verb(dated) if evidence == "marker" else None
+    until_other = bool(evidence) and _something_else_until(verb, evidence, scores, subtype_scores, nearest)
     if evidence == "marker" and (_PARTY_MUST.search(dated.text, max(dated.start, dated.begin - 90), dated.begin) or (
             _parties_step(scores, subtype_scores)
             and (not until_other or _BY.search(dated.text, max(dated.start, dated.begin - 30), dated.begin)))):
@@ -424,7 +434,7 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
     if not scores:
         return None, "other", 999, False
     kind = max(scores, key=lambda k: scores[k])
-    closing = until_other and kind == "event" and not _PUT_OFF_UNTIL.search(dated.text, max(dated.start, dated.begin - 60), dated.begin)
+    closing = until_other and kind == "event" and verb != "put off"
     return kind, _subtype(kind, subtype_scores, title), nearest[kind], closing
 
 
