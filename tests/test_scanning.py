@@ -9,6 +9,7 @@ import re
 import pytest
 
 from bot.extract import kinds
+from bot.extract.branching import Unsupported, branched
 from bot.extract.dates import MONTH, WEEKDAY, _alternation
 from bot.extract.folding import fold, lowered
 from bot.extract.lexicon import MONTHS, WEEKDAYS
@@ -44,6 +45,68 @@ def test_lowered_patterns_find_what_ignorecase_finds(family, text):
     assert fast.flags & re.IGNORECASE == 0
     hits = [(m.start(), m.end(), m.lastgroup) for m in plain.finditer(text)]
     assert hits == [(m.start(), m.end(), m.lastgroup) for m in fast.finditer(fold(text))]
+
+
+# Words that test the edges of the first-letter branches: a cue glued to a digit or an
+# underscore (no word boundary), words that end in a cue ("…frist", "…verleihung") and start
+# with another one, look-behinds ("was scheduled"), ordinals before "session", Arabic prefixes.
+EDGES = [
+    "5deadline _cv cv_ CV. x-CV, 12th session, 3rd Sessions, HRC60 and HRC 61; 2nd regular session.",
+    "Anmeldefrist, Bewerbungsfrist, Frist, Einsendeschluss; Preisverleihung, Verleihung, Pressekonferenz.",
+    "It was scheduled, then planned; were planned; scheduled anew; be released, was released.",
+    "Die Hauptverhandlung, die Anhörung und die Verhandlung; Verhandlungen wurden vertagt.",
+    "وبالحكم فالمحكمة والقضاء، أرجأت وأجلت التأجيل والجلسة",
+    "will be awarded; se celebrarán, tendremos, auront lieu; yapılacak, gerçekleşecek.",
+]
+
+
+def _our_texts() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    return [path.read_text(encoding="utf-8") for path in sorted((root / "examples").glob("*.txt"))]
+
+
+@pytest.mark.parametrize("family", sorted(kinds._FAMILIES))
+def test_cue_patterns_branched_on_first_letters_find_what_the_plain_alternation_finds(family):
+    plain, fast = lowered(kinds._FAMILIES[family]), kinds._FOLDED[family]
+    for text in SENTENCES + EDGES + _our_texts():
+        folded = fold(text)
+        hits = [(m.start(), m.end(), m.lastgroup) for m in plain.finditer(folded)]
+        found = [(m.start(), m.end()) for m in fast.finditer(folded)]
+        assert found == [hit[:2] for hit in hits]
+        if family == "kind":  # which cue: matched again where the hit starts
+            assert [kinds._NAMED_KIND.match(folded, start).lastgroup for start, _ in found] == [hit[2] for hit in hits]
+
+
+@pytest.mark.parametrize(
+    "alternatives, text",
+    [
+        ([r"\bcv\b", "cvs"], "5cv _cv cv cvs"),  # the guard lets a digit stand before a word
+        ([r"\w*frist", "fax", r"\w{2,}ing", r"\w+ung"], "frist anmeldefrist fax sing going ung Prüfung"),
+        ([r"(?<!was )(?:scheduled|planned)", "was", r"(?<!\bbe )released"], "was scheduled; planned; be released, released"),
+        ([r"(?:public )?hearings?", "[ií]tem", r"\d+(?:st|nd) session", "pub"], "public hearing; pub hearings ítem 21st session"),
+        ([r"(?P<a>deadlines?)", r"(?P<b>dead\w*)"], "deadline deadwood"),
+    ],
+)
+def test_branching_matches_what_the_alternation_matches(alternatives, text):
+    guard = r"(?<![^\W\d_])(?=\w)"
+    plain = re.compile(guard + "(?:" + "|".join(alternatives) + ")")
+    fast = re.compile(guard + branched(alternatives))
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("alternative", [r"a*b", r"\w{,3}x", r"(?:a|b)+c", r"[^a]b", r"(?!x)y", r".x", r"(?<=a|bc)d"])
+def test_branching_refuses_what_it_cannot_rewrite_exactly(alternative):
+    with pytest.raises(Unsupported):
+        branched([alternative])
+
+
+def test_the_dense_cue_families_are_branched_and_hold_no_groups():
+    for family in ("kind", "retro", "marker"):
+        fast = kinds._FOLDED[family]
+        assert fast.pattern != lowered(kinds._FAMILIES[family]).pattern  # not the fallback
+        assert fast.groups == 0
 
 
 def test_lowered_keeps_escapes_and_group_names():
@@ -95,8 +158,8 @@ def test_run_on_sentences_are_cut_at_their_neighbouring_dates(text, date, expect
     from bot.extract.dates import mention_table
 
     table, _ = mention_table(text)
-    mention = next(m for m in table if m.text == date)
-    start, stop = bounds(text, mention.begin, mention.end, 0, len(text), table.fence(mention, 3))
+    index, mention = next((i, m) for i, m in table.indexed(0, len(text)) if m.text == date)
+    start, stop = bounds(text, mention.begin, mention.end, 0, len(text), table.fence(index, 3))
     assert text[start:stop] == expected
 
 

@@ -18,6 +18,7 @@ import re
 from array import array
 from dataclasses import dataclass, field, replace
 
+from .folding import fold, lowered
 from .lexicon import MONTHS, WEEKDAYS
 from .spans import joined
 
@@ -141,6 +142,7 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _COMPILED["relative"] = _RELATIVE  # scanned with the others
+_LOWERED = {name: lowered(pattern) for name, pattern in _COMPILED.items()}  # what `_scan` runs, on folded text
 _RELATIVE_DAYS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "aujourd'hui": 0, "aujourd’hui": 0,
     "demain": 1, "hier": -1, "hoy": 0, "ayer": -1, "mañana": 1, "pasado mañana": 2, "heute": 0,
@@ -170,25 +172,27 @@ def _weekday(match: re.Match) -> int | None:
     return _WEEKDAY_WORDS[token.rstrip(".").lower()] if token else None
 
 
-def _from_named(name: str, m: re.Match, lang: str) -> Mention | None:
+def _from_named(name: str, m: re.Match, lang: str, source: str) -> Mention | None:
+    """The mention `m` found in the folded copy of `source` (the text as written: English
+    month names are told from verbs by their capital)."""
     groups = m.groupdict()
-    month_tokens = [t for t in (groups.get("m1"), groups.get("m")) if t]
+    month_tokens = [source[m.start(g):m.end(g)] for g in ("m1", "m") if groups.get(g)]
     if not all(_plausible_month_word(t) for t in month_tokens):
         return None
     year = int(groups["y"]) if groups.get("y") else None
     month = _month(groups["m"])
     weekday = _weekday(m)
     if name == "m-y":
-        return Mention(m.start(), m.end(), m.string, Partial(month, None, year), lang=lang)
+        return Mention(m.start(), m.end(), source, Partial(month, None, year), lang=lang)
     if name in ("d-m", "m-d"):
         first = Partial(month, _day(groups["d"]), year, weekday)
-        return Mention(m.start(), m.end(), m.string, first, lang=lang)
+        return Mention(m.start(), m.end(), source, first, lang=lang)
     if _listed_not_ranged(m):
         return None
     first_month = _month(groups["m1"]) if groups.get("m1") else month
     first = Partial(first_month, _day(groups["d1"]), year, weekday)
     last = Partial(month, _day(groups["d2"]), year)
-    return Mention(m.start(), m.end(), m.string, first, last, lang=lang)
+    return Mention(m.start(), m.end(), source, first, last, lang=lang)
 
 
 _CONJUNCTION = re.compile(r"\s(?:and|&|et|y|e)\s", re.IGNORECASE)
@@ -205,27 +209,27 @@ def _listed_not_ranged(m: re.Match) -> bool:
     return _day(m.group("d2")) != _day(m.group("d1")) + 1 or "m1" in m.groupdict() and m.group("m1")
 
 
-def _from_numeric(name: str, m: re.Match) -> Mention | None:
+def _from_numeric(name: str, m: re.Match, source: str) -> Mention | None:
     year = int(m.group("y"))
     if name == "iso":
         first = Partial(int(m.group("mo")), int(m.group("d")), year)
-        return Mention(m.start(), m.end(), m.string, first, numeric=True)
+        return Mention(m.start(), m.end(), source, first, numeric=True)
     a, b = int(m.group("a")), int(m.group("b"))
     day, month = (b, a) if b > 12 and a <= 12 else (a, b)  # day first unless impossible
     if not 1 <= month <= 12 or day < 1:
         return None
-    return Mention(m.start(), m.end(), m.string, Partial(month, day, year), numeric=True)
+    return Mention(m.start(), m.end(), source, Partial(month, day, year), numeric=True)
 
 
-def _relative(name: str, m: re.Match) -> Mention:
+def _relative(name: str, m: re.Match, source: str) -> Mention:
     groups = m.groupdict()
     if groups.get("dat"):
-        return Mention(m.start(), m.end(), m.string, None, relative_days=2)
+        return Mention(m.start(), m.end(), source, None, relative_days=2)
     word = groups.get("word") or groups.get("mañana")
     if word:
-        return Mention(m.start(), m.end(), m.string, None, relative_days=_RELATIVE_DAYS[word.lower()])
+        return Mention(m.start(), m.end(), source, None, relative_days=_RELATIVE_DAYS[word.lower()])
     token = groups.get("rwd") or groups.get("wd2") or groups.get("bare")
-    return Mention(m.start(), m.end(), m.string, None, next_weekday=_WEEKDAY_WORDS[token.rstrip(".").lower()])
+    return Mention(m.start(), m.end(), source, None, next_weekday=_WEEKDAY_WORDS[token.rstrip(".").lower()])
 
 
 def _validity_warning(mention: Mention) -> str | None:
@@ -246,14 +250,14 @@ def find_mentions(text: str, lang: str = "en") -> tuple[list[Mention], list[str]
     ['Friday, 6 February 2026', '7-10 April']
     """
     problems: dict[str, int] = {}
-    mentions = list(_join_ranges(text, _checked(_found(text, lang), lang, problems)))
+    mentions = list(_join_ranges(text, _found(text, lang, problems)))
     return mentions, _counted(problems)
 
 
 def mention_table(text: str, lang: str = "en") -> tuple["MentionTable", list[str]]:
     """The mentions of `find_mentions`, stored compactly for reading a whole document."""
     problems: dict[str, int] = {}
-    table = MentionTable(text, _join_ranges(text, _checked(_found(text, lang), lang, problems)))
+    table = MentionTable(text, _join_ranges(text, _found(text, lang, problems)))
     return table, _counted(problems)
 
 
@@ -283,16 +287,22 @@ class MentionTable:
     def __iter__(self):
         return self.between(0, len(self.text) + 1)
 
+    def __getitem__(self, index: int) -> Mention:
+        return Mention(self.begins[index], self.ends[index], self.text, *self.shapes[index])
+
     def between(self, lo: int, hi: int):
         """The mentions that start in [lo, hi), in order."""
+        return (mention for _, mention in self.indexed(lo, hi))
+
+    def indexed(self, lo: int, hi: int):
+        """(index, mention) for the mentions that start in [lo, hi), in order."""
         first, last = bisect.bisect_left(self.begins, lo), bisect.bisect_left(self.begins, hi)
         for index in range(first, last):
-            yield Mention(self.begins[index], self.ends[index], self.text, *self.shapes[index])
+            yield index, self[index]
 
-    def fence(self, mention: Mention, reach: int) -> tuple[int, int]:
-        """(end of the `reach`-th mention before `mention`, start of the `reach`-th after it),
-        or the text's ends where there are fewer."""
-        index = bisect.bisect_left(self.begins, mention.begin)
+    def fence(self, index: int, reach: int) -> tuple[int, int]:
+        """(end of the `reach`-th mention before mention `index`, start of the `reach`-th
+        after it), or the text's ends where there are fewer."""
         lo = self.ends[index - reach] if index >= reach else 0
         hi = self.begins[index + reach] if index + reach < len(self.begins) else len(self.text)
         return lo, hi
@@ -307,25 +317,57 @@ def _partial_key(part: Partial | None):
     return None if part is None else (part.month, part.day, part.year, part.weekday)
 
 
-def _found(text: str, lang: str):
-    """Mentions without overlaps, in order, found lazily: a text of dates from end to end
-    (one window, hundreds of thousands of mentions) never has all of them in memory. Where
-    mentions overlap, the one that starts first wins (the longest of those); a tie goes to
-    the word window over the digit window, then the earlier window and pattern. A match is
-    read only when it is not overlapped: most matches of a dense text are."""
+def _found(text: str, lang: str, problems: dict[str, int]):
+    """Mentions without overlaps, in order, tagged with their language, found lazily: a text
+    of dates from end to end (one window, hundreds of thousands of mentions) never has all of
+    them in memory. Where mentions overlap, the one that starts first wins (the longest of
+    those); a tie goes to the word window over the digit window, then the earlier window and
+    pattern. A match is read only when it is not overlapped (most matches of a dense text
+    are), and what its words say is kept: a date repeated all along a text is read once.
+    Impossible dates are left out and counted in `problems`."""
     kept_end = -1
+    readings: dict[tuple, tuple | None] = {}
     for match, read, name, args in _in_order(text, lang):
-        if match.start() >= kept_end:
-            mention = read(name, match, *args)
-            if mention is not None:  # not a date after all ("may 5" the verb): the next match may be
-                kept_end = mention.end
-                yield mention
+        begin = match.start()
+        if begin < kept_end:
+            continue
+        # a range form also reads the words before it ("between the days 24 and 27")
+        key = (name, text[begin:match.end()], text[max(0, begin - 24):begin] if name in _RANGES else None)
+        reading = readings.get(key, _UNREAD)
+        if reading is _UNREAD:
+            if len(readings) >= 1024:
+                readings.clear()  # bounded: a long text of distinct dates keeps only recent ones
+            reading = readings[key] = _reading(read(name, match, *args, text), lang)
+        if reading is None:
+            continue  # not a date after all ("may 5" the verb): the next match may be
+        kept_end = match.end()
+        problem, shape = reading
+        if problem:
+            problems[problem] = problems.get(problem, 0) + 1
+        else:
+            yield Mention(begin, kept_end, text, *shape)
+
+
+_UNREAD = object()
+
+
+def _reading(mention: Mention | None, lang: str) -> tuple[str | None, tuple] | None:
+    """(why the date is impossible or None, what the mention says), or None for no date."""
+    if mention is None:
+        return None
+    problem = _validity_warning(mention)
+    tagged = mention if problem else _with_language(mention, lang)
+    return problem, (tagged.first, tagged.last, tagged.relative_days, tagged.next_weekday, tagged.lang,
+                     tagged.numeric)
 
 
 def _in_order(text: str, lang: str):
     """Every match of every window and pattern, ordered by (start, longest first, word
     windows first, window, pattern). A window's scans start only when the matches before
-    it are out, so only the windows around the current position are open."""
+    it are out, so only the windows around the current position are open. The patterns run
+    case-sensitively on a lower-cased copy of the text, twice as fast as IGNORECASE
+    (`folding`); the matches are read against the text as written."""
+    text = fold(text)
     windows = _windows(text)
     upcoming = next(windows, None)
     heap: list = []
@@ -358,18 +400,8 @@ def _scans(text: str, window: tuple[int, int, bool], lang: str) -> list:
 
 def _scan(read, name: str, text: str, lo: int, hi: int, *args):
     """(match, how to read it, pattern name, extra arguments) for each match in text[lo:hi]."""
-    for match in _COMPILED[name].finditer(text, lo, hi):
+    for match in _LOWERED[name].finditer(text, lo, hi):
         yield match, read, name, args
-
-
-def _checked(mentions, lang: str, problems: dict[str, int]):
-    """`mentions` without impossible dates (counted in `problems`), tagged with their language."""
-    for mention in mentions:
-        problem = _validity_warning(mention)
-        if problem:
-            problems[problem] = problems.get(problem, 0) + 1
-        else:
-            yield _with_language(mention, lang)
 
 
 def _counted(problems: dict[str, int]) -> list[str]:

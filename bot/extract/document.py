@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from ..model import Opportunity, Source
 from . import fields
 from .dates import MONTH, WEEKDAY, Mention, MentionTable, find_mentions, mention_table
+from .branching import for_folded
+from .folding import fold
 from .kinds import KIND_REACH, Cues, Dated, classify_kind, orientation
 from .lexicon import PLACE_ZONES
 from .merge import Folded
@@ -28,6 +30,7 @@ _REPORTING = re.compile(
     r"a déclaré|ont déclaré|a publié|declaró|informó|publicó|erklärte)\b",
     re.IGNORECASE,
 )
+_REPORTING_FOLDED = for_folded(_REPORTING)  # for `_reports`: a text full of dates asks at every one
 _LOCAL_PLACE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(PLACE_ZONES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
@@ -77,13 +80,13 @@ def read(text: str, context: Context) -> Extraction:
     posts = split_posts(text)
     folded = Folded()
     # Two passes, each over the least text it needs: kind cues and marker words near the
-    # dates first, then tense cues over the sentences of the dates that had any. The dated
-    # sentences are found twice rather than held: a long text can have a great many.
+    # dates first, then tense cues over the sentences of the dates that had any.
     cues = Cues(text).scan(("kind", "marker"), joined(
         (max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions))
-    cues.scan(("forward", "retro"), merged(_sentence_spans(_candidates(text, posts, mentions, cues))))
+    candidates = _Candidates(text, posts, mentions, cues)
+    cues.scan(("forward", "retro"), merged(_sentence_spans(candidates)))
     weighed = _Weighed(cues)
-    for post, mention, dated in _candidates(text, posts, mentions, cues):
+    for post, mention, dated in candidates:
         # The reference is looked up only for dates that pass the cheaper tests first.
         reference = functools.partial(_reference, post, mention, anchors, context, month)
         found = _read_mention(post, mention, dated, weighed, reference, context)
@@ -105,23 +108,46 @@ def _sentence_spans(candidates) -> list[tuple[int, int]]:
     return spans
 
 
+class _Candidates:
+    """The dated sentences worth reading, held as columns of machine integers (the mention's
+    index, its post, the sentence's bounds): a long text can have a great many, and finding
+    them costs more than keeping them."""
+
+    def __init__(self, text: str, posts: list[Post], mentions: MentionTable, cues: Cues):
+        self.text, self.posts, self.mentions = text, posts, mentions
+        self.indices, self.places = array("q"), array("q")  # place: post index, negative when labelled
+        self.starts, self.stops = array("q"), array("q")
+        for at, mention, dated in _candidates(text, posts, mentions, cues):
+            self.indices.append(at[1])
+            self.places.append(-at[0] - 1 if dated.labelled else at[0])
+            self.starts.append(dated.start)
+            self.stops.append(dated.stop)
+
+    def __iter__(self):
+        """(post, mention, dated sentence), in the order they were found."""
+        for index, place, start, stop in zip(self.indices, self.places, self.starts, self.stops):
+            mention = self.mentions[index]
+            post = self.posts[place if place >= 0 else -place - 1]
+            yield post, mention, Dated(self.text, start, stop, mention.begin, mention.end, labelled=place < 0)
+
+
 def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues):
-    """(post, mention, dated sentence) for every mention that is not a post's own date and
-    has a cue word near it (or stands on a labelled line)."""
-    for post in posts:
-        for mention in mentions.between(post.begin, post.end):
+    """((post index, mention index), mention, dated sentence) for every mention that is not a
+    post's own date and has a cue word near it (or stands on a labelled line)."""
+    for post_index, post in enumerate(posts):
+        for index, mention in mentions.indexed(post.begin, post.end):
             if post.is_own_date(mention.begin):
                 continue
             block = _labelled_block(text, mention, post)
             if block:
-                yield post, mention, Dated(text, block[0], block[1], mention.begin, mention.end, labelled=True)
+                yield (post_index, index), mention, Dated(text, block[0], block[1], mention.begin, mention.end, labelled=True)
                 continue
             if not cues.any_near(mention.begin, mention.end):
                 continue  # no kind cue and no marker word anywhere near: nothing to read here
             # A run-on sentence is cut at the third date either side: a list of dates without
             # full stops gives each date the words around it, not 800 characters to read again.
-            start, stop = bounds(text, mention.begin, mention.end, post.begin, post.end, mentions.fence(mention, _RUN_ON_DATES))
-            yield post, mention, Dated(text, start, stop, mention.begin, mention.end)
+            start, stop = bounds(text, mention.begin, mention.end, post.begin, post.end, mentions.fence(index, _RUN_ON_DATES))
+            yield (post_index, index), mention, Dated(text, start, stop, mention.begin, mention.end)
 
 
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–▸►▪→]|\d{1,2}[.)])[ \t]+")
@@ -235,6 +261,13 @@ def _full(mention: Mention) -> dt.date | None:
     return dt.date(first.year, first.month, first.day)
 
 
+def _reports(text: str, position: int) -> bool:
+    """True when a reporting verb ("said", "a déclaré") follows `position` within 120
+    characters. The piece keeps the character before, for the word boundary."""
+    start = max(0, position - 1)
+    return _REPORTING_FOLDED.search(fold(text[start:position + 120]), position - start) is not None
+
+
 class _Anchors:
     """Full dates of a document (day, month and year), to lend their year to year-less ones.
     Kept as columns of machine integers (days as ordinals): a long text may have many."""
@@ -249,7 +282,7 @@ class _Anchors:
                 self.ends.append(m.end)
                 self.begins.append(m.begin)
                 self.dates.append(full.toordinal())
-                self.statement.append(bool(_REPORTING.search(text, m.end, min(len(text), m.end + 120))))
+                self.statement.append(_reports(text, m.end))
 
     def near(self, mention: Mention, post: Post) -> dt.date | None:
         """The latest of the last few statement dates before `mention` ("On 14 November 2025,

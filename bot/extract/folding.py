@@ -21,6 +21,9 @@ def fold(text: str) -> str:
     >>> fold("Mahkeme İstanbul DEADLINE")
     'mahkeme İstanbul deadline'
     """
+    lower = text.lower()
+    if len(lower) == len(text) and "Σ" not in text:
+        return lower  # each letter lowered on its own ("Σ" lowers to "ς" at the end of a word)
     table = {ord(c): c.lower() for c in set(text) if len(c.lower()) == 1 and c != c.lower()}
     return text.translate(table) if table else text
 

@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .branching import for_folded
 from .folding import fold, lowered
 from .times import _TIME
 
@@ -210,7 +211,7 @@ class Cues:
                 break
             starts.append(m.start() + base)
             ends.append(m.end() + base)
-            cues.append(int(m.lastgroup[1:]) if family == "kind" else 0)
+            cues.append(int(_NAMED_KIND.match(piece, m.start()).lastgroup[1:]) if family == "kind" else 0)
             resume = max(stop, m.end() + base)  # a hit that runs into the next piece
         return resume
 
@@ -286,7 +287,12 @@ _MARKER_HINT = re.compile(
 
 
 _FAMILIES = {"kind": _ANY_KIND, "forward": _FORWARD, "retro": _RETRO, "marker": _MARKER_HINT}
-_FOLDED = {family: lowered(pattern) for family, pattern in _FAMILIES.items()}  # what `Cues` scans
+
+
+# What `Cues` scans. The forward cues stay as they are: their verb endings ("\\w{2,}rán") read
+# every word whatever its first letter, and branching them gains nothing.
+_FOLDED = {family: for_folded(pattern) if family != "forward" else lowered(pattern) for family, pattern in _FAMILIES.items()}
+_NAMED_KIND = lowered(_ANY_KIND)  # which kind cue a hit is: matched again where the hit starts
 
 
 def _before(sentence: str, begin: int, floor: int = 0) -> str | None:
