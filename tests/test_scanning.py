@@ -14,7 +14,7 @@ from bot.extract.dates import MONTH, WEEKDAY, _alternation
 from bot.extract.folding import fold, lowered
 from bot.extract.lexicon import MONTHS, WEEKDAYS
 from bot.extract.merge import MAX_SOURCES, _combine
-from bot.extract.sentences import bounds
+from bot.extract.sentences import SentenceEnds, bounds
 from bot.model import Opportunity, Source
 
 # Our own sentences, in the languages and scripts the cue patterns cover.
@@ -191,3 +191,22 @@ def test_a_full_item_still_takes_what_a_new_reading_adds(other, changed):
     combined = _combine(kept, other)
     assert getattr(combined, changed) == getattr(other, changed)
     assert len(combined.sources) == MAX_SOURCES
+
+
+BOUNDARY_TEXTS = [
+    'He said "It starts on 5 May." Then: "Why?" (Nobody knew.) Dr. Smith left at 3 p.m. on 6 May.\nNew line.',
+    "Deadline 5 May 2027 apply now " * 40,
+    "Nairobi, 5 May 2027 – The network will meet on 9 June 2027.\n" * 30,
+    "Ends here.”\tNext one!\u00a0And\u2003this? Yes.” “Quoted.” End",
+]
+
+
+@pytest.mark.parametrize("text", BOUNDARY_TEXTS + _our_texts())
+def test_sentence_ends_found_by_block_equal_a_scan_of_each_span(text):
+    ends = SentenceEnds(text)
+    ends._BLOCK = 64  # small blocks: sentences across block edges
+    step = max(1, len(text) // 400)
+    for begin in range(0, len(text) - 3, step):
+        for floor, ceiling in ((0, len(text)), (max(0, begin - 30), min(len(text), begin + 33))):
+            expected = bounds(text, begin, begin + 3, floor, ceiling)
+            assert bounds(text, begin, begin + 3, floor, ceiling, ends=ends) == expected, begin

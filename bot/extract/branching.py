@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .folding import lowered
+from .folding import lowered_source
 
 _SPECIAL = set(".^$*+?{}[]()|\\")
 _DIGITS = "0123456789"
@@ -215,8 +215,8 @@ def for_folded(pattern: re.Pattern) -> re.Pattern:
     >>> for_folded(re.compile(r"\b(?:Said|Stated|Sent)\b", re.IGNORECASE)).pattern
     '\\b(?:s(?:aid\\b|tated\\b|ent\\b))'
     """
-    folded = lowered(pattern)
-    source = folded.pattern
+    source = lowered_source(pattern.pattern)
+    flags = pattern.flags & ~re.IGNORECASE
     body = source.find("(?:")
     try:
         if body < 0 or set(source[:body]) & set("|"):
@@ -225,6 +225,6 @@ def for_folded(pattern: re.Pattern) -> re.Pattern:
         tail = source[end + 1:]  # "(?:a|b)\b" is "a\b|b\b"
         if len(split_top(tail)) > 1:
             raise Unsupported("alternatives after the group")
-        return re.compile(source[:body] + branched([part + tail for part in split_top(source[body + 3:end])]))
+        return re.compile(source[:body] + branched([part + tail for part in split_top(source[body + 3:end])]), flags)
     except Unsupported:
-        return folded
+        return re.compile(source, flags)

@@ -18,7 +18,7 @@ import re
 from array import array
 from dataclasses import dataclass, field, replace
 
-from .folding import fold, lowered
+from .folding import fold, lowered_source
 from .lexicon import MONTHS, WEEKDAYS
 from .spans import joined
 
@@ -126,10 +126,9 @@ _PATTERNS = {
     # 30.04.2026 / 30/04/2026 / 04/30/2026
     "numeric": r"(?<![\w.,:/-])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\w/-]|[.,]\d)",
 }
-_COMPILED = {name: re.compile(p, re.IGNORECASE) for name, p in _PATTERNS.items()}
 _ORDER = list(_PATTERNS)  # longer forms first: they win overlaps
 
-_RELATIVE = re.compile(
+_RELATIVE = (  # "tomorrow", "next Monday", "on Thursday"
     r"\b(?:(?P<dat>the day after tomorrow)|(?P<word>today|tonight|tomorrow|yesterday"
     r"|aujourd'hui|aujourd’hui|demain|hier|hoy|ayer|pasado mañana|heute|gestern|übermorgen"
     r"|oggi|domani|ieri|hoje|amanhã|ontem)"
@@ -138,11 +137,10 @@ _RELATIVE = re.compile(
     rf"{_W}+(?P<rwd>{WEEKDAY})\b"
     rf"|\b(?P<wd2>{WEEKDAY}){_W}+(?:next|prochain)\b"
     # "resumes on Thursday": a bare weekday, but not one that opens a full date ("Thursday 10 December")
-    rf"|\b(?:on|le|el|am|il|this coming){_W}+(?P<bare>{WEEKDAY})\b(?![\s,]*(?:the\s+)?(?:\d|{MONTH}))",
-    re.IGNORECASE,
+    rf"|\b(?:on|le|el|am|il|this coming){_W}+(?P<bare>{WEEKDAY})\b(?![\s,]*(?:the\s+)?(?:\d|{MONTH}))"
 )
-_COMPILED["relative"] = _RELATIVE  # scanned with the others
-_LOWERED = {name: lowered(pattern) for name, pattern in _COMPILED.items()}  # what `_scan` runs, on folded text
+# What `_scan` runs: each pattern compiled for folded text only (case-insensitive by folding)
+_LOWERED = {name: re.compile(lowered_source(p)) for name, p in {**_PATTERNS, "relative": _RELATIVE}.items()}
 _RELATIVE_DAYS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "aujourd'hui": 0, "aujourd’hui": 0,
     "demain": 1, "hier": -1, "hoy": 0, "ayer": -1, "mañana": 1, "pasado mañana": 2, "heute": 0,
@@ -172,27 +170,27 @@ def _weekday(match: re.Match) -> int | None:
     return _WEEKDAY_WORDS[token.rstrip(".").lower()] if token else None
 
 
-def _from_named(name: str, m: re.Match, lang: str, source: str) -> Mention | None:
-    """The mention `m` found in the folded copy of `source` (the text as written: English
-    month names are told from verbs by their capital)."""
+def _from_named(name: str, m: re.Match, lang: str, source: str, base: int) -> Mention | None:
+    """The mention `m` found in a folded piece of `source` that starts at `base` (the text as
+    written: English month names are told from verbs by their capital)."""
     groups = m.groupdict()
-    month_tokens = [source[m.start(g):m.end(g)] for g in ("m1", "m") if groups.get(g)]
+    month_tokens = [source[base + m.start(g):base + m.end(g)] for g in ("m1", "m") if groups.get(g)]
     if not all(_plausible_month_word(t) for t in month_tokens):
         return None
     year = int(groups["y"]) if groups.get("y") else None
     month = _month(groups["m"])
     weekday = _weekday(m)
     if name == "m-y":
-        return Mention(m.start(), m.end(), source, Partial(month, None, year), lang=lang)
+        return Mention(base + m.start(), base + m.end(), source, Partial(month, None, year), lang=lang)
     if name in ("d-m", "m-d"):
         first = Partial(month, _day(groups["d"]), year, weekday)
-        return Mention(m.start(), m.end(), source, first, lang=lang)
+        return Mention(base + m.start(), base + m.end(), source, first, lang=lang)
     if _listed_not_ranged(m):
         return None
     first_month = _month(groups["m1"]) if groups.get("m1") else month
     first = Partial(first_month, _day(groups["d1"]), year, weekday)
     last = Partial(month, _day(groups["d2"]), year)
-    return Mention(m.start(), m.end(), source, first, last, lang=lang)
+    return Mention(base + m.start(), base + m.end(), source, first, last, lang=lang)
 
 
 _CONJUNCTION = re.compile(r"\s(?:and|&|et|y|e)\s", re.IGNORECASE)
@@ -209,27 +207,27 @@ def _listed_not_ranged(m: re.Match) -> bool:
     return _day(m.group("d2")) != _day(m.group("d1")) + 1 or "m1" in m.groupdict() and m.group("m1")
 
 
-def _from_numeric(name: str, m: re.Match, source: str) -> Mention | None:
+def _from_numeric(name: str, m: re.Match, source: str, base: int) -> Mention | None:
     year = int(m.group("y"))
     if name == "iso":
         first = Partial(int(m.group("mo")), int(m.group("d")), year)
-        return Mention(m.start(), m.end(), source, first, numeric=True)
+        return Mention(base + m.start(), base + m.end(), source, first, numeric=True)
     a, b = int(m.group("a")), int(m.group("b"))
     day, month = (b, a) if b > 12 and a <= 12 else (a, b)  # day first unless impossible
     if not 1 <= month <= 12 or day < 1:
         return None
-    return Mention(m.start(), m.end(), source, Partial(month, day, year), numeric=True)
+    return Mention(base + m.start(), base + m.end(), source, Partial(month, day, year), numeric=True)
 
 
-def _relative(name: str, m: re.Match, source: str) -> Mention:
+def _relative(name: str, m: re.Match, source: str, base: int) -> Mention:
     groups = m.groupdict()
     if groups.get("dat"):
-        return Mention(m.start(), m.end(), source, None, relative_days=2)
+        return Mention(base + m.start(), base + m.end(), source, None, relative_days=2)
     word = groups.get("word") or groups.get("mañana")
     if word:
-        return Mention(m.start(), m.end(), source, None, relative_days=_RELATIVE_DAYS[word.lower()])
+        return Mention(base + m.start(), base + m.end(), source, None, relative_days=_RELATIVE_DAYS[word.lower()])
     token = groups.get("rwd") or groups.get("wd2") or groups.get("bare")
-    return Mention(m.start(), m.end(), source, None, next_weekday=_WEEKDAY_WORDS[token.rstrip(".").lower()])
+    return Mention(base + m.start(), base + m.end(), source, None, next_weekday=_WEEKDAY_WORDS[token.rstrip(".").lower()])
 
 
 def _validity_warning(mention: Mention) -> str | None:
@@ -272,14 +270,18 @@ class MentionTable:
         self.begins, self.ends = array("q"), array("q")
         self.shapes: list[tuple] = []
         recent: dict[tuple, tuple] = {}
+        raw, kept = (), ()  # the last mention's own shape, and the shared one it stands for
         for mention in mentions:
             self.begins.append(mention.begin)
             self.ends.append(mention.end)
             shape = (mention.first, mention.last, mention.relative_days, mention.next_weekday, mention.lang,
                      mention.numeric)
-            if len(recent) > 256:
-                recent.clear()
-            self.shapes.append(recent.setdefault(_shape_key(shape), shape))
+            # a date repeated all along a text is read once (`_found`), so its parts are the very same objects
+            if not (raw and shape[0] is raw[0] and shape[1] is raw[1] and shape[2:] == raw[2:]):
+                if len(recent) > 256:
+                    recent.clear()
+                raw, kept = shape, recent.setdefault(_shape_key(shape), shape)
+            self.shapes.append(kept)
 
     def __len__(self) -> int:
         return len(self.begins)
@@ -327,20 +329,21 @@ def _found(text: str, lang: str, problems: dict[str, int]):
     Impossible dates are left out and counted in `problems`."""
     kept_end = -1
     readings: dict[tuple, tuple | None] = {}
-    for match, read, name, args in _in_order(text, lang):
-        begin = match.start()
+    for match, (read, name, args, base) in _in_order(text, lang):
+        begin = base + match.start()
         if begin < kept_end:
             continue
+        end = base + match.end()
         # a range form also reads the words before it ("between the days 24 and 27")
-        key = (name, text[begin:match.end()], text[max(0, begin - 24):begin] if name in _RANGES else None)
+        key = (name, text[begin:end], text[max(0, begin - 24):begin] if name in _RANGES else None)
         reading = readings.get(key, _UNREAD)
         if reading is _UNREAD:
             if len(readings) >= 1024:
                 readings.clear()  # bounded: a long text of distinct dates keeps only recent ones
-            reading = readings[key] = _reading(read(name, match, *args, text), lang)
+            reading = readings[key] = _reading(read(name, match, *args, text, base), lang)
         if reading is None:
             continue  # not a date after all ("may 5" the verb): the next match may be
-        kept_end = match.end()
+        kept_end = end
         problem, shape = reading
         if problem:
             problems[problem] = problems.get(problem, 0) + 1
@@ -365,9 +368,8 @@ def _in_order(text: str, lang: str):
     """Every match of every window and pattern, ordered by (start, longest first, word
     windows first, window, pattern). A window's scans start only when the matches before
     it are out, so only the windows around the current position are open. The patterns run
-    case-sensitively on a lower-cased copy of the text, twice as fast as IGNORECASE
+    case-sensitively on a lower-cased copy of each window, twice as fast as IGNORECASE
     (`folding`); the matches are read against the text as written."""
-    text = fold(text)
     windows = _windows(text)
     upcoming = next(windows, None)
     heap: list = []
@@ -377,31 +379,39 @@ def _in_order(text: str, lang: str):
                 _push(heap, (upcoming[2], upcoming[0], rank), scan)
             upcoming = next(windows, None)
         if heap:
-            _, order, found, scan = heapq.heappop(heap)
+            _, order, match, scan = heapq.heappop(heap)
             _push(heap, order, scan)
-            yield found
+            yield match, scan[1]
 
 
-def _push(heap: list, order: tuple, scan) -> None:
-    found = next(scan, None)
-    if found is not None:
-        match = found[0]
-        heapq.heappush(heap, ((match.start(), match.start() - match.end()), order, found, scan))
+def _push(heap: list, order: tuple, scan: tuple) -> None:
+    """Put the next match of `scan` ((matches, (read, name, args, base))) on the heap."""
+    match = next(scan[0], None)
+    if match is not None:
+        start = scan[1][3] + match.start()
+        heapq.heappush(heap, ((start, match.start() - match.end()), order, match, scan))
 
 
 def _scans(text: str, window: tuple[int, int, bool], lang: str) -> list:
-    """One lazy scan per pattern that may match in `window`, in the order that breaks ties."""
+    """One lazy scan per pattern that may match in `window`, in the order that breaks ties.
+    They share the window folded to lower case, with what the patterns look back at before
+    it: a copy of the window, not of the whole text, which may be large and dense."""
     lo, hi, numeric = window
+    base = max(0, lo - _BEHIND)
+    piece = fold(text[base:hi])
     if numeric:
-        return [_scan(_from_numeric, name, text, lo, hi) for name in ("iso", "numeric")]
-    scans = [_scan(_from_named, name, text, lo, hi, lang) for name in _patterns_for(text, lo, hi)]
-    return scans + [_scan(_relative, "relative", text, lo, hi)]
+        return [_scan(_from_numeric, name, piece, base, lo, ()) for name in ("iso", "numeric")]
+    scans = [_scan(_from_named, name, piece, base, lo, (lang,)) for name in _patterns_for(text, lo, hi)]
+    return scans + [_scan(_relative, "relative", piece, base, lo, ())]
 
 
-def _scan(read, name: str, text: str, lo: int, hi: int, *args):
-    """(match, how to read it, pattern name, extra arguments) for each match in text[lo:hi]."""
-    for match in _LOWERED[name].finditer(text, lo, hi):
-        yield match, read, name, args
+_BEHIND = 32  # characters before a window that a pattern may look back at ("(?<!por la )", a range's 24)
+
+
+def _scan(read, name: str, piece: str, base: int, lo: int, args: tuple) -> tuple:
+    """(the matches in the window, which runs from `lo` to the end of `piece`; (how to read
+    them, pattern name, extra arguments, offset of `piece` in the text))."""
+    return _LOWERED[name].finditer(piece, lo - base), (read, name, args, base)
 
 
 def _counted(problems: dict[str, int]) -> list[str]:
@@ -507,6 +517,7 @@ def _join_ranges(text: str, mentions):
             and prev.first is not None and mention.first is not None
             and not prev.month_only and not mention.month_only
             and mention.begin - prev.end <= 40
+            and not text[prev.end:mention.begin].isspace()  # spaces alone join nothing: the usual case
             and _JOIN.match(text[prev.end:mention.begin])
         ):
             first = prev.first if prev.first.year is not None else replace(prev.first, year=mention.first.year)

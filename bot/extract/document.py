@@ -21,7 +21,7 @@ from .lexicon import PLACE_ZONES
 from .merge import Folded
 from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
-from .sentences import bounds
+from .sentences import SentenceEnds, bounds
 from .spans import joined, merged
 from .times import ClockTime, find_time
 
@@ -85,11 +85,11 @@ def read(text: str, context: Context) -> Extraction:
         (max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions))
     candidates = _Candidates(text, posts, mentions, cues)
     cues.scan(("forward", "retro"), merged(_sentence_spans(candidates)))
-    weighed = _Weighed(cues)
+    weighed, around = _Weighed(cues), _Around(text)
     for post, mention, dated in candidates:
         # The reference is looked up only for dates that pass the cheaper tests first.
         reference = functools.partial(_reference, post, mention, anchors, context, month)
-        found = _read_mention(post, mention, dated, weighed, reference, context)
+        found = _read_mention(post, mention, dated, weighed, reference, context, around)
         if found is not None:
             item, closing = found
             folded.add(item, closing=closing)
@@ -117,7 +117,7 @@ class _Candidates:
         self.text, self.posts, self.mentions = text, posts, mentions
         self.indices, self.places = array("q"), array("q")  # place: post index, negative when labelled
         self.starts, self.stops = array("q"), array("q")
-        for at, mention, dated in _candidates(text, posts, mentions, cues):
+        for at, mention, dated in _candidates(text, posts, mentions, cues, SentenceEnds(text)):
             self.indices.append(at[1])
             self.places.append(-at[0] - 1 if dated.labelled else at[0])
             self.starts.append(dated.start)
@@ -131,7 +131,7 @@ class _Candidates:
             yield post, mention, Dated(self.text, start, stop, mention.begin, mention.end, labelled=place < 0)
 
 
-def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues):
+def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues, ends: SentenceEnds):
     """((post index, mention index), mention, dated sentence) for every mention that is not a
     post's own date and has a cue word near it (or stands on a labelled line)."""
     for post_index, post in enumerate(posts):
@@ -146,7 +146,8 @@ def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues
                 continue  # no kind cue and no marker word anywhere near: nothing to read here
             # A run-on sentence is cut at the third date either side: a list of dates without
             # full stops gives each date the words around it, not 800 characters to read again.
-            start, stop = bounds(text, mention.begin, mention.end, post.begin, post.end, mentions.fence(index, _RUN_ON_DATES))
+            fence = mentions.fence(index, _RUN_ON_DATES)
+            start, stop = bounds(text, mention.begin, mention.end, post.begin, post.end, fence, ends)
             yield (post_index, index), mention, Dated(text, start, stop, mention.begin, mention.end)
 
 
@@ -332,7 +333,7 @@ class _Weighed:
 
 
 def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed, reference_of,
-                  context: Context) -> tuple[Opportunity, bool] | None:
+                  context: Context, around: _Around) -> tuple[Opportunity, bool] | None:
     """The opportunity a dated sentence announces, and whether its date is when an event
     that starts earlier ends; None when it announces nothing ahead."""
     key = weighed.key(dated, post.title)
@@ -362,7 +363,7 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
     if reference.is_writing_date and (last or first) < reference.date:
         return None
     reading = Reading(kind, subtype, first, last, distance, direction, reference)
-    return _build(post, mention, dated, reading, context), closing and last is None
+    return _build(post, mention, dated, reading, context, around), closing and last is None
 
 
 def _ahead_of_writing(mention: Mention, reference: Reference) -> bool:
@@ -386,12 +387,12 @@ class Reading:
     reference: Reference
 
 
-def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context: Context) -> Opportunity:
+def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context: Context, around: _Around) -> Opportunity:
     text, sentence = dated.text, dated.sentence
     # Fields are looked for near the date, not in the whole post: a long post costs no more.
     lo, hi = max(post.begin, mention.begin - _FIELD_REACH), min(post.end, mention.end + _FIELD_REACH)
-    post_text = text[lo:hi]
-    post_head = text[post.begin:min(post.end, post.begin + 5000)]
+    post_text = around.window(lo, hi, reading.kind)
+    post_head = around.head(post)
     where = fields.location(sentence, post.title)
     clock = _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start) or _clock_next(text, dated, post)
     place_text = f"{where or ''}\n{sentence}\n{post.title or ''}\n{post_head[:300]}"
@@ -410,6 +411,45 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
         reference=fields.reference(sentence, post_text) if kind == "deadline" else None,
         evidence=evidence, confidence=confidence, sources=(source,),
     )
+
+
+class _Around:
+    """What a date's fields are read from besides its sentence: the opening of its post, and
+    the window around it where a link, an e-mail or a reference code may stand. Held for one
+    document: a text full of dates asks at every date, and most windows hold none of them, so
+    the places where one might stand are found once."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.head_of: tuple[int, str] = (-1, "")  # the last post's (begin, opening)
+        self.hints: dict[str, tuple[array, array]] = {}
+
+    def head(self, post: Post) -> str:
+        if self.head_of[0] != post.begin:
+            self.head_of = (post.begin, self.text[post.begin:min(post.end, post.begin + 5000)])
+        return self.head_of[1]
+
+    def window(self, lo: int, hi: int, kind: str) -> str:
+        """text[lo:hi], or "" when it holds no link, no e-mail and (for a deadline) none of
+        the words a reference code follows."""
+        wanted = ("link", "reference") if kind == "deadline" else ("link",)
+        return self.text[lo:hi] if any(self._within(name, lo, hi) for name in wanted) else ""
+
+    def _within(self, name: str, lo: int, hi: int) -> bool:
+        """True when a hint of `name` starts at or after `lo` and ends by `hi`."""
+        if name not in self.hints:
+            self.hints[name] = (array("q"), array("q"))
+            for match in _HINTS[name].finditer(self.text):
+                self.hints[name][0].append(match.start())
+                self.hints[name][1].append(match.end())
+        starts, ends = self.hints[name]
+        first = bisect.bisect_left(starts, lo)
+        return first < len(starts) and ends[first] <= hi  # hints never overlap: the first one decides
+
+
+# What `fields.url` and `fields.contact` (a link or an e-mail) and `fields.reference` (a code
+# after one of these words, in any case) cannot find anything without.
+_HINTS = {"link": re.compile(r"http|@"), "reference": re.compile(r"ref|réf|vacancy|job", re.IGNORECASE)}
 
 
 @functools.lru_cache(maxsize=32)  # the dates of one sentence share its evidence
@@ -436,6 +476,7 @@ def _is_heading(line: str) -> bool:
             and not stripped.isupper() and not stripped.startswith(("http", "•", "-", "*", "“", '"')))
 
 
+@functools.lru_cache(maxsize=256)  # a sentence met again (and all its dates) is read once
 def _clock_near(sentence: str, begin: int, end: int) -> ClockTime | None:
     """A clock time written just after the date ("10 February, from 3:00 to 5:00 PM (CET)")
     or just before it ("at 10:00 on 5 March")."""

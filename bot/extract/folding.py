@@ -29,13 +29,19 @@ def fold(text: str) -> str:
 
 
 def lowered(pattern: re.Pattern) -> re.Pattern:
-    """`pattern` (compiled IGNORECASE) for text that went through `fold`: its letters in lower
-    case, its escapes (\\W, \\B, \\D…) and named groups as they were, compiled case-sensitively.
+    """`pattern` (compiled IGNORECASE) for text that went through `fold`, compiled
+    case-sensitively (see `lowered_source`).
 
     >>> lowered(re.compile(r"(?<![^\\W\\d_])Deadline|\\bCV\\b", re.IGNORECASE)).pattern
     '(?<![^\\\\W\\\\d_])deadline|\\\\bcv\\\\b'
     """
-    source, out, index = pattern.pattern, [], 0
+    return re.compile(lowered_source(pattern.pattern), pattern.flags & ~re.IGNORECASE)
+
+
+def lowered_source(source: str) -> str:
+    """The regular expression `source` with its letters in lower case, its escapes (\\W, \\B,
+    \\D…) and group names as they were: what a case-insensitive pattern becomes for folded text."""
+    out, index = [], 0
     while index < len(source):
         # an escape names a class or an assertion, and "(?P<name>" a group: keep their case
         if source[index] == "\\":
@@ -48,4 +54,4 @@ def lowered(pattern: re.Pattern) -> re.Pattern:
             continue
         out.append(source[index:stop])
         index = stop
-    return re.compile("".join(out), pattern.flags & ~re.IGNORECASE)
+    return "".join(out)
