@@ -395,8 +395,11 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
     post_head = around.head(post)
     where = fields.location(sentence, post.title)
     clock = _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start) or _clock_next(text, dated, post)
-    place_text = f"{where or ''}\n{sentence}\n{post.title or ''}\n{post_head[:300]}"
-    begin_at, end_at, zone_name = _timed(reading.first, reading.last, clock, place_text, context.tz)
+    if clock is None:
+        begin_at, end_at, zone_name = reading.first, reading.last, None  # all day: no zone to look for
+    else:
+        place_text = f"{where or ''}\n{sentence}\n{post.title or ''}\n{post_head[:300]}"
+        begin_at, end_at, zone_name = _timed(reading.first, reading.last, clock, place_text, context.tz)
     evidence = _evidence(sentence)
     kind, subtype = reading.kind, reading.subtype
     title = fields.title(kind, subtype, _subject_heading(text, post, dated.start), evidence, mention.text)

@@ -35,7 +35,8 @@ def same(a: Opportunity, b: Opportunity) -> bool:
         return False
     if a.subtype != b.subtype:
         return False
-    if {(s.document, s.post_title) for s in a.sources} & {(s.document, s.post_title) for s in b.sources}:
+    posts = {(s.document, s.post_title) for s in b.sources}  # usually one: `b` was just read
+    if any((s.document, s.post_title) in posts for s in a.sources):
         return True  # one post naming the same thing twice, in two sentences
     if a.url and a.url == b.url or a.organizer and a.organizer == b.organizer:
         return True
