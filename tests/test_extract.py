@@ -423,3 +423,25 @@ CASES += [
     pytest.param("Forum on business and human rights\nDate et lieu : | 4-6 mars 2027, Genève (Suisse) |\nInscription : | Lien |\n",
                  None, [("event", "forum", "2027-03-04", "2027-03-06")], id="table-row-flattened-to-text"),
 ]
+
+CASES += [
+    # no word says what it is, but a day given with the hours it starts and ends is an event
+    pytest.param("Public debate on the future of the treaty bodies\n\nThe two rapporteurs will discuss what the reform "
+                 "means for petitioners. THURSDAY 11 MARCH 2027, 17h00 – 18h30 in the Salle des Pas Perdus, "
+                 "organised by the faculty's human rights clinic.", D(2027, 2, 20),
+                 [("event", "meeting", "2027-03-11T17:00+00:00", "2027-03-11T18:30+00:00")], id="a-day-with-its-hours-is-an-event"),
+    # "Start:" then "End:" lines: one event from the first hour to the last
+    pytest.param("Annual conference of the defenders' network\nStart: 4 May 2027, 9.00 – 18.00 hrs\n"
+                 "End: 5 May 2027, 9.00 – 13.00 hrs\nPlace: Kampala", None,
+                 [("event", "conference", "2027-05-04T09:00+03:00", "2027-05-05T13:00+03:00")], id="start-and-end-lines-timed"),
+    pytest.param("Rencontre régionale des défenseures\nDébut : 4 mai 2027\nFin : 6 mai 2027\nLieu : Dakar", None,
+                 [("event", "meeting", "2027-05-04", "2027-05-06")], id="start-and-end-lines-all-day"),
+]
+
+
+@pytest.mark.parametrize("text", [
+    "The workshop was held on 3 March 2027, 10:00–12:00, in the library.",  # past: hours do not make it ahead
+    "Ende: 30. November 2027, 14.00 Uhr",  # a closing line alone is nothing to attend
+])
+def test_hours_or_an_end_line_alone_announce_nothing(text):
+    assert _items(text, published=D(2027, 4, 1)) == []

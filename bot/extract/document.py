@@ -23,7 +23,7 @@ from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
 from .sentences import SentenceEnds, bounds
 from .spans import joined, merged
-from .times import ClockTime, find_time
+from .times import ClockTime, find_time, hours_after
 
 _REPORTING = re.compile(
     r"\b(?:said|stated|reported|wrote|issued|published|announced|expressed|declared|warned|called|urged|released|sent|noted|told|"
@@ -142,8 +142,8 @@ def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues
             if block:
                 yield (post_index, index), mention, Dated(text, block[0], block[1], mention.begin, mention.end, labelled=True)
                 continue
-            if not cues.any_near(mention.begin, mention.end):
-                continue  # no kind cue and no marker word anywhere near: nothing to read here
+            if not cues.any_near(mention.begin, mention.end) and not hours_after(text, mention.end, post.end):
+                continue  # no kind cue, no marker word, no hours anywhere near: nothing to read here
             # A run-on sentence is cut at the third date either side: a list of dates without
             # full stops gives each date the words around it, not 800 characters to read again.
             fence = mentions.fence(index, _RUN_ON_DATES)
@@ -151,6 +151,7 @@ def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues
             yield (post_index, index), mention, Dated(text, start, stop, mention.begin, mention.end)
 
 
+_END_LABEL = re.compile(r"[ \t•*-]*(?:ende|end|ends|end date|fin|fine|fim|окончание)[ \t]*:[ \t]*(?:\|[ \t]*)?", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–▸►▪→]|\d{1,2}[.)])[ \t]+")
 # What may stand before the date on a schedule line: a bullet, a short label ("Session 1 –"),
 # an article and a weekday ("Le jeudi", "On Tuesday").
@@ -338,7 +339,10 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
     that starts earlier ends; None when it announces nothing ahead."""
     key = weighed.key(dated, post.title)
     kind, subtype, distance, closing = weighed.kind(key, dated, post.title)
-    if kind is None or distance > KIND_REACH:
+    # "Beginn: 29. November, 13.00 Uhr" then "Ende: 30. November, 14.00 Uhr": the second is when
+    # the first ends, however far the word that names the event (a closing day alone is dropped)
+    closing = closing or bool(dated.labelled and _END_LABEL.match(dated.text, dated.text.rfind("\n", 0, mention.begin) + 1, mention.begin))
+    if kind is None or (distance > KIND_REACH and not (closing and kind == "event")):
         return None
     direction, superseded = weighed.orientation(key, dated)
     if direction == 0 and not superseded and distance <= 60 and _ahead_of_writing(mention, reference_of()):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .branching import for_folded
 from .folding import fold, lowered
-from .times import _TIME
+from .times import _TIME, hours_after
 
 _I = re.IGNORECASE
 # The guard fails fast at positions that start no word, which is most of them.
@@ -437,6 +437,10 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
             nearest[key] = 0
         for key, value in title_subtypes.items():
             subtype_scores[key] = subtype_scores.get(key, 0.0) + 2 * value
+    if not scores and not until_other and hours_after(dated.text, dated.end, dated.stop):
+        # No word says what it is, but a day with the hours it starts and ends is an event
+        # ("WEDNESDAY 4 SEPTEMBER, 18h00 – 19h30 in the auditorium"): its kind is in the title.
+        return "event", _subtype("event", _title_scores(title or "")[1], title), 0, False
     if not scores:
         return None, "other", 999, False
     kind = max(scores, key=lambda k: scores[k])

@@ -108,7 +108,8 @@ class Folded:
             (key, index) for key, bucket in self.buckets.items()
             if key[0] == "event" and key[1] == key[2] and day - CLOSING_REACH <= key[1] < day
             for index, item in enumerate(bucket)
-            if item.all_day and item.subtype == closing.subtype and posts & {(s.document, s.post_title) for s in item.sources}
+            if item.all_day == closing.all_day and item.subtype == closing.subtype
+            and posts & {(s.document, s.post_title) for s in item.sources}
         ]
         if not candidates:
             return
@@ -116,7 +117,9 @@ class Folded:
         item = self.buckets[key].pop(index)
         if not self.buckets[key]:
             del self.buckets[key]
-        self.add(dataclasses.replace(item, end=day, sources=tuple(dict.fromkeys(item.sources + closing.sources))[:MAX_SOURCES]))
+        # all day: the closing day; timed ("Ende: 30. November, 9.00 – 14.00 Uhr"): the hour it ends
+        end = day if item.all_day else closing.end or closing.start
+        self.add(dataclasses.replace(item, end=end, sources=tuple(dict.fromkeys(item.sources + closing.sources))[:MAX_SOURCES]))
 
 
 def sort_key(item: Opportunity) -> tuple[str, str]:

@@ -36,6 +36,7 @@ LABEL_LINE = re.compile(
     r"[ \t•*-]*(?:date|dates|when|date and time|date & time|day|deadline|application deadline|closing date"
     r"|fecha|fechas|fecha y hora|fecha límite|plazo|date limite|date limite de dépôt|date et heure|quand|délai"
     r"|wann|datum|frist|bewerbungsfrist|data|quando|dia|scadenza|prazo|termin|beginn|date et lieu|lieu et date|when and where"
+    r"|start|starts|start date|début|inicio|início|начало|ende|end|ends|end date|fin|fine|fim|окончание"
     r"|fecha y lugar|data e local|data e luogo|zeit und ort|дата|когда|срок|tarih|التاريخ|الموعد)[ \t]*:?[ \t]*(?:\|[ \t]*)?$",
     re.IGNORECASE,
 )
