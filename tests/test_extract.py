@@ -445,3 +445,22 @@ CASES += [
 ])
 def test_hours_or_an_end_line_alone_announce_nothing(text):
     assert _items(text, published=D(2027, 4, 1)) == []
+
+
+@pytest.mark.parametrize("words, forward", [
+    ("La cour examinera le dossier", True),
+    ("Le comité se réunira à Genève", True),
+    ("le tribunal statuera sur la demande", True),
+    ("el Juzgado Sexto de Primera Instancia Penal", False),  # Spanish and Portuguese words that end like a French future
+    ("pela primeira vez, a terceira audiência", False),
+    ("de otra manera de ver", False),
+])
+def test_a_french_future_is_told_from_words_that_end_like_it(words, forward):
+    from bot.extract.kinds import _FORWARD
+
+    assert bool(_FORWARD.search(words)) is forward
+
+
+def test_a_weekday_alone_in_a_past_sentence_is_no_day_ahead():
+    text = "The twelve defendants appeared before the chief magistrate at the district court on Thursday."
+    assert _items(text, published=D(2027, 3, 5)) == []  # a Friday: that Thursday is yesterday

@@ -151,6 +151,7 @@ def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues
             yield (post_index, index), mention, Dated(text, start, stop, mention.begin, mention.end)
 
 
+_NEXT_WORD = re.compile(r"\b(?:next|coming|prochain|próximo|nächsten|kommenden)\b", re.IGNORECASE)
 _END_LABEL = re.compile(r"[ \t•*-]*(?:ende|end|ends|end date|fin|fine|fim|окончание)[ \t]*:[ \t]*(?:\|[ \t]*)?", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–▸►▪→]|\d{1,2}[.)])[ \t]+")
 # What may stand before the date on a schedule line: a bullet, a short label ("Session 1 –"),
@@ -371,8 +372,12 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
 
 
 def _ahead_of_writing(mention: Mention, reference: Reference) -> bool:
-    """True when the text's writing date is known and the mention falls after it."""
+    """True when the text's writing date is known and the mention falls after it. A weekday
+    alone ("appeared in court on Thursday") says nothing: it is read as the next one whatever
+    the tense, so only "next Thursday" and its kin are ahead by their own words."""
     if not reference.is_writing_date:
+        return False
+    if mention.next_weekday is not None and not _NEXT_WORD.search(mention.text):
         return False
     days = resolve(mention, reference.date, 1)
     return days is not None and days[0] > reference.date

@@ -71,11 +71,16 @@ _FORWARD = re.compile(
     r"|(?<!was )(?<!were )(?<!had been )(?:scheduled|planned)|upcoming|forthcoming|deadline|(?<!was )(?<!were )expected"
     r"|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)|set for|next"
     r"|takes place|apply|submit|register|confirm|join|attend|participate|take part|sign up|RSVP|nominate|please|invites?|invited to|must|should|open until|remains? open|is open|are open|opens"
+    # the present for what is to come: "the trial resumes on Thursday", "the court reconvenes on 3 May"
+    r"|resumes|reconvenes|reopens|begins|starts|continues on"
     r"|(?:are|is|we're) (?:holding|hosting|organi[sz]ing|running|launching|co-hosting)"
     r"|date limite|fecha l[ií]mite|plazo|prazo|\w*frist|scadenza|\w*schluss|closing date"
     r"|se tiendra|aura lieu|reprendra|prévue?s?|renvoy[ée]e? au|report[ée]e? au|doit|doivent|pourront|peuvent"
     r"|se celebrar[áa]|tendr[áa] lugar|ser[áa]|prevista|programad[ao]|aplazad[ao] (?:al|para)|pospuest[ao] (?:al|para)|podr[áa]n"
-    r"|\w{2,}r[áà]n?|\w{2,}remos|sera|seront|aura|auront|se tiendra|se déroulera|reprendra|examinera|statuera|rendra|\w{3,}eront|\w{4,}(?:era|ira)"
+    r"|\w{2,}r[áà]n?|\w{2,}remos|sera|seront|aura|auront|se tiendra|se déroulera|reprendra|examinera|statuera|rendra|\w{3,}eront"
+    # a French future ("examinera le", "se réunira à"), told from Spanish and Portuguese words that
+    # end the same way ("primera instancia", "primeira vez") by what follows it
+    r"|\w{3,}(?:era|ira)(?=\s+(?:le|la|les|l['’]|du|des|un|une|en|à|au|aux|sa|son|ses|leur|leurs|ce|cette|ces|lieu|ainsi|également|ensuite|dès|sur|pour|par|avec|devant|\d)\b)"
     r"|wird|werden|findet|stattfinden|vorgesehen|si terr[àa]|avr[àa] luogo|sar[àa]|será|ocorrerá|acontecerá|deverão|poderão"
     r"|zal|zullen|vindt plaats|odbędzie się|odbędą się|będzie|состоится|пройдет|пройдёт|будет|відбудеться|буде"
     # "opens on" as announcements put it: "abre em 13 de setembro", "s'ouvre le", "si apre il"
@@ -98,6 +103,7 @@ _RETRO = re.compile(
     r"|arrested|detained|released|sentenced|convicted|acquitted|killed|murdered|died|disappeared|abducted|raided|stormed|banned|designated|dismissed|deported|expelled|jailed|imprisoned|tortured"
     r"|published|issued|said|says|stated|reported|wrote|sent|expressed|announced|adopted|occurred|happened|began|ended|concluded|marked|celebrated|welcomed|condemned|denounced|decried|launched|featured"
     r"|called on|urged|decided|ruled|visited|attended|participated|spoke|delivered|met|joined|signed|submitted|received|won|awarded|honoured|honored|went|came|filed|lodged|updated|passed|elected|appointed|lasted|rejected|refused|postponed|adjourned|resumed"
+    r"|appeared|pleaded|testified|denied"
     # "hosted by", "organised by": a participle naming who runs it, not a past tense
     r"|(?:organi[sz]ed|hosted|held|convened|co-sponsored|sponsored|co-organi[sz]ed)(?!\s+(?:by|jointly)\b)"
     r"|since|ago|last (?:year|month|week)(?!['’]s)|anniversary|initially|originally|previously|earlier|formerly|was|were|had|did"
