@@ -464,3 +464,24 @@ def test_a_french_future_is_told_from_words_that_end_like_it(words, forward):
 def test_a_weekday_alone_in_a_past_sentence_is_no_day_ahead():
     text = "The twelve defendants appeared before the chief magistrate at the district court on Thursday."
     assert _items(text, published=D(2027, 3, 5)) == []  # a Friday: that Thursday is yesterday
+
+CASES += [
+    pytest.param("يستمر قبول الطلبات حتى يوم 15 من شهر تشرين الثاني المقبل.", D(2027, 9, 1),
+                 [("deadline", "other", "2027-11-15", None)], id="arabic-levantine-month-of-two-words"),
+    pytest.param("От 1 до 20 март всеки може да номинира защитник на правата на човека за наградата.", D(2027, 2, 1),
+                 [("deadline", "nomination", "2027-03-20", None)], id="bulgarian-anyone-can-nominate-from-to"),
+    pytest.param("From 3 to 24 May 2027 any member organisation can nominate a candidate for the prize.", D(2027, 4, 1),
+                 [("deadline", "nomination", "2027-05-24", None)], id="english-anyone-can-nominate-from-to"),
+    pytest.param("THE AWARDS WILL BE MADE AT THE CLOSING SESSION ON 10 DECEMBER IN OSLO.", D(2027, 9, 1),
+                 [("event", "ceremony", "2027-12-10", None)], id="awards-will-be-made-on"),
+    pytest.param("Обсуждение доклада о положении правозащитников запланировано на 14 июля.", D(2027, 6, 20),
+                 [("event", "meeting", "2027-07-14", None)], id="russian-discussion-planned-for"),
+]
+
+
+@pytest.mark.parametrize("text", [
+    "Court calendar: the week of 8-12 March 2027\n\nThe trials of the four journalists will be heard this week.",
+    "8-12 Mart 2027 haftasının dava takvimi",
+])
+def test_a_week_that_heads_a_schedule_is_no_item(text):
+    assert _items(text, published=D(2027, 3, 5)) == []

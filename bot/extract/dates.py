@@ -427,7 +427,8 @@ def _counted(problems: dict[str, int]) -> list[str]:
 _TOKEN = re.compile(r"[^\W\d_]{3,}(?:-feira)?")
 _NUMERIC_HINT = re.compile(r"\d[./-]\d")
 _BREAK = re.compile(r"[^\w.,'’-]")
-_TRIGGERS = set(_MONTH_WORDS) | set(_WEEKDAY_WORDS) | {w.split()[-1] for w in _RELATIVE_DAYS} | {"aujourd"}
+# a window opens at a month's first word: "تشرين الأول" (October in the Levant) is two
+_TRIGGERS = {w.split()[0] for w in _MONTH_WORDS} | set(_WEEKDAY_WORDS) | {w.split()[-1] for w in _RELATIVE_DAYS} | {"aujourd"}
 _NAMED = [name for name in _ORDER if name not in ("iso", "numeric")]
 _REACH = 48  # characters a date expression may extend either side of its month or weekday word
 

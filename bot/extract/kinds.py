@@ -27,7 +27,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     # deadlines
     (r"deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|son başvuru|آخر موعد|sista (?:ansökningsdag|dag)|ansøgningsfrist|uzávěrka|termen limită|краен срок|\w*frist|scadenza|(?:bewerbungs|einsende|anmelde|annahme)schluss|uiterlijk|termin(?:u)? (?:składania|zgłoszeń)|(?:крайний )?срок\w*|термін\w*", "deadline", None, 3.0),
     (r"no later than|not later than|at the latest|au plus tard|a m[aá]s tardar|spätestens|entro e non oltre|o mais tardar", "deadline", None, 3.0),
-    (r"nominations?|nominate|nominees?|candidatures?|candidaturas?|postulaci[oó]n(?:es)?|postulantes?|номинаци\w*|выдвижени\w*|aday\w*|الترشح|الترشيح|nominer\w*|nominier\w*|nominac\w*|candidaturi|indicaç(?:ão|ões)|indicad[ao]s", "deadline", "nomination", 2.0),
+    (r"nominations?|nominate|nominees?|candidatures?|candidaturas?|postulaci[oó]n(?:es)?|postulantes?|номинаци\w*|номинир\w*|номіну\w*|выдвижени\w*|aday\w*|الترشح|الترشيح|nominer\w*|nominier\w*|nominac\w*|candidaturi|indicaç(?:ão|ões)|indicad[ao]s", "deadline", "nomination", 2.0),
     (r"applications?|apply|applicants?|cover letter|\bCV\b|başvuru\w*|التقديم|طلبات|заявк\w*|ansök\w*|ansøg\w*|přihlášk\w*|curriculum|résumé|resume\b|recruit\w*|vacanc\w+|job (?:offer|opening)|hiring|postuler|candidater|postular|bewerbung|bewerben|candidatar", "deadline", "job", 1.6),
     (r"submissions?|submit|inputs?|contributions?|questionnaires?|contribuciones|aportes|comentarios|contributions écrites|stellungnahmen", "deadline", "call-for-input", 1.6),
     (r"aanmeld\w*|zgłosze\w*|rejestracj\w*|регистрац\w*|реєстрац\w*|registration|registrations|register (?:for|by|before|now|here|online|your|at)|RSVP|sign[ -]?up|confirm (?:your )?(?:participation|attendance)|inscri\w+|anmeld\w+|iscri\w+", "deadline", "registration", 1.8),
@@ -46,9 +46,9 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"sessions?\b", "event", "session", 1.2),  # "the session lasts until …": plain, weaker than a named one
     (r"forums?|foro|fórum|форум\w*|منتدى", "event", "forum", 2.2),
     (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre|konferans\w*|konferencj\w*|konferens\w*|konferenc\w*|conferentie|conferinț\w*|tagung|congreso|congresso|конференци\w+|مؤتمر|jornadas?|coloquio|colloque|colóquio|kolloquium|simposio|simpósio|symposium", "event", "conference", 2.0),
-    (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia|tören\w*|حفل|uitreiking|gala|cerimoni\w+|premiaç\w+|premiad[ao]s|premiati|verliehen|wręczeni\w+|церемони\w+|вручени\w+|will be (?:awarded|presented|handed over)|hand(?:s|ed)? over the (?:award|prize)|zostaną ogłoszone", "event", "ceremony", 2.2),
+    (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia|tören\w*|حفل|uitreiking|gala|cerimoni\w+|premiaç\w+|premiad[ao]s|premiati|verliehen|wręczeni\w+|церемони\w+|вручени\w+|will be (?:awarded|presented|handed over)|awards? (?:will be|is|are) (?:made|given|conferred|presented)|hand(?:s|ed)? over the (?:award|prize)|zostaną ogłoszone", "event", "ceremony", 2.2),
     (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario|семинар\w*|ورشة|çalıştay\w*|seminari\w*|seminář\w*|szkoleni\w*", "event", "workshop", 1.8),
-    (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|di[aá]logos?|dialog(?:e|en)?\b|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|toplantı\w*|etkinli\w*|panel\w*|si riunir\w+|riunion\w*|se reunir\w+|se réunir\w*|tagt|tagen|encontros?|reuni(?:ão|ões)|lanzamiento|lancement|lançamento|presentaci[oó]n del informe|présentation du rapport|اجتماع|فعالية|встреч\w*|круглый стол|презентаци\w*|spotkani\w*|bijeenkomst|möte|setkání|symposi\w*|visit|vigil|screening|launch|exhibition|panel|events?\b|événements?|eventos?|veranstaltung|debate(?! oral)|débat|\w*veranstaltung", "event", "meeting", 1.2),
+    (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|di[aá]logos?|dialog(?:e|en)?\b|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|toplantı\w*|etkinli\w*|panel\w*|si riunir\w+|riunion\w*|se reunir\w+|se réunir\w*|tagt|tagen|encontros?|reuni(?:ão|ões)|lanzamiento|lancement|lançamento|presentaci[oó]n del informe|présentation du rapport|اجتماع|فعالية|встреч\w*|обсуждени\w*|обговорен\w*|круглый стол|презентаци\w*|spotkani\w*|bijeenkomst|möte|setkání|symposi\w*|visit|vigil|screening|launch|exhibition|panel|events?\b|événements?|eventos?|veranstaltung|debate(?! oral)|débat|\w*veranstaltung", "event", "meeting", 1.2),
     (r"(?:public|parliamentary|congressional|senate|committee|subcommittee|joint) hearings?|hearings? (?:of|at|in|before|organi[sz]ed by) the (?:European Parliament|Parliament|Congress|Senate|(?:Sub)?[Cc]ommittee|Assembly)", "event", "meeting", 3.2),
     (r"universal periodic review|UPR|interactive dialogues?|Examen Peri[óo]dico Universal|Revisi[óo]n Peri[óo]dica Universal|examen périodique universel|Revisão Periódica Universal", "event", "session", 2.2),
     # court dates
@@ -314,6 +314,11 @@ def _before(sentence: str, begin: int, floor: int = 0) -> str | None:
     return before
 
 
+_FROM = re.compile(r"\b(?:from|от|од|du|del|desde|von|vom|dal|dai|od|с|z)\s*$", _I)
+_RANGE_TO = re.compile(r"\d\s*(?:-|–|—|to|until|до|au|al|a|bis|do)\s*\d", _I)  # "1 to 30 October": a range of days
+_ANYONE_CAN = re.compile(
+    r"[\s,]*(?:\w+\s+){0,3}(?:can|may|могут|может|може|можe|peut|peuvent|puede|pueden|pode|podem|kann|können|può|possono|mogą|może)\s"
+    r"(?:\w+\s+){0,2}(?:nominat|nomin|номинир|номиніру|apply|submit|send|postul|candidat|bewerb|einreich|inscri|regist|envoy|envi|presentar|propos)", _I)
 _OPEN_WINDOW = re.compile(
     _WORD_START + r"(?:open|accepted|received|submitted|possible|run|runs|ouvert[es]*|abiert[ao]s?|recibir[áa]n|aceptar[áa]n"
     r"|aceit[ao]s|recebid[ao]s|abert[ao]s|angenommen|entgegengenommen|accettat[ei]|apert[ei]|przyjmowane|принима\w+|проходит|открыт\w*)"
@@ -323,8 +328,13 @@ _OPEN_WINDOW = re.compile(
 
 
 def is_open_window(dated: Dated) -> bool:
-    """"Applications are open from 1 December to 31 January": the range's end is a deadline."""
-    return _OPEN_WINDOW.search(dated.text, max(dated.start, dated.begin - 60), dated.begin) is not None
+    """"Applications are open from 1 December to 31 January", "From 1 to 30 October anyone
+    can nominate": the range's end is a deadline."""
+    if _OPEN_WINDOW.search(dated.text, max(dated.start, dated.begin - 60), dated.begin):
+        return True
+    return bool(_FROM.search(dated.text, max(dated.start, dated.begin - 12), dated.begin)
+                and _RANGE_TO.search(dated.text, dated.begin, dated.end)
+                and _ANYONE_CAN.match(dated.text, dated.end, min(dated.stop, dated.end + 60)))
 
 
 def deadline_evidence(dated: Dated, cues: "Cues") -> str | None:
@@ -359,6 +369,8 @@ def _something_else_until(verb: str | None, evidence: str | None, scores: dict, 
     return other >= COURT_MIN and other > asked
 
 
+_WEEK_OF = re.compile(r"\b(?:(?:the )?week of|semaine du|semana del?|woche vom|settimana (?:dal|del)|неделя с)\s*$", _I)
+_WEEK_AFTER = re.compile(r"['’]?\s*(?:haftas\w*|week\b)", _I)  # "7-11 Ekim haftası", "the 7-11 October week"
 _PUBLISHED_ON = re.compile(
     r"\b(?:will be|to be|shall be|is to be|are to be|is expected to be|are expected to be|sera|seront|será|serán|wird|werden|sarà|saranno|будет|будут)"
     r"\s+(?:published|released|made public|made available|posted|publié(?:e|s|es)?|rendu(?:e|s|es)? public(?:s|ques)?|publicad[oa]s?"
@@ -421,6 +433,8 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
     says the date is when an event ends, not when it starts: "the session lasts until 12 July"."""
     if _PUBLISHED_ON.search(dated.text, max(dated.start, dated.begin - 60), dated.begin):
         return None, "other", 999, False  # "the findings will be published on 6 March": a document, not a day to act or attend
+    if _WEEK_OF.search(dated.text, max(dated.start, dated.begin - 30), dated.begin) or _WEEK_AFTER.match(dated.text, dated.end):
+        return None, "other", 999, False  # "the week of 7-11 October": a schedule's heading, its items are below
     scores, subtype_scores, nearest = _scores(dated, cues)
     evidence = deadline_evidence(dated, cues)
     verb = _until_verb(dated) if evidence == "marker" else None
