@@ -485,3 +485,25 @@ CASES += [
 ])
 def test_a_week_that_heads_a_schedule_is_no_item(text):
     assert _items(text, published=D(2027, 3, 5)) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Nominations for the prize are due by 10 May 2027.\n\nUpdate: the deadline for nominations has been extended to 24 May 2027!",
+     [("deadline", "nomination", "2027-05-24", None)]),
+    ("Candidature entro lunedì 10 maggio 2027.\nAttenzione! La scadenza per le candidature è stata prorogata a lunedì 24 maggio 2027.",
+     [("deadline", "nomination", "2027-05-24", None)]),
+    # another call's deadline in the same text stays
+    ("Registration for the training closes on 3 May 2027. Nominations for the award are due by 10 May 2027; "
+     "that deadline has been extended to 24 May 2027.",
+     [("deadline", "registration", "2027-05-03", None), ("deadline", "nomination", "2027-05-24", None)]),
+])
+def test_an_extended_deadline_retires_the_old_date(text, expected):
+    assert _items(text, published=D(2027, 4, 20)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Grants of up to 20,000 euros are available. Each funded project must be completed by 31 December 2028.",
+    "Die Mittel sind zweckgebunden; jedes Projekt muss bis spätestens 31. Dezember 2028 abgeschlossen sein.",
+])
+def test_the_term_of_funded_work_is_no_deadline_to_apply_by(text):
+    assert _items(text, published=D(2027, 4, 20)) == []

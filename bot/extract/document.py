@@ -91,8 +91,7 @@ def read(text: str, context: Context) -> Extraction:
         reference = functools.partial(_reference, post, mention, anchors, context, month)
         found = _read_mention(post, mention, dated, weighed, reference, context, around)
         if found is not None:
-            item, closing = found
-            folded.add(item, closing=closing)
+            folded.add(*found)
     return Extraction(folded.items(), warnings)
 
 
@@ -151,6 +150,10 @@ def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues
             yield (post_index, index), mention, Dated(text, start, stop, mention.begin, mention.end)
 
 
+# "the deadline has been extended to 16 May", "prorogata a martedì 16 maggio", "продлен до 5 марта"
+_EXTENDED = re.compile(
+    r"\b(?:extended|prorogat[aoie]|prorrogad[ao]s?|prolongée?s?|repoussée?s?|verlängert|продлен\w*|продовжен\w*|estendid[ao]s?"
+    r"|ampliad[ao]s?|uzatıldı|przedłużon\w*|verlengd)\b[^.\n]{0,40}$", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\b(?:next|coming|prochain|próximo|nächsten|kommenden)\b", re.IGNORECASE)
 _END_LABEL = re.compile(r"[ \t•*-]*(?:ende|end|ends|end date|fin|fine|fim|окончание)[ \t]*:[ \t]*(?:\|[ \t]*)?", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–▸►▪→]|\d{1,2}[.)])[ \t]+")
@@ -335,9 +338,10 @@ class _Weighed:
 
 
 def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed, reference_of,
-                  context: Context, around: _Around) -> tuple[Opportunity, bool] | None:
-    """The opportunity a dated sentence announces, and whether its date is when an event
-    that starts earlier ends; None when it announces nothing ahead."""
+                  context: Context, around: _Around) -> tuple[Opportunity, str | None] | None:
+    """The opportunity a dated sentence announces and its role: "closing" when its date is
+    when an event that starts earlier ends, "extension" when it is a deadline's new date;
+    None when it announces nothing ahead."""
     key = weighed.key(dated, post.title)
     kind, subtype, distance, closing = weighed.kind(key, dated, post.title)
     # "Beginn: 29. November, 13.00 Uhr" then "Ende: 30. November, 14.00 Uhr": the second is when
@@ -368,7 +372,11 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
     if reference.is_writing_date and (last or first) < reference.date:
         return None
     reading = Reading(kind, subtype, first, last, distance, direction, reference)
-    return _build(post, mention, dated, reading, context, around), closing and last is None
+    item = _build(post, mention, dated, reading, context, around)
+    if closing and last is None:
+        return item, "closing"
+    extended = kind == "deadline" and _EXTENDED.search(dated.text, max(dated.start, mention.begin - 70), mention.begin)
+    return item, "extension" if extended else None
 
 
 def _ahead_of_writing(mention: Mention, reference: Reference) -> bool:

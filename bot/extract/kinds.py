@@ -384,6 +384,11 @@ _BY = re.compile(_WORD_START + r"(?:by|before|no later than|not later than|avant
 
 
 # A party to a case made to act by a day: "the judge ordered the prosecution to file its evidence by …".
+# What a grant call asks of the work it funds, not of the applicant: "each project must be completed by …"
+_PROJECT = re.compile(r"\b(?:projects?|activities|Projekt\w*|Maßnahmen|projets?|proyectos?|projetos?|progett[oi]|проект\w*)\b", _I)
+_DONE = re.compile(r"\b(?:completed|finished|implemented|carried out|spent|abgeschlossen|beendet|durchgeführt|umgesetzt|verausgabt"
+                   r"|réalisée?s?|achevée?s?|terminée?s?|ejecutad[oa]s?|finalizad[oa]s?|conclu[ií]d[oa]s?|executad[oa]s?|conclus[oi]|realizzat[oi]"
+                   r"|завершен\w*|реализован\w*)\b", _I)
 _PARTY_MUST = re.compile(
     r"\b(?:prosecution|prosecutors?|defen[cs]e|the court|the judge|the state|the government|the authorities|the ministry)"
     r"\s+(?:\w+\s+){0,2}?(?:to|must|has to|have to|should|shall|needs? to|is required to|are required to)\s+(?:[\w’'-]+\s+){1,6}?"
@@ -435,6 +440,9 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
         return None, "other", 999, False  # "the findings will be published on 6 March": a document, not a day to act or attend
     if _WEEK_OF.search(dated.text, max(dated.start, dated.begin - 30), dated.begin) or _WEEK_AFTER.match(dated.text, dated.end):
         return None, "other", 999, False  # "the week of 7-11 October": a schedule's heading, its items are below
+    if _PROJECT.search(dated.text, max(dated.start, dated.begin - 90), dated.begin) and _DONE.search(
+            dated.text, max(dated.start, dated.begin - 60), min(dated.stop, dated.end + 40)):
+        return None, "other", 999, False  # "projects must be completed by 31 December": the funded work's term
     scores, subtype_scores, nearest = _scores(dated, cues)
     evidence = deadline_evidence(dated, cues)
     verb = _until_verb(dated) if evidence == "marker" else None

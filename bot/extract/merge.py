@@ -10,6 +10,7 @@ from ..model import Opportunity
 
 MAX_SOURCES = 20  # an item quoted more often than this is listed with its first 20 sources
 CLOSING_REACH = dt.timedelta(days=60)  # the longest session whose end may be said apart from its start
+EXTENSION_REACH = dt.timedelta(days=120)  # the longest a deadline is put off by
 _STOP = {"the", "a", "an", "of", "for", "and", "to", "in", "on", "de", "la", "le", "el", "du", "des", "del"}
 
 
@@ -75,11 +76,15 @@ class Folded:
         # only items with the same kind and days can be the same
         self.buckets: dict[tuple, list[Opportunity]] = {}
         self.closings: dict[tuple, Opportunity] = {}  # one per day, type and post: a text may repeat one
+        self.extensions: list[Opportunity] = []
 
-    def add(self, item: Opportunity, closing: bool = False) -> None:
-        """Fold `item` in; a `closing` item is the last day of an event said apart from its
-        start ("The session lasts until 12 July"), kept until every start has been read."""
-        if closing:
+    def add(self, item: Opportunity, role: str | None = None) -> None:
+        """Fold `item` in. A "closing" item is the last day of an event said apart from its
+        start ("The session lasts until 12 July"), kept until every start has been read; an
+        "extension" is a deadline's new date, which retires the old one of its post."""
+        if role == "extension" and len(self.extensions) < 64:
+            self.extensions.append(item)
+        if role == "closing":
             source = item.sources[0] if item.sources else None
             key = (_day(item.start), item.subtype, source and (source.document, source.post_title))
             self.closings.setdefault(key, item)
@@ -96,7 +101,24 @@ class Folded:
         for closing in self.closings.values():
             self._close(closing)
         self.closings = {}
+        for extension in self.extensions:
+            self._retire(extension)
+        self.extensions = []
         return sorted((item for bucket in self.buckets.values() for item in bucket), key=sort_key)
+
+    def _retire(self, extension: Opportunity) -> None:
+        """Drop the deadlines of `extension`'s post that it replaces: of its type (or of no
+        type) and in the `EXTENSION_REACH` days before it. "Apply by 10 May … The deadline has
+        been extended to 16 May": only the new date is a day to act by."""
+        day, posts = _day(extension.start), {(s.document, s.post_title) for s in extension.sources}
+        for key in [key for key in self.buckets if key[0] == "deadline" and day - EXTENSION_REACH <= key[1] < day]:
+            kept = [item for item in self.buckets[key]
+                    if item.subtype not in (extension.subtype, "other") and extension.subtype != "other"
+                    or not posts & {(s.document, s.post_title) for s in item.sources}]
+            if kept:
+                self.buckets[key] = kept
+            else:
+                del self.buckets[key]
 
     def _close(self, closing: Opportunity) -> None:
         """Make `closing`'s day the end of the latest one-day event of its post and type that
