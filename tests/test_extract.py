@@ -507,3 +507,11 @@ def test_an_extended_deadline_retires_the_old_date(text, expected):
 ])
 def test_the_term_of_funded_work_is_no_deadline_to_apply_by(text):
     assert _items(text, published=D(2027, 4, 20)) == []
+
+
+def test_a_date_line_block_may_name_what_it_is_far_below_the_date():
+    text = ("Fecha y lugar : | 3-5 marzo 2027, Bogotá (Colombia) |\n"
+            "Tema : | \"Proteger a quienes protegen: respuestas colectivas frente a la estigmatización de las defensoras "
+            "comunitarias en zonas rurales\" |\n"
+            "Programa : | Programa del foro (PDF) |\nContacto : | secretaria@example.org |\n")
+    assert _items(text, published=D(2027, 1, 10)) == [("event", "forum", "2027-03-03", "2027-03-05")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import heapq
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -81,9 +82,10 @@ def read(text: str, context: Context) -> Extraction:
     folded = Folded()
     # Two passes, each over the least text it needs: kind cues and marker words near the
     # dates first, then tense cues over the sentences of the dates that had any.
-    cues = Cues(text).scan(("kind", "marker"), joined(
-        (max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions))
+    cues = Cues(text).scan(("kind", "marker"), _near(mentions))
     candidates = _Candidates(text, posts, mentions, cues)
+    if candidates.blocks:  # a "Date:" line's block may name what it is further down ("Programme du forum")
+        cues.scan(("kind", "marker"), joined(heapq.merge(_near(mentions), sorted(candidates.blocks))))
     cues.scan(("forward", "retro"), merged(_sentence_spans(candidates)))
     weighed, around = _Weighed(cues), _Around(text)
     for post, mention, dated in candidates:
@@ -93,6 +95,11 @@ def read(text: str, context: Context) -> Extraction:
         if found is not None:
             folded.add(*found)
     return Extraction(folded.items(), warnings)
+
+
+def _near(mentions: MentionTable):
+    """The spans within `KIND_REACH` of the mentions, joined, in order."""
+    return joined((max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions)
 
 
 def _sentence_spans(candidates) -> list[tuple[int, int]]:
@@ -116,7 +123,10 @@ class _Candidates:
         self.text, self.posts, self.mentions = text, posts, mentions
         self.indices, self.places = array("q"), array("q")  # place: post index, negative when labelled
         self.starts, self.stops = array("q"), array("q")
+        self.blocks: list[tuple[int, int]] = []  # the labelled ones that reach beyond the cues scanned near their date
         for at, mention, dated in _candidates(text, posts, mentions, cues, SentenceEnds(text)):
+            if dated.labelled and (dated.start < mention.begin - KIND_REACH or dated.stop > mention.end + KIND_REACH):
+                self.blocks.append((dated.start, dated.stop))
             self.indices.append(at[1])
             self.places.append(-at[0] - 1 if dated.labelled else at[0])
             self.starts.append(dated.start)
@@ -150,10 +160,6 @@ def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues
             yield (post_index, index), mention, Dated(text, start, stop, mention.begin, mention.end)
 
 
-# "the deadline has been extended to 16 May", "prorogata a martedì 16 maggio", "продлен до 5 марта"
-_EXTENDED = re.compile(
-    r"\b(?:extended|prorogat[aoie]|prorrogad[ao]s?|prolongée?s?|repoussée?s?|verlängert|продлен\w*|продовжен\w*|estendid[ao]s?"
-    r"|ampliad[ao]s?|uzatıldı|przedłużon\w*|verlengd)\b[^.\n]{0,40}$", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\b(?:next|coming|prochain|próximo|nächsten|kommenden)\b", re.IGNORECASE)
 _END_LABEL = re.compile(r"[ \t•*-]*(?:ende|end|ends|end date|fin|fine|fim|окончание)[ \t]*:[ \t]*(?:\|[ \t]*)?", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–▸►▪→]|\d{1,2}[.)])[ \t]+")
@@ -343,11 +349,12 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
     when an event that starts earlier ends, "extension" when it is a deadline's new date;
     None when it announces nothing ahead."""
     key = weighed.key(dated, post.title)
-    kind, subtype, distance, closing = weighed.kind(key, dated, post.title)
+    kind, subtype, distance, role = weighed.kind(key, dated, post.title)
     # "Beginn: 29. November, 13.00 Uhr" then "Ende: 30. November, 14.00 Uhr": the second is when
     # the first ends, however far the word that names the event (a closing day alone is dropped)
-    closing = closing or bool(dated.labelled and _END_LABEL.match(dated.text, dated.text.rfind("\n", 0, mention.begin) + 1, mention.begin))
-    if kind is None or (distance > KIND_REACH and not (closing and kind == "event")):
+    if dated.labelled and _END_LABEL.match(dated.text, dated.text.rfind("\n", 0, mention.begin) + 1, mention.begin):
+        role = "closing"
+    if kind is None or (distance > KIND_REACH and not (role == "closing" and kind == "event")):
         return None
     direction, superseded = weighed.orientation(key, dated)
     if direction == 0 and not superseded and distance <= 60 and _ahead_of_writing(mention, reference_of()):
@@ -372,11 +379,7 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
     if reference.is_writing_date and (last or first) < reference.date:
         return None
     reading = Reading(kind, subtype, first, last, distance, direction, reference)
-    item = _build(post, mention, dated, reading, context, around)
-    if closing and last is None:
-        return item, "closing"
-    extended = kind == "deadline" and _EXTENDED.search(dated.text, max(dated.start, mention.begin - 70), mention.begin)
-    return item, "extension" if extended else None
+    return _build(post, mention, dated, reading, context, around), role if role != "closing" or last is None else None
 
 
 def _ahead_of_writing(mention: Mention, reference: Reference) -> bool:

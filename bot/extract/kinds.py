@@ -369,6 +369,10 @@ def _something_else_until(verb: str | None, evidence: str | None, scores: dict, 
     return other >= COURT_MIN and other > asked
 
 
+# "the deadline has been extended to 16 May", "prorogata a martedì 16 maggio", "продлен до 5 марта"
+_EXTENDED = re.compile(
+    r"\b(?:extended|prorogat[aoie]|prorrogad[ao]s?|prolongée?s?|repoussée?s?|verlängert|продлен\w*|продовжен\w*|estendid[ao]s?"
+    r"|ampliad[ao]s?|uzatıldı|przedłużon\w*|verlengd)\b[^.\n]{0,40}$", _I)
 _WEEK_OF = re.compile(r"\b(?:(?:the )?week of|semaine du|semana del?|woche vom|settimana (?:dal|del)|неделя с)\s*$", _I)
 _WEEK_AFTER = re.compile(r"['’]?\s*(?:haftas\w*|week\b)", _I)  # "7-11 Ekim haftası", "the 7-11 October week"
 _PUBLISHED_ON = re.compile(
@@ -434,8 +438,9 @@ def _until_verb(dated: Dated) -> str | None:
 
 
 def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | None, str, int, bool]:
-    """(kind, subtype, distance of the deciding cue, closing) for a dated sentence. `closing`
-    says the date is when an event ends, not when it starts: "the session lasts until 12 July"."""
+    """(kind, subtype, distance of the deciding cue, role) for a dated sentence. The role is
+    "closing" when the date is when an event ends, not when it starts ("the session lasts
+    until 12 July"), "extension" when it is a deadline's new date ("extended to 16 May")."""
     if _PUBLISHED_ON.search(dated.text, max(dated.start, dated.begin - 60), dated.begin):
         return None, "other", 999, False  # "the findings will be published on 6 March": a document, not a day to act or attend
     if _WEEK_OF.search(dated.text, max(dated.start, dated.begin - 30), dated.begin) or _WEEK_AFTER.match(dated.text, dated.end):
@@ -472,8 +477,15 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
     if not scores:
         return None, "other", 999, False
     kind = max(scores, key=lambda k: scores[k])
-    closing = until_other and kind == "event" and verb != "put off"
-    return kind, _subtype(kind, subtype_scores, title), nearest[kind], closing
+    # a "Date:" line's block is one notice: what it is may be named anywhere in it
+    distance = min(nearest[kind], KIND_REACH) if dated.labelled else nearest[kind]
+    if until_other and kind == "event" and verb != "put off":
+        role = "closing"
+    elif kind == "deadline" and _EXTENDED.search(dated.text, max(dated.start, dated.begin - 70), dated.begin):
+        role = "extension"
+    else:
+        role = None
+    return kind, _subtype(kind, subtype_scores, title), distance, role
 
 
 def _title_scores(title: str):
