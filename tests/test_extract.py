@@ -515,3 +515,19 @@ def test_a_date_line_block_may_name_what_it_is_far_below_the_date():
             "comunitarias en zonas rurales\" |\n"
             "Programa : | Programa del foro (PDF) |\nContacto : | secretaria@example.org |\n")
     assert _items(text, published=D(2027, 1, 10)) == [("event", "forum", "2027-03-03", "2027-03-05")]
+
+
+def test_places_with_their_dates_head_what_happens_there():
+    text = ("Regional week of action 2027\n\nOur partners will hold events in three countries before the global forum.\n\n"
+            "Kenya (8-9 March)\n\nThe network of women land defenders will be hosting a two-day exchange in Kisumu.\n\n"
+            "Peru (15 March)\n\nA festival of community radio stations takes place in Cusco, open to the public.\n")
+    assert _items(text, published=D(2027, 2, 1)) == [
+        ("event", "other", "2027-03-08", "2027-03-09"), ("event", "other", "2027-03-15", None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The festival on 12 June 2027 aims to bring the campaign to a wider audience.", [("event", "other", "2027-06-12", None)]),
+    ("La prochaine audience est fixée au 12 juin 2027.", [("hearing", "hearing", "2027-06-12", None)]),
+])
+def test_audience_is_a_hearing_in_french_only(text, expected):
+    assert _items(text, published=D(2027, 5, 1)) == expected

@@ -170,12 +170,16 @@ _LINE_HEAD = re.compile(
     rf"(?:(?:on|le|el|am|il|the|from|du|del)[ \t]+)?(?:{WEEKDAY},?[ \t]+)?$",
     re.IGNORECASE,
 )
+_PLACE_OPEN = re.compile(r"[ \t]*(?:[-•*·–][ \t]+)?[A-Z][^\W\d_]+(?:[ \t-][A-Z][^\W\d_]+){0,3}[ \t]*\([ \t]*")
+_PLACE_CLOSE = re.compile(r"[ \t]*\)[ \t.:]*")
+_PLACE_HEADING = re.compile(r"\n[ \t]*[A-Z][^\W\d_]+(?:[ \t-][A-Z][^\W\d_]+){0,3}[ \t]*\([^\n)]{3,30}\)[ \t.:]*\n")  # the next one
 _CLOCK_LINE = re.compile(r"[ \t]*(?:time:?\s*|heure\s*:?\s*|hora\s*:?\s*)?\d{1,2}(?:[:.h]\d\d|h|\s?[ap]\.?m)", re.IGNORECASE)
 
 
 def _schedule_line(text: str, mention: Mention, line_start: int) -> bool:
-    """A short line of a schedule: a list item ("- Dakar, 14–15 January 2027") or a line that
-    opens with its date ("Wednesday 4 March 2026, 12:00–13:00 CET")."""
+    """A short line of a schedule: a list item ("- Dakar, 14–15 January 2027"), a line that
+    opens with its date ("Wednesday 4 March 2026, 12:00–13:00 CET") or a place with its
+    dates in brackets ("Kenya (7-8 March)", see `_place_heading`)."""
     line_end = text.find("\n", mention.end)
     line_end = len(text) if line_end < 0 else line_end
     if _LINE_HEAD.fullmatch(text, line_start, mention.begin) and text[line_start:mention.begin].strip()[:2] not in ("On", "on"):
@@ -214,6 +218,9 @@ def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] 
         if floor > post.begin:
             return None  # a line longer than a label line
         line_start = post.begin  # the post's first line: "Wann: Dienstag, 28. Juli 2020" opening the text
+    heading = _place_heading(text, mention, line_start, post)
+    if heading:
+        return heading
     labelled = LABEL_LINE.match(text, line_start, mention.begin)  # "Date: …": its block is what follows
     if not labelled and _schedule_line(text, mention, line_start):
         start = text.rfind("\n\n", max(post.begin, line_start - 400), line_start)
@@ -235,6 +242,17 @@ def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] 
     stop = text.find("\n\n", mention.end, min(post.end, mention.end + 400))
     return (start + 2 if start >= 0 else max(post.begin, line_start - 400),
             stop if stop >= 0 else min(post.end, mention.end + 400))
+
+
+def _place_heading(text: str, mention: Mention, line_start: int, post: Post) -> tuple[int, int] | None:
+    """The block under a heading that is a place and its dates ("Kenya (7-8 March)"), as a
+    programme of events in several countries lists them: what happens there is told below."""
+    line_end = text.find("\n", mention.end)
+    line_end = min(post.end, len(text) if line_end < 0 else line_end)
+    if not (_PLACE_OPEN.fullmatch(text, line_start, mention.begin) and _PLACE_CLOSE.fullmatch(text, mention.end, line_end)):
+        return None
+    following = _PLACE_HEADING.search(text, line_end, min(post.end, line_end + 400))
+    return line_start, following.start() if following else min(post.end, line_end + 400)
 
 
 def _reference(post: Post, mention: Mention, anchors: "_Anchors", context: Context, month: dt.date | None) -> Reference:
