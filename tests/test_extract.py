@@ -531,3 +531,16 @@ def test_places_with_their_dates_head_what_happens_there():
 ])
 def test_audience_is_a_hearing_in_french_only(text, expected):
     assert _items(text, published=D(2027, 5, 1)) == expected
+
+
+def test_a_date_line_with_its_hours_below_is_the_event_not_the_post_date():
+    text = ("Webinar: digital security for defenders\n\n9 March 2027\n\n14:00-15:30 CET\n\nRegister here\n\n"
+            "A practical webinar on threat modelling for small organisations.")
+    assert _items(text, published=D(2027, 2, 1)) == [("event", "webinar", "2027-03-09T14:00+01:00", "2027-03-09T15:30+01:00")]
+
+
+def test_one_event_named_two_ways_at_the_same_hours_is_one_item():
+    text = ("Side event: shrinking space in the Sahel\n\nThe side event at the 58th session of the Human Rights Council "
+            "takes place on 12 March 2027 from 13:00 to 14:00 CET in Room XXI. The panel discussion on 12 March 2027 "
+            "from 13:00 to 14:00 CET will be interpreted.")
+    assert len(_items(text, published=D(2027, 2, 1))) == 1

@@ -227,8 +227,11 @@ def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] 
         start = start + 2 if start >= 0 else max(post.begin, line_start - 400)
         stop = text.find("\n", mention.end)
         stop = len(text) if stop < 0 else stop
-        if _CLOCK_LINE.match(text, stop + 1):  # the time on the line under the date
-            after = text.find("\n", stop + 1)
+        below = stop + 1
+        while text.startswith(("\n", " \n"), below) and below < stop + 4:
+            below = text.find("\n", below) + 1  # a blank line or two between the date and its hours
+        if _CLOCK_LINE.match(text, below):  # the time on the line under the date
+            after = text.find("\n", below)
             stop = len(text) if after < 0 else after
         return _intro_start(text, start, post), min(stop, post.end)
     if not labelled:

@@ -34,8 +34,8 @@ def same(a: Opportunity, b: Opportunity) -> bool:
     lose two deadlines."""
     if a.kind != b.kind or _day(a.start) != _day(b.start) or _last_day(a) != _last_day(b):
         return False
-    if a.subtype != b.subtype:
-        return False
+    if a.subtype != b.subtype and not (a.kind == "event" and not a.all_day and a.start == b.start and a.end == b.end):
+        return False  # two events of one post at the same hours are one, whatever each sentence calls it
     posts = {(s.document, s.post_title) for s in b.sources}  # usually one: `b` was just read
     if any((s.document, s.post_title) in posts for s in a.sources):
         return True  # one post naming the same thing twice, in two sentences
