@@ -544,3 +544,20 @@ def test_one_event_named_two_ways_at_the_same_hours_is_one_item():
             "takes place on 12 March 2027 from 13:00 to 14:00 CET in Room XXI. The panel discussion on 12 March 2027 "
             "from 13:00 to 14:00 CET will be interpreted.")
     assert len(_items(text, published=D(2027, 2, 1))) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A press conference will be held in Nairobi on 14 April 2027 at 10:00 EAT.\n\n"
+     "It will be followed by a public screening of the documentary at 18:30.",
+     [("event", "press-conference", "2027-04-14T10:00+03:00", None), ("event", "other", "2027-04-14T18:30+03:00", None)]),
+    ("La ceremonia de entrega se celebrará el lunes 12 de abril de 2027 a las 10:00 en Lima. Asistirán las finalistas. "
+     "Seguirá una rueda de prensa con las ganadoras a las 12h30.",
+     [("event", "ceremony", "2027-04-12T10:00-05:00", None), ("event", "press-conference", "2027-04-12T12:30-05:00", None)]),
+    # a past one after it, or one with a day of its own, is no follow-up
+    ("The workshop will take place on 14 April 2027 at 10:00. Last year the closing reception took place at 18:00.",
+     [("event", "workshop", "2027-04-14T10:00+00:00", None)]),
+    ("The summit opens on 14 April 2027 at 10:00. A reception for the delegates follows on 15 April 2027 at 19:00.",
+     [("event", "conference", "2027-04-14T10:00+00:00", None), ("event", "other", "2027-04-15T19:00+00:00", None)]),
+])
+def test_an_event_given_by_its_hour_alone_is_on_the_day_of_the_one_before(text, expected):
+    assert _items(text, published=D(2027, 3, 1)) == expected

@@ -4,6 +4,7 @@ something a reader can still act on or attend."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import heapq
@@ -14,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from ..model import Opportunity, Source
 from . import fields
-from .dates import MONTH, WEEKDAY, Mention, MentionTable, find_mentions, mention_table
+from .dates import MONTH, WEEKDAY, Mention, MentionTable, Partial, find_mentions, mention_table
 from .branching import for_folded
 from .folding import fold
-from .kinds import KIND_REACH, Cues, Dated, classify_kind, orientation
+from .kinds import KIND_REACH, Cues, Dated, announced_event, classify_kind, orientation
 from .lexicon import PLACE_ZONES
 from .merge import Folded
 from .posts import LABEL_LINE, Post, document_month, split_posts
@@ -94,6 +95,9 @@ def read(text: str, context: Context) -> Extraction:
         found = _read_mention(post, mention, dated, weighed, reference, context, around)
         if found is not None:
             folded.add(*found)
+            follow = _follow_up(post, dated, found[0], context, around, candidates.ends)
+            if follow is not None:
+                folded.add(follow)
     return Extraction(folded.items(), warnings)
 
 
@@ -124,7 +128,8 @@ class _Candidates:
         self.indices, self.places = array("q"), array("q")  # place: post index, negative when labelled
         self.starts, self.stops = array("q"), array("q")
         self.blocks: list[tuple[int, int]] = []  # the labelled ones that reach beyond the cues scanned near their date
-        for at, mention, dated in _candidates(text, posts, mentions, cues, SentenceEnds(text)):
+        self.ends = SentenceEnds(text)
+        for at, mention, dated in _candidates(text, posts, mentions, cues, self.ends):
             if dated.labelled and (dated.start < mention.begin - KIND_REACH or dated.stop > mention.end + KIND_REACH):
                 self.blocks.append((dated.start, dated.stop))
             self.indices.append(at[1])
@@ -401,6 +406,64 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
         return None
     reading = Reading(kind, subtype, first, last, distance, direction, reference)
     return _build(post, mention, dated, reading, context, around), role if role != "closing" or last is None else None
+
+
+def _follow_up(post: Post, dated: Dated, item: Opportunity, context: Context, around: _Around,
+               ends: SentenceEnds) -> Opportunity | None:
+    """The event that a sentence soon after an event's names with its hour but no day: "A
+    press conference will be held on 22 March … This conference will be followed by a
+    presentation of the report at 6:30 pm." It is on the same day, and less sure."""
+    if item.kind != "event" or item.end is not None and _day(item.end) != _day(item.start):
+        return None
+    text, start, found = dated.text, dated.stop, None
+    for _ in range(3):  # the next three sentences, until one gives a day of its own
+        paragraphs = 0
+        while start < post.end and text[start] in " \t\n.":
+            paragraphs += text[start] == "\n"
+            start += 1
+        if start >= post.end or paragraphs > 3:
+            return None
+        stop = bounds(text, start, start + 1, post.begin, post.end, ends=ends)[1]
+        # across a paragraph only what says it follows ("This conference will be followed by …")
+        found = _followed(text[start:stop], paragraphs >= 2)
+        if found is not None:
+            break
+        start = stop
+    if found is None or found == _DATED:
+        return None  # none, or a sentence with a day of its own comes first
+    subtype, clock_at = found
+    day = _day(item.start)
+    at = Mention(start + clock_at, start + clock_at, text, Partial(day.month, day.day, day.year))
+    follow = Dated(text, start, stop, at.begin, at.end)
+    reading = Reading("event", subtype, day, None, 0, 1.0, Reference(day, "nearby date"))
+    built = _build(post, at, follow, reading, context, around)
+    if built.start == day:
+        return None
+    if isinstance(item.start, dt.datetime):  # the same day at the same place: the first event's zone
+        zone = item.start.tzinfo
+        built = dataclasses.replace(built, start=built.start.replace(tzinfo=zone), timezone=item.timezone,
+                                    end=built.end.replace(tzinfo=zone) if isinstance(built.end, dt.datetime) else built.end)
+    return dataclasses.replace(built, confidence=min(built.confidence, 0.55))
+
+
+_DATED = ("dated", 0)
+
+
+@functools.lru_cache(maxsize=256)  # a text that repeats a paragraph asks the same question
+def _followed(sentence: str, new_paragraph: bool) -> tuple[str, int] | None:
+    """(subtype, offset of its hour) when `sentence` announces an event by its hour alone,
+    `_DATED` when it gives a day of its own, else None."""
+    if find_mentions(sentence)[0]:
+        return _DATED
+    if len(sentence) > 400 or not any(c.isdigit() for c in sentence):
+        return None
+    clock = find_time(sentence)
+    subtype = announced_event(sentence, follows=new_paragraph) if clock is not None else None
+    return (subtype, clock.begin) if subtype else None
+
+
+def _day(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _ahead_of_writing(mention: Mention, reference: Reference) -> bool:

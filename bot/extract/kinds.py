@@ -490,6 +490,24 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
     return kind, _subtype(kind, subtype_scores, title), distance, role
 
 
+def announced_event(sentence: str, follows: bool = False) -> str | None:
+    """The subtype of the event `sentence` announces by its own words ("This conference will
+    be followed by a presentation", "Seguirà una conferenza stampa"), or None: no event cue,
+    no word that it lies ahead (with `follows`, that it follows what was said before), or a
+    word that it is past."""
+    ahead = _FOLLOWS.search(sentence) or not follows and _FORWARD.search(sentence)
+    if not ahead or _RETRO.search(sentence):
+        return None
+    scores, subtypes = _title_scores(sentence)
+    if not scores or max(scores, key=lambda k: scores[k]) != "event":
+        return None
+    return _subtype("event", subtypes, None)
+
+
+# "will be followed by", "seguirà", "suivra", "seguirá", "im Anschluss": what comes next on the same day
+_FOLLOWS = re.compile(r"\b(?:followed by|will follow|seguir[àá]|seguirann?o|suivra|suivi(?:e|s|es)? (?:par|d['’])|im anschluss|anschließend|a seguir)\b", _I)
+
+
 def _title_scores(title: str):
     """Kind scores read from a post or block title ("Side event: …"), for "Date:" lines."""
     scores: dict[str, float] = {}
