@@ -92,3 +92,16 @@ def test_impossible_dates_warn_and_are_skipped(text):
 def test_29_february_in_a_leap_year_is_fine():
     found, warnings = _read("on 29 February 2028")
     assert found == [("29 February 2028", P(2, 29, 2028), None)] and warnings == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Closing date: 3/3/27", [("3/3/27", P(3, 3, 2027), None)]),
+        ("Date limite :15.04.27", [("15.04.27", P(4, 15, 2027), None)]),
+        ("The vote was 3/3/27 in the first round.", []),  # no label: a two-digit year is no date
+        ("Page 12/10/27", []),
+    ],
+)
+def test_a_two_digit_year_counts_only_after_a_label(text, expected):
+    assert _read(text)[0] == expected

@@ -125,6 +125,8 @@ _PATTERNS = {
     "iso": r"(?<![\w.:/-])(?P<y>(?:19|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\w/-]|\.\d)",
     # 30.04.2026 / 30/04/2026 / 04/30/2026
     "numeric": r"(?<![\w.,:/-])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\w/-]|[.,]\d)",
+    # "Closing date: 3/3/23": a two-digit year only right after a label's colon
+    "short": r"(?:(?<=:)|(?<=:[ \t]))(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[0-3]?\d)(?P=sep)(?P<y2>\d\d)(?![\w/-]|[.,]\d)",
 }
 _ORDER = list(_PATTERNS)  # longer forms first: they win overlaps
 
@@ -208,7 +210,7 @@ def _listed_not_ranged(m: re.Match) -> bool:
 
 
 def _from_numeric(name: str, m: re.Match, source: str, base: int) -> Mention | None:
-    year = int(m.group("y"))
+    year = 2000 + int(m.group("y2")) if name == "short" else int(m.group("y"))
     if name == "iso":
         first = Partial(int(m.group("mo")), int(m.group("d")), year)
         return Mention(base + m.start(), base + m.end(), source, first, numeric=True)
@@ -400,7 +402,7 @@ def _scans(text: str, window: tuple[int, int, bool], lang: str) -> list:
     base = max(0, lo - _BEHIND)
     piece = fold(text[base:hi])
     if numeric:
-        return [_scan(_from_numeric, name, piece, base, lo, ()) for name in ("iso", "numeric")]
+        return [_scan(_from_numeric, name, piece, base, lo, ()) for name in ("iso", "numeric", "short")]
     scans = [_scan(_from_named, name, piece, base, lo, (lang,)) for name in _patterns_for(text, lo, hi)]
     return scans + [_scan(_relative, "relative", piece, base, lo, ())]
 
@@ -429,7 +431,7 @@ _NUMERIC_HINT = re.compile(r"\d[./-]\d")
 _BREAK = re.compile(r"[^\w.,'’-]")
 # a window opens at a month's first word: "تشرين الأول" (October in the Levant) is two
 _TRIGGERS = {w.split()[0] for w in _MONTH_WORDS} | set(_WEEKDAY_WORDS) | {w.split()[-1] for w in _RELATIVE_DAYS} | {"aujourd"}
-_NAMED = [name for name in _ORDER if name not in ("iso", "numeric")]
+_NAMED = [name for name in _ORDER if name not in ("iso", "numeric", "short")]
 _REACH = 48  # characters a date expression may extend either side of its month or weekday word
 
 
