@@ -561,3 +561,15 @@ def test_one_event_named_two_ways_at_the_same_hours_is_one_item():
 ])
 def test_an_event_given_by_its_hour_alone_is_on_the_day_of_the_one_before(text, expected):
     assert _items(text, published=D(2027, 3, 1)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a release's "Date:" header over a report of what happened that morning
+    ("Ref: 31/27\nDate: 4 March 2027\nThis morning at 10:00 the centre hosted a press conference on its annual report "
+     "and was joined by families of the disappeared.", []),
+    # a notice's "Date:" line over what is to come
+    ("Date: 4 March 2027\nTime: 10:00\nThe centre will present its annual report at a press conference.",
+     [("event", "press-conference", "2027-03-04T10:00+00:00", None)]),
+])
+def test_a_date_line_over_a_report_of_the_past_is_no_item(text, expected):
+    assert _items(text, published=D(2027, 3, 4)) == expected

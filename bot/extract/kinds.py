@@ -559,8 +559,13 @@ def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
         before = dated.text[max(dated.start, dated.begin - 60):dated.begin]
     if dated.labelled:
         # A schedule or "Date:" line: its own words decide; the rest of its block may be about
-        # something else. Past ones without a tense cue fall to the post-date check.
-        return (-1.0, False) if _RETRO.search(_line(dated)) else (1.5, False)
+        # something else, unless it speaks only of the past ("Date: 14 February\nThis morning
+        # the centre hosted a press conference"). Past ones without a tense cue fall to the
+        # post-date check.
+        if _RETRO.search(_line(dated)):
+            return -1.0, False
+        block = [sum(1 for _ in cues.within(family, dated.start, dated.stop)) for family in ("forward", "retro")]
+        return (-1.0, False) if block[1] and not block[0] else (1.5, False)
     forward = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("forward", dated.start, dated.stop))
     retro = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("retro", dated.start, dated.stop))
     if _PAST_ANCHOR.search(before):
