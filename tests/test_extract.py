@@ -573,3 +573,11 @@ def test_an_event_given_by_its_hour_alone_is_on_the_day_of_the_one_before(text, 
 ])
 def test_a_date_line_over_a_report_of_the_past_is_no_item(text, expected):
     assert _items(text, published=D(2027, 3, 4)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A vigil will be held outside the embassy on Saturday at 19:00.", [("event", "other", "2027-03-06T19:00+00:00", None)]),
+    ("A vigil will be held outside the embassy next Saturday at 19:00.", [("event", "other", "2027-03-13T19:00+00:00", None)]),
+])
+def test_a_weekday_in_a_text_of_that_day_is_the_day_itself(text, expected):
+    assert _items(text, published=D(2027, 3, 6)) == expected  # a Saturday

@@ -52,6 +52,11 @@ class Mention:
         return self.source[self.begin:self.end]
 
     @property
+    def says_next(self) -> bool:
+        """True for "next Thursday" and its kin: a weekday alone ("on Thursday") may be today's."""
+        return bool(_NEXT_WORD.search(self.text))
+
+    @property
     def has_year(self) -> bool:
         return self.first is not None and self.first.year is not None
 
@@ -143,6 +148,7 @@ _RELATIVE = (  # "tomorrow", "next Monday", "on Thursday"
 )
 # What `_scan` runs: each pattern compiled for folded text only (case-insensitive by folding)
 _LOWERED = {name: re.compile(lowered_source(p)) for name, p in {**_PATTERNS, "relative": _RELATIVE}.items()}
+_NEXT_WORD = re.compile(r"\b(?:next|coming|prochain|próximo|nächsten|kommenden)\b", re.IGNORECASE)
 _RELATIVE_DAYS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "aujourd'hui": 0, "aujourd’hui": 0,
     "demain": 1, "hier": -1, "hoy": 0, "ayer": -1, "mañana": 1, "pasado mañana": 2, "heute": 0,

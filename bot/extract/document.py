@@ -165,7 +165,6 @@ def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues
             yield (post_index, index), mention, Dated(text, start, stop, mention.begin, mention.end)
 
 
-_NEXT_WORD = re.compile(r"\b(?:next|coming|prochain|próximo|nächsten|kommenden)\b", re.IGNORECASE)
 _END_LABEL = re.compile(r"[ \t•*-]*(?:ende|end|ends|end date|fin|fine|fim|окончание)[ \t]*:[ \t]*(?:\|[ \t]*)?", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–▸►▪→]|\d{1,2}[.)])[ \t]+")
 # What may stand before the date on a schedule line: a bullet, a short label ("Session 1 –"),
@@ -472,7 +471,7 @@ def _ahead_of_writing(mention: Mention, reference: Reference) -> bool:
     the tense, so only "next Thursday" and its kin are ahead by their own words."""
     if not reference.is_writing_date:
         return False
-    if mention.next_weekday is not None and not _NEXT_WORD.search(mention.text):
+    if mention.next_weekday is not None and not mention.says_next:
         return False
     days = resolve(mention, reference.date, 1)
     return days is not None and days[0] > reference.date

@@ -59,7 +59,9 @@ def _relative(mention: Mention, reference: dt.date) -> dt.date:
     if mention.relative_days is not None:
         return reference + dt.timedelta(days=mention.relative_days)
     ahead = (mention.next_weekday - reference.weekday()) % 7
-    return reference + dt.timedelta(days=ahead or 7)
+    # "on Saturday" in a text of a Saturday is that day (news name the day itself so); "next
+    # Saturday" is a week on
+    return reference + dt.timedelta(days=ahead or (7 if mention.says_next else 0))
 
 
 def resolve(mention: Mention, reference: dt.date, direction: float,
