@@ -151,6 +151,7 @@ NEGATIVES = [
     pytest.param("Human Rights Watch said in a statement on Friday that the hearing was unfair.", id="said-on-friday"),
     pytest.param("The hearing on Tuesday lasted nine hours.", id="hearing-on-tuesday-lasted"),
     pytest.param("The Prosecutor's register of banned organisations was updated today.", id="updated-today"),
+    pytest.param("The clerk phoned to say that the hearing set for 15 May 2027 would be postponed.", id="would-be-postponed"),
 ]
 
 
