@@ -403,6 +403,8 @@ CASES += [
     pytest.param("O Conselho de Direitos Humanos abre em 13 de setembro de 2027 um novo período de sessões, que deve seguir "
                  "até o dia 8 de outubro.", None,
                  [("event", "session", "2027-09-13", "2027-10-08")], id="portuguese-session-goes-on-until"),
+    pytest.param("تنطلق أعمال الدورة الثامنة والخمسين لمجلس حقوق الإنسان في 23 فبراير 2027، ومن المقرر أن تستمر حتى 2 أبريل المقبل.",
+                 None, [("event", "session", "2027-02-23", "2027-04-02")], id="arabic-session-continues-until"),
     pytest.param("Register by 9 March 2027 for the trial-monitoring training.", None,
                  [("deadline", "registration", "2027-03-09", None)], id="a-registration-near-court-words-stays"),
 ]

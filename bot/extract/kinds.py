@@ -425,8 +425,9 @@ _PUT_OFF_UNTIL = re.compile(
 _LASTS_UNTIL = re.compile(
     _WORD_START +
     r"(?:lasts?|runs?|continues?|will (?:last|run|continue)|продлится|продолжится|продлятся|dure(?:ra)?|durará|dura"
-    r"|continuará|dauert|durerà|prosseguirá|vai|irá|prolongará|seguir|segue|seguirá|sigue|continua|continúa)\s+(?:\w+\s+){0,1}"
-    r"(?:until|till|through|to|до|jusqu['’]au|hasta(?: el)?|bis(?: zum)?|fino al|até(?: o dia)?)\s*(?:the\s+)?$",
+    r"|continuará|dauert|durerà|prosseguirá|vai|irá|prolongará|seguir|segue|seguirá|sigue|continua|continúa"
+    r"|يستمر|تستمر|يتواصل|تتواصل|تمتد|يمتد)\s+(?:\w+\s+){0,1}"
+    r"(?:until|till|through|to|до|jusqu['’]au|hasta(?: el)?|bis(?: zum)?|fino al|até(?: o dia)?|حتى|إلى|الى|لغاية)\s*(?:the\s+|يوم\s+)?$",
     _I,
 )
 
