@@ -7,7 +7,6 @@ import bisect
 import dataclasses
 import datetime as dt
 import functools
-import heapq
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -86,7 +85,7 @@ def read(text: str, context: Context) -> Extraction:
     cues = Cues(text).scan(("kind", "marker"), _near(mentions))
     candidates = _Candidates(text, posts, mentions, cues)
     if candidates.blocks:  # a "Date:" line's block may name what it is further down ("Programme du forum")
-        cues.scan(("kind", "marker"), joined(heapq.merge(_near(mentions), sorted(candidates.blocks))))
+        cues.extend(("kind", "marker"), _uncovered(sorted(candidates.blocks), mentions))
     cues.scan(("forward", "retro"), merged(_sentence_spans(candidates)))
     weighed, around = _Weighed(cues), _Around(text)
     for post, mention, dated in candidates:
@@ -99,6 +98,22 @@ def read(text: str, context: Context) -> Extraction:
             if follow is not None:
                 folded.add(follow)
     return Extraction(folded.items(), warnings)
+
+
+def _uncovered(blocks: list[tuple[int, int]], mentions: MentionTable) -> list[tuple[int, int]]:
+    """The parts of `blocks` farther than `KIND_REACH` from every mention: what `_near` left out."""
+    parts = []
+    for lo, hi in merged(blocks):
+        for index, _ in mentions.indexed(lo - KIND_REACH - 1000, hi + KIND_REACH):
+            near_lo, near_hi = max(0, mentions.begins[index] - KIND_REACH), mentions.ends[index] + KIND_REACH
+            if near_lo > lo:
+                parts.append((lo, min(hi, near_lo)))
+            lo = max(lo, near_hi)
+            if lo >= hi:
+                break
+        if lo < hi:
+            parts.append((lo, hi))
+    return parts
 
 
 def _near(mentions: MentionTable):

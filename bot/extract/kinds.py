@@ -198,6 +198,21 @@ class Cues:
             self._scan_span(families, lo, hi)
         return self
 
+    def extend(self, families: tuple[str, ...], spans: list[tuple[int, int]]) -> None:
+        """Add the cues of `families` in `spans`, sorted parts of the text that no scan has
+        covered: a "Date:" block that reaches beyond the text scanned near its date."""
+        for family in families:
+            extra = Cues(self.text)
+            for lo, hi in spans:
+                last = bisect.bisect_left(self.starts[family], lo) - 1  # a hit running into the part: go on after it
+                extra._scan_span((family,), max(lo, self.ends[family][last]) if last >= 0 else lo, hi)
+            if not extra.starts[family]:
+                continue
+            hits = sorted(zip(self.starts[family], self.ends[family], self.cues[family]))
+            hits = sorted(hits + list(zip(extra.starts[family], extra.ends[family], extra.cues[family])))
+            self.starts[family], self.ends[family], self.cues[family] = (
+                array("q", (h[0] for h in hits)), array("q", (h[1] for h in hits)), array("h", (h[2] for h in hits)))
+
     def _scan_span(self, families: tuple[str, ...], lo: int, hi: int) -> None:
         """Scan text[lo:hi] a piece at a time, each piece folded to lower case once for all
         families: a copy of the whole text would cost up to four bytes per character."""

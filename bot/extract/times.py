@@ -138,6 +138,7 @@ def find_zone(window: str) -> Zone | None:
 
 # What may stand between a date and the hours it gives: "4 September, 18h00 – 19h30",
 # "29. November 2023, 13.00 – 19.00 Uhr", "12 March from 10:00 to 12:00", "le 3 mars de 14h à 16h"
+_HOURS_START = re.compile(r"[\s,|:–—-]*(?:(?:from|at|de|dès|von|um|dalle|alle|a las|das|às|с)\s+)?\d{1,2}(?:[:.h]|\s?[ap]\.?m)", re.IGNORECASE)
 _BEFORE_HOURS = re.compile(r"[\s,|:–—-]*(?:(?:from|at|de|dès|von|um|dalle|alle|a las|das|às|с)\s+)?$", re.IGNORECASE)
 
 
@@ -145,6 +146,8 @@ def hours_after(text: str, position: int, stop: int) -> ClockTime | None:
     """A span of hours ("18h00 – 19h30") that follows text[position] at once, before `stop`.
     A day given with the hours it starts and ends is a meeting of some kind: a closing date
     has one time, if any."""
+    if not _HOURS_START.match(text, position, min(stop, position + 48)):
+        return None  # most dates: no hour right after them, and no need to look further
     clock = find_time(text[position:min(stop, position + 48)])
     if clock is None or clock.end_hour is None or not _BEFORE_HOURS.match(text, position, position + clock.begin):
         return None
