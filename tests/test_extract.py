@@ -584,3 +584,29 @@ def test_a_date_line_over_a_report_of_the_past_is_no_item(text, expected):
 ])
 def test_a_weekday_in_a_text_of_that_day_is_the_day_itself(text, expected):
     assert _items(text, published=D(2027, 3, 6)) == expected  # a Saturday
+
+CASES += [
+    pytest.param("Hakuaika päättyy 15.3.2027.", D(2027, 1, 10), [("deadline", "other", "2027-03-15", None)], id="finnish-application-period-ends"),
+    pytest.param("Il termine per la presentazione delle candidature è il 15 marzo 2027.", D(2027, 1, 10),
+                 [("deadline", "nomination", "2027-03-15", None)], id="italian-termine-per"),
+    pytest.param("A data limite para as candidaturas é 15 de março de 2027.", D(2027, 1, 10),
+                 [("deadline", "nomination", "2027-03-15", None)], id="portuguese-data-limite"),
+    pytest.param("Başvurular 15 Mart 2027 tarihine kadar yapılabilir.", D(2027, 1, 10),
+                 [("deadline", "job", "2027-03-15", None)], id="turkish-until-after-the-date"),
+    pytest.param("Mahkeme duruşmayı 8 Ekim 2027 tarihine kadar erteledi.", D(2027, 9, 1),
+                 [("hearing", "hearing", "2027-10-08", None)], id="turkish-court-until-after-the-date"),
+    pytest.param("Le prix sera remis le 10 décembre 2027 à Genève.", D(2027, 9, 1),
+                 [("event", "ceremony", "2027-12-10", None)], id="french-prize-will-be-handed"),
+    pytest.param("The bail decision was put off to 3 March 2027.", D(2027, 1, 10),
+                 [("hearing", "hearing", "2027-03-03", None)], id="bail-decision-put-off"),
+    # the zone of all the times, said apart from them; a time apart from its date in one sentence
+    pytest.param("The webinar starts at 14:00 on 3 March 2027. All times are Central European Time.", D(2027, 1, 10),
+                 [("event", "webinar", "2027-03-03T14:00+01:00", None)], id="times-zone-stated-apart"),
+    pytest.param("The hearing will start at 10:00 at the Palais de Justice in Paris on 3 March 2027.", D(2027, 1, 10),
+                 [("hearing", "hearing", "2027-03-03T10:00+01:00", None)], id="time-apart-from-its-date"),
+]
+
+
+def test_a_deadline_takes_no_stray_time_from_its_sentence():
+    text = "Applications close on 3 March 2027; our office in Nairobi is open from 9:00 on weekdays."
+    assert _items(text, published=D(2027, 1, 10)) == [("deadline", "job", "2027-03-03", None)]

@@ -24,7 +24,7 @@ from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
 from .sentences import SentenceEnds, bounds
 from .spans import joined, merged
-from .times import ClockTime, find_time, hours_after
+from .times import ClockTime, all_times, find_time, hours_after, stated_zone
 
 _REPORTING = re.compile(
     r"\b(?:said|stated|reported|wrote|issued|published|announced|expressed|declared|warned|called|urged|released|sent|noted|told|"
@@ -513,10 +513,15 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
     post_head = around.head(post)
     where = fields.location(sentence, post.title)
     clock = _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start) or _clock_next(text, dated, post)
+    if clock is None and reading.kind != "deadline":
+        clock = _only_clock(sentence)  # "will start at 10:00 at the Palais de Justice in Paris on 3 March"
     if clock is None:
         begin_at, end_at, zone_name = reading.first, reading.last, None  # all day: no zone to look for
     else:
         place_text = f"{where or ''}\n{sentence}\n{post.title or ''}\n{post_head[:300]}"
+        if clock.zone is None:  # "All times are CET" in a sentence of its own, after or at the top
+            stated = stated_zone(text[dated.stop:min(post.end, dated.stop + 600)]) or stated_zone(post_head[:1500])
+            clock = dataclasses.replace(clock, zone=stated) if stated else clock
         begin_at, end_at, zone_name = _timed(reading.first, reading.last, clock, place_text, context.tz)
     evidence = _evidence(sentence)
     kind, subtype = reading.kind, reading.subtype
@@ -601,7 +606,7 @@ def _is_heading(line: str) -> bool:
 def _clock_near(sentence: str, begin: int, end: int) -> ClockTime | None:
     """A clock time written just after the date ("10 February, from 3:00 to 5:00 PM (CET)")
     or just before it ("at 10:00 on 5 March")."""
-    after = sentence[end:end + 150]
+    after = sentence[end:end + 150].split(";")[0]  # "closes on 3 March; the office opens at 9:00": another clause
     nxt = re.search(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})", after)
     clock = find_time(after[:nxt.start()] if nxt else after)
     if clock is not None:
@@ -609,6 +614,15 @@ def _clock_near(sentence: str, begin: int, end: int) -> ClockTime | None:
     before = sentence[max(0, begin - 45):begin]
     found = find_time(before)
     return found if found is not None and before[found.end:].strip(" ,") in ("on", "le", "el", "am", "", "of", "the", "on the") else None
+
+
+@functools.lru_cache(maxsize=256)
+def _only_clock(sentence: str) -> ClockTime | None:
+    """The time of a sentence that gives one day and one time, wherever they stand in it. A
+    deadline's sentence is not read so: "closes on 3 March; the office opens at 9:00"."""
+    if sum(1 for _ in zip(range(2), all_times(sentence))) != 1 or len(find_mentions(sentence)[0]) != 1:
+        return None
+    return find_time(sentence)
 
 
 _STARTS_AT = re.compile(

@@ -25,7 +25,7 @@ _WORD_START = r"(?<![^\W\d_])(?=[^\W\d_])"
 # (pattern, kind, subtype, weight). The subtype may be None: another cue names it.
 _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     # deadlines
-    (r"deadlines?|closing date|date limite|fecha l[ií]mite|plazo|prazo|son başvuru|آخر موعد|sista (?:ansökningsdag|dag)|ansøgningsfrist|uzávěrka|termen limită|краен срок|\w*frist|scadenza|(?:bewerbungs|einsende|anmelde|annahme)schluss|uiterlijk|termin(?:u)? (?:składania|zgłoszeń)|(?:крайний )?срок\w*|термін\w*", "deadline", None, 3.0),
+    (r"deadlines?|closing date|date limite|data[- ]limite|fecha l[ií]mite|plazo|prazo|termine (?:ultimo|per|di presentazione)|hakuaika|määräaika|son başvuru|آخر موعد|sista (?:ansökningsdag|dag)|ansøgningsfrist|uzávěrka|termen limită|краен срок|\w*frist|scadenza|(?:bewerbungs|einsende|anmelde|annahme)schluss|uiterlijk|termin(?:u)? (?:składania|zgłoszeń)|(?:крайний )?срок\w*|термін\w*", "deadline", None, 3.0),
     (r"no later than|not later than|at the latest|au plus tard|a m[aá]s tardar|spätestens|entro e non oltre|o mais tardar", "deadline", None, 3.0),
     (r"nominations?|nominate|nominees?|candidatures?|candidaturas?|postulaci[oó]n(?:es)?|postulantes?|номинаци\w*|номинир\w*|номіну\w*|выдвижени\w*|aday\w*|الترشح|الترشيح|nominer\w*|nominier\w*|nominac\w*|candidaturi|indicaç(?:ão|ões)|indicad[ao]s", "deadline", "nomination", 2.0),
     (r"applications?|apply|applicants?|cover letter|\bCV\b|başvuru\w*|التقديم|طلبات|заявк\w*|ansök\w*|ansøg\w*|přihlášk\w*|curriculum|résumé|resume\b|recruit\w*|vacanc\w+|job (?:offer|opening)|hiring|postuler|candidater|postular|bewerbung|bewerben|candidatar", "deadline", "job", 1.6),
@@ -47,7 +47,8 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"sessions?\b", "event", "session", 1.2),  # "the session lasts until …": plain, weaker than a named one
     (r"forums?|foro|fórum|форум\w*|منتدى", "event", "forum", 2.2),
     (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre|konferans\w*|konferencj\w*|konferens\w*|konferenc\w*|conferentie|conferinț\w*|tagung|congreso|congresso|конференци\w+|مؤتمر|jornadas?|coloquio|colloque|colóquio|kolloquium|simposio|simpósio|symposium", "event", "conference", 2.0),
-    (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia|tören\w*|حفل|uitreiking|gala|cerimoni\w+|premiaç\w+|premiad[ao]s|premiati|verliehen|wręczeni\w+|церемони\w+|вручени\w+|will be (?:awarded|presented|handed over)|awards? (?:will be|is|are) (?:made|given|conferred|presented)|hand(?:s|ed)? over the (?:award|prize)|zostaną ogłoszone", "event", "ceremony", 2.2),
+    (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia|tören\w*|حفل|uitreiking|gala|cerimoni\w+|premiaç\w+|premiad[ao]s|premiati|verliehen|wręczeni\w+|церемони\w+|вручени\w+|will be (?:awarded|presented|handed over)|awards? (?:will be|is|are) (?:made|given|conferred|presented)|hand(?:s|ed)? over the (?:award|prize)|zostaną ogłoszone"
+     r"|remise (?:du|des) prix|(?:sera|seront) remise?s?|remettra|será entregue|ser[áa] entregad[oa]", "event", "ceremony", 2.2),
     (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario|семинар\w*|ورشة|çalıştay\w*|seminari\w*|seminář\w*|szkoleni\w*", "event", "workshop", 1.8),
     (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|di[aá]logos?|dialog(?:e|en)?\b|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|toplantı\w*|etkinli\w*|panel\w*|si riunir\w+|riunion\w*|se reunir\w+|se réunir\w*|tagt|tagen|encontros?|reuni(?:ão|ões)|lanzamiento|lancement|lançamento|presentaci[oó]n del informe|présentation du rapport|اجتماع|فعالية|встреч\w*|обсуждени\w*|обговорен\w*|круглый стол|презентаци\w*|spotkani\w*|bijeenkomst|möte|setkání|symposi\w*|visit|vigil|screening|launch|exhibition|panel|events?\b|événements?|eventos?|veranstaltung|debate(?! oral)|débat|\w*veranstaltung", "event", "meeting", 1.2),
     (r"(?:public|parliamentary|congressional|senate|committee|subcommittee|joint) hearings?|hearings? (?:of|at|in|before|organi[sz]ed by) the (?:European Parliament|Parliament|Congress|Senate|(?:Sub)?[Cc]ommittee|Assembly)", "event", "meeting", 3.2),
@@ -58,7 +59,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"trials?|procès|debate oral|juicio|proceso judicial|prozess|processo|julgamento|rechtszaak|proces\b|судебный процесс|процес\w*", "hearing", "trial", 2.4),
     # "audience" is a hearing in French ("l'audience", "la prochaine audience"), a public in English ("a wider audience")
     (r"hearings?|(?:l['’]|d['’]|(?:une|cette|la|les|prochaine|nouvelle|première|deuxième|seconde|dernière|en)\s+)audiences?|audiences? (?=(?:du|de|des|d['’]|publique|pénale|correctionnelle)\b)|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza|zitting|rozpraw\w*|заседани\w*|слушани\w*|засідан\w*"
-     r"|chambre (?:d'accusation|criminelle|correctionnelle)|juge d'instruction|mise en liberté|bail (?:hearing|application)", "hearing", "hearing", 2.0),
+     r"|chambre (?:d'accusation|criminelle|correctionnelle)|juge d'instruction|mise en liberté|bail (?:hearing|application|decision|ruling)|decision on (?:his |her |their )?bail", "hearing", "hearing", 2.0),
     (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\b|сотт\w+|отложи\w*|suspendi\w*|suspender|aplaz\w*|pospu\w*|ajourn\w*|renvoy\w*|rinvi\w*|adiad\w*|vertagt|прения сторон|перапынак|жылдырыл\w*|[وبلف]?(?:ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
 ]
 _DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
@@ -117,6 +118,7 @@ _RETRO = re.compile(
     _I,
 )
 # Words just before a date that make it the date something must be done by.
+_UNTIL_AFTER = re.compile(r"(?:['’][^\W\d_]{1,3})?\s*(?:tarihine\s+|tarihi(?:ne)?\s+)?kadar\b", _I)
 _DEADLINE_MARKER = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|closes?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
     r"|endet am|läuft am|se termine le|expire le|vence el|finaliza el|termina (?:el|em|no dia)|encerra(?:m|-se)? (?:em|no dia)|scade il|заканчивается|истекает|закінчується"
@@ -366,6 +368,8 @@ def deadline_evidence(dated: Dated, cues: "Cues") -> str | None:
     before = _before(dated.text, dated.begin, dated.start)
     if before is not None and _DEADLINE_MARKER.search(before[-60:]):
         return "marker"
+    if _UNTIL_AFTER.match(dated.text, dated.end, min(dated.stop, dated.end + 30)):
+        return "marker"  # Turkish says "until" after the date: "15 Mart 2027 tarihine kadar"
     return None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 # (tools/calendar_words.py), abbreviations left out but for English ones.
 from .calendar_words import MONTHS, WEEKDAYS
 
-__all__ = ["MONTHS", "WEEKDAYS", "ZONE_ABBREVIATIONS", "PLACE_ZONES"]
+__all__ = ["MONTHS", "WEEKDAYS", "ZONE_ABBREVIATIONS", "ZONE_NAMES", "PLACE_ZONES"]
 
 # Zone abbreviations people write after a time, as (UTC offset in minutes, IANA name or None).
 # Abbreviations are fixed offsets: "CET" in July still means UTC+1 to the writer.
@@ -26,6 +26,17 @@ ZONE_ABBREVIATIONS: dict[str, tuple[int, str | None]] = {
     "MST": (-420, "MST"), "MDT": (-360, None), "PST": (-480, None), "PDT": (-420, None),
     "ART": (-180, "America/Argentina/Buenos_Aires"), "BRT": (-180, "America/Sao_Paulo"),
     "COT": (-300, "America/Bogota"), "AOE": (-720, "Etc/GMT+12"),
+}
+
+# Zones spelled out, as the abbreviation they stand for ("All times are Central European Time")
+ZONE_NAMES: dict[str, str] = {
+    "central european time": "CET", "central european summer time": "CEST", "eastern european time": "EET",
+    "eastern european summer time": "EEST", "western european time": "WET", "greenwich mean time": "GMT",
+    "coordinated universal time": "UTC", "universal time": "UTC", "british summer time": "BST",
+    "east africa time": "EAT", "east african time": "EAT", "west africa time": "WAT", "west african time": "WAT",
+    "central africa time": "CAT", "central african time": "CAT", "south africa standard time": "SAST",
+    "eastern standard time": "EST", "eastern daylight time": "EDT", "pacific standard time": "PST",
+    "pacific daylight time": "PDT", "moscow time": "MSK", "india standard time": "IST",
 }
 
 # Places whose local time is named in text ("Geneva time", "Dutch time") or that host

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import PLACE_ZONES, ZONE_ABBREVIATIONS
+from .lexicon import PLACE_ZONES, ZONE_ABBREVIATIONS, ZONE_NAMES
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,9 @@ _CLOCK = (rf"(?:(?:[01]?\d|2[0-4])(?:[:.h]\s?[0-5]\d|(?=\s?{_AMPM})|h\b|(?=\s?Uh
 _WORD = r"(?:midnight|noon|midday|minuit|midi|medianoche|mediodía|mezzanotte|mezzogiorno|mitternacht|meia-noite|meio-dia)"
 _ABBR = "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True))
 _PLACE = "|".join(re.escape(p) for p in sorted(PLACE_ZONES, key=len, reverse=True))
+_NAMES = "|".join(sorted(ZONE_NAMES, key=len, reverse=True)).replace(" ", r"\s")
 _ZONE = (
-    rf"(?:(?P<abbr>{_ABBR})(?P<shift>\s?[+-−]\s?\d{{1,2}}(?::?\d\d)?)?(?![\w])"
+    rf"(?:(?P<name>{_NAMES})|(?P<abbr>{_ABBR})(?P<shift>\s?[+-−]\s?\d{{1,2}}(?::?\d\d)?)?(?![\w])"
     rf"|(?P<place>{_PLACE})\s(?:local\s)?time|(?:heure|hora|ora|horário)\s(?:de\s|di\s)?(?P<place2>{_PLACE})"
     rf"|(?P<local>local\stime|heure\slocale|hora\slocal|ora\slocale|Ortszeit)|(?P<aoe>anywhere\son\searth))"
 )
@@ -80,7 +81,7 @@ def _zone(match: re.Match) -> tuple[Zone | None, bool]:
     place = match.group("place") or match.group("place2")
     if place:
         return Zone(PLACE_ZONES[place.lower()], None, PLACE_ZONES[place.lower()]), False
-    abbr = match.group("abbr").upper()
+    abbr = ZONE_NAMES[re.sub(r"\s+", " ", match.group("name").lower())] if match.group("name") else match.group("abbr").upper()
     offset, iana = ZONE_ABBREVIATIONS[abbr]
     shift = match.group("shift")
     if shift:
@@ -99,6 +100,11 @@ def _plausible(match: re.Match) -> bool:
     if re.search(r"[:]|\dh\d|[ap]\.?\s?m|uhr|horas|hrs|hs\b|^\D", token, re.IGNORECASE):
         return True
     return bool(match.group("zone") or match.group("t2"))
+
+
+def all_times(window: str):
+    """The plausible clock-time matches in `window`, in order."""
+    return (match for match in _TIME.finditer(window) if _plausible(match))
 
 
 def find_time(window: str, offset: int = 0) -> ClockTime | None:
@@ -126,6 +132,19 @@ def _share_meridiem(hour: int, first: str, end_hour: int, second: str) -> int:
     if re.search(r"[ap]\.?\s?m", first, re.IGNORECASE) or not re.search(r"p\.?\s?m", second, re.IGNORECASE):
         return hour
     return hour + 12 if hour < 12 and hour + 12 <= end_hour else hour
+
+
+def stated_zone(window: str) -> Zone | None:
+    """The zone a text states for all its times ("All times are Central European Time",
+    "Times: CET", "heure de Genève"), if `window` holds such a statement."""
+    for statement in _TIMES_ARE.finditer(window):
+        match = _ZONE_ONLY.match(window, statement.end())
+        if match and not match.group("local"):
+            return _zone(match)[0]
+    return None
+
+
+_TIMES_ARE = re.compile(r"\b(?:all\s+)?times?\b[^.\n\d]{0,24}?(?:\bare\b|\bin\b|:)\s*(?:the\s+)?|\b(?:all\s+)?hours\s+(?:are\s+)?in\s+", re.IGNORECASE)
 
 
 def find_zone(window: str) -> Zone | None:
