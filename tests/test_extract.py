@@ -610,3 +610,13 @@ CASES += [
 def test_a_deadline_takes_no_stray_time_from_its_sentence():
     text = "Applications close on 3 March 2027; our office in Nairobi is open from 9:00 on weekdays."
     assert _items(text, published=D(2027, 1, 10)) == [("deadline", "job", "2027-03-03", None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Side event at HRC61: the side event on shrinking civic space will take place on 12 March at 13:00 in Room XXI, Palais des Nations.",
+     [("event", "side-event", "2026-03-12T13:00+01:00", None)]),  # the 61st session sits in 2026
+    ("The 47th session of the Human Rights Council will hold an interactive dialogue on 7 July.",
+     [("event", "session", "2021-07-07", None)]),
+])
+def test_a_numbered_council_session_gives_an_undated_text_its_year(text, expected):
+    assert _items(text, today=D(2031, 6, 1)) == expected

@@ -302,8 +302,26 @@ def _latest_year(text: str, post: Post, today: dt.date) -> int | None:
     """The latest year written in the post ("the 2027 edition", "© 2026"), ignoring targets far
     ahead ("by 2030"): a better guess at when it was written than the machine's clock."""
     years = [int(y) for y in _YEAR.findall(text, post.begin, min(post.end, post.begin + 50_000))]
+    years += _session_years(text, post)
     years = [y for y in years if y <= today.year + 1]
     return max(years) if years else None
+
+
+def _session_years(text: str, post: Post) -> list[int]:
+    """The years of the Human Rights Council sessions the post names by number ("the 58th
+    session", "HRC61", "60e session"): three a year, the 55th to the 57th in 2024. A text about
+    a session is of its year, which a year-less date in it most likely has too."""
+    numbers = (int(next(group for group in groups if group))
+               for groups in _HRC_SESSION.findall(text, post.begin, min(post.end, post.begin + 50_000)))
+    return [2024 + (n - 55) // 3 for n in numbers if 1 <= n <= 150]
+
+
+_HRC_SESSION = re.compile(
+    r"\bHRC[ -]?(\d{1,3})\b|\b(?:(\d{1,3})(?:st|nd|rd|th|e|ème|ª|º|\.)?\s+(?:regular\s+|ordinary\s+)?session\s+of\s+the\s+"
+    r"(?:UN\s+|United Nations\s+)?Human Rights Council|(\d{1,3})(?:e|ème)\s+session\s+du\s+Conseil\s+des\s+droits\s+de\s+l['’]homme"
+    r"|(\d{1,3})(?:º|ª|o)?\s+per[ií]odo\s+de\s+ses(?:iones|sões)\s+del?\s+Cons(?:ejo|elho)\s+de\s+Direitos|(\d{1,3})(?:º|°)?\s+sesi[oó]n\s+del\s+Consejo\s+de\s+Derechos)",
+    re.IGNORECASE,
+)
 
 
 def _full(mention: Mention) -> dt.date | None:
