@@ -1,4 +1,4 @@
-"""Saved web pages (bot.webpage): main text, links, title, date, charset, fallbacks, hostile markup.
+"""Saved web pages (bot.webpage and its use by bot.intake): main text, links, title, date, charset.
 
 The pages are in tests/data/webpages/ (written for these tests; see the README there) or below.
 No test reads the clock: every call that bounds a date passes TODAY, and no test opens a socket.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import webpage
+from bot import intake, webpage
 
 PAGES = Path(__file__).parent / "data" / "webpages"
 TODAY = dt.date(2026, 11, 24)
@@ -277,3 +277,43 @@ def test_markup_the_parser_refuses_is_read_as_visible_text(monkeypatch):
     assert "Nominations are open until 15 January 2027." in got.text
     assert got.warnings == ("the page's markup could not be read for its main text (ValueError); "
                             "read as its visible text",)
+
+
+# intake: how a file or standard input comes to be read as a page
+@pytest.mark.parametrize("name, data, html", [
+    ("call.html", (PAGES / "ngo-call.html").read_bytes(), True),
+    ("call.txt", (PAGES / "ngo-call.html").read_bytes(), True),  # sniffed
+    ("<stdin>", (PAGES / "ngo-call.html").read_bytes(), True),
+    ("fragment.htm", b"<p>Apply by <b>5 May 2027</b>.</p>", True),  # the name says so
+    ("page.XHTML", b"<p>x</p>", True),
+    ("notes.txt", b"Apply by 5 May 2027. <b> marks bold text.", False),
+])
+def test_intake_reads_pages_by_name_or_content(name, data, html):
+    document = intake.decode(name, data, today=TODAY)
+    assert document.html is html
+    assert ("<" in document.text) is (not html)
+
+
+def test_intake_still_refuses_binary_named_html():
+    with pytest.raises(intake.InputError, match="looks like a binary file"):
+        intake.decode("scan.html", b"%PDF-1.7\x00\x01\x02" * 100, today=TODAY)
+
+
+def test_intake_keeps_its_old_callers_working():
+    document = intake.decode("notes.txt", "Apply by 5 May 2027.".encode())
+    assert document == intake.Document("notes.txt", "Apply by 5 May 2027.")
+    assert (document.published, document.published_from, document.html) == (None, None, False)
+
+
+def test_intake_carries_the_page_date_and_its_source(tmp_path):
+    path = tmp_path / "hearing.html"
+    path.write_bytes((PAGES / "jsonld-hearing.html").read_bytes())
+    document = intake.read_document(str(path), today=TODAY)
+    assert document.published == dt.date(2026, 3, 2) and "JSON-LD" in document.published_from
+    assert document.text.startswith("Appeal of the river defenders: hearing date set\n\n")
+
+
+def test_empty_page_is_an_empty_document(tmp_path):
+    path = tmp_path / "empty.html"
+    path.write_bytes(b"")
+    assert intake.read_document(str(path), today=TODAY).warnings == (f"{path}: empty document",)
