@@ -234,6 +234,21 @@ def _progress(total: int):
     return Progress(transient=True, console=Console(stderr=True))
 
 
+def _published_note(document, given: dt.date | None) -> tuple[str, ...]:
+    """Where the reference date of a web page came from: an explicit --published always wins."""
+    if document.published is None:
+        if document.html and given is None:
+            return (f"{document.name}: no publication date in the page's markup; "
+                    "pass --published if undated passages need one",)
+        return ()
+    found = f"{document.published.isoformat()} from {document.published_from}"
+    if given is None:
+        return (f"{document.name}: publication date {found} (--published overrides it)",)
+    if given != document.published:
+        return (f"{document.name}: --published {given.isoformat()} used, not the page's {found}",)
+    return ()
+
+
 def run_extract(args: argparse.Namespace, today: dt.date) -> int:
     items, failed = [], 0
     bar = _progress(len(args.files))
@@ -243,15 +258,16 @@ def run_extract(args: argparse.Namespace, today: dt.date) -> int:
     try:
         for source in args.files:
             try:
-                document = read_document(source, args.max_mb * 1024 * 1024)
+                document = read_document(source, args.max_mb * 1024 * 1024, today=today)
             except InputError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 failed += 1
                 continue
-            result = extract(document.text, today=today, name=document.name, published=args.published,
-                             lang=args.lang, tz=args.tz)
+            result = extract(document.text, today=today, name=document.name,
+                             published=args.published or document.published, lang=args.lang, tz=args.tz)
             if not args.quiet:
-                for warning in document.warnings + tuple(f"{document.name}: {w}" for w in result.warnings):
+                for warning in document.warnings + _published_note(document, args.published) + tuple(
+                        f"{document.name}: {w}" for w in result.warnings):
                     print(f"warning: {warning}", file=sys.stderr)
             items.extend(result.opportunities)
             if bar:

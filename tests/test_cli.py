@@ -148,6 +148,91 @@ def test_module_entry_point_runs(tmp_path):
     assert done.returncode == 0 and "opportunities:" in done.stdout
 
 
+PAGES = Path(__file__).parent / "data" / "webpages"
+
+
+def test_html_page_is_read_as_its_main_text_not_as_markup(tmp_path, capsys):
+    """Read as plain text, this page gave the title '<!DOCTYPE html>' and the page's own address."""
+    code, out, err = _run(["extract", str(PAGES / "ngo-call.html")], capsys)
+    [item] = yaml.safe_load(out)["opportunities"]
+    assert code == 0 and (item["kind"], item["subtype"], item["start"]) == ("deadline", "nomination", "2027-01-15")
+    assert item["url"] == "https://harbour-rights.example.org/news/lantern-award-2027/apply/form.html"
+    assert item["sources"][0]["post_title"] == "Call for nominations: Lantern Award 2027"
+    assert item["contact"] == "lantern@harbour-rights.example.org" and "<" not in item["evidence"]
+    assert err == (f"warning: {PAGES / 'ngo-call.html'}: publication date 2026-11-02 from the page's "
+                   '<meta property="article:published_time"> (--published overrides it)\n')
+
+
+# page, options: the items' (kind, start, url), and the warnings about the page
+HTML_CASES = [
+    ("jsonld-hearing.html", [], [("hearing", "2026-03-17", None)],
+     ["publication date 2026-03-02 from the page's JSON-LD datePublished "
+      "(--published overrides it)"]),
+    ("jsonld-hearing.html", ["--published", "2027-02-01"], [("hearing", "2027-03-17", None)],
+     ["--published 2027-02-01 used, not the page's 2026-03-02 from the page's JSON-LD "
+      "datePublished"]),
+    ("jsonld-hearing.html", ["--published", "2026-03-02"], [("hearing", "2026-03-17", None)], []),
+    ("appel-cp1252.html", [], [("deadline", "2027-02-12", "https://ligue-rivieres.example.fr/appels/formulaire/2027")],
+     ["publication date 2026-11-05 from the page's <meta name=\"date\"> (--published overrides it)"]),
+    ("form-only.html", [], [("deadline", "2026-12-04", "https://safe-monitors.example.org/training/")],
+     ["little or no main text found (95 characters: a form or a tiny page?); "
+      "the page's visible text is read instead",
+      "no publication date in the page's markup; pass --published if undated passages need one"]),
+    ("title-tags.html", [], [("hearing", "2027-02-09T09:30+00:00", "https://trial-watch.example.org/observe/")],
+     ["publication date 2026-11-12 from a <time> element of the page (--published overrides it)"]),
+    ("undated.html", ["-q"], [("deadline", "2027-01-30", None)], []),
+]
+
+
+@pytest.mark.parametrize("name, options, items, warnings", HTML_CASES)
+def test_html_pages(name, options, items, warnings, capsys):
+    code, out, err = _run(["extract", str(PAGES / name), *options], capsys)
+    found = yaml.safe_load(out)["opportunities"]
+    assert code == 0 and [(i["kind"], i["start"], i["url"]) for i in found] == items
+    assert err.splitlines() == [f"warning: {PAGES / name}: {warning}" for warning in warnings]
+    for item in found:
+        assert not set("<>") & set(item["title"] + (item["sources"][0]["post_title"] or ""))
+
+
+def test_html_on_standard_input(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((PAGES / "appel-cp1252.html").read_bytes())))
+    code, out, err = _run(["extract", "-"], capsys)
+    [item] = yaml.safe_load(out)["opportunities"]
+    assert code == 0 and item["start"] == "2027-02-12" and item["sources"][0]["document"] == "<stdin>"
+    assert item["title"].startswith("Appel à candidatures : résidence pour défenseures des droits")
+    assert err.startswith("warning: <stdin>: publication date 2026-11-05")
+
+
+def test_html_by_content_whatever_the_name(tmp_path, capsys):
+    source = tmp_path / "saved-page.txt"
+    source.write_bytes((PAGES / "ngo-call.html").read_bytes())
+    code, out, _ = _run(["extract", str(source), "--published", "2026-11-02"], capsys)
+    [item] = yaml.safe_load(out)["opportunities"]
+    assert code == 0 and item["url"].endswith("/apply/form.html") and "<" not in item["title"]
+
+
+@pytest.mark.parametrize("name, content, code, message", [
+    ("scan.html", b"%PDF-1.7\x00\x01\x02binary", 1, "error: {}: looks like a binary file"),
+    ("hostile.html", b"<!DOCTYPE html><html><body>" + b"<![CDATA[>" * 50_000 + b"<div>" * 50_000, 0, ""),
+    ("nul.html", b"<html><body><p>Apply by 5 May 2027.\x00</p>" + b"\x00" * 5000, 0, ""),
+])
+def test_hostile_or_wrong_html_ends_cleanly(tmp_path, capsys, name, content, code, message):
+    source = tmp_path / name
+    source.write_bytes(content)
+    got, out, err = _run(["extract", str(source)], capsys)
+    assert got == code and message.format(source) in err and "Traceback" not in err
+    assert all(line.startswith(("warning: ", "error: ")) for line in err.splitlines())
+    assert "opportunities:" in out
+
+
+def test_html_through_the_module_entry_point_logs_nothing_else(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "bot", "extract", str(PAGES / "form-only.html"),
+                           str(PAGES / "ngo-call.html")], capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent, timeout=60)
+    assert done.returncode == 0 and "opportunities:" in done.stdout
+    assert done.stderr and all(line.startswith("warning: ") for line in done.stderr.splitlines())
+
+
 def test_progress_bar_only_on_a_terminal(monkeypatch):
     from bot import cli
 
