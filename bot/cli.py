@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import __version__, store, yamlio
+from . import __version__, yamlio
+from .errors import SettingsError, StoreError
 from .extract import extract
 from .extract.merge import merge
 from .intake import DEFAULT_MAX_BYTES, InputError, read_document
-from .settings import SettingsError
 
 log = logging.getLogger("bot")
 MAX_MB = 200  # the largest --max-mb: a newsletter is kilobytes, and reading holds the text in memory
@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--published", type=_date, help="date the text was published (YYYY-MM-DD), for passages without a date")
     ex.add_argument("--lang", type=_lang, help="language of the text (default: detected)")
     ex.add_argument("--tz", type=_zone, help="time zone for clock times the text gives without one")
-    ex.add_argument("-o", "--output", type=Path, help="write the YAML here (atomically) instead of standard output")
+    ex.add_argument("-o", "--output", type=Path, help="write the YAML here (atomically) instead of standard output (- for standard output)")
     ex.add_argument("--max-mb", type=_megabytes, default=DEFAULT_MAX_BYTES // (1024 * 1024),
                     help=f"refuse files larger than this (MB, 1 to {MAX_MB})")
     ex.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
@@ -176,7 +176,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace, today: dt.date) -> int:
-    from . import ical  # imported here: icalendar is only needed to build feeds
+    from . import ical, store  # imported here: `extract`, the command run most, needs neither
 
     problems: list[str] = []
     records = list(store.Store(args.store).load(problems=problems).values())
@@ -197,6 +197,8 @@ def run_build(args: argparse.Namespace, today: dt.date) -> int:
 
 
 def run_ingest(args: argparse.Namespace, now: dt.datetime) -> int:
+    from . import store
+
     items = store.extracted_items(store.load_yaml(args.extracted), str(args.extracted))
     target = store.Store(args.store)
     with target.locked():
@@ -212,6 +214,8 @@ def run_ingest(args: argparse.Namespace, now: dt.datetime) -> int:
 
 
 def run_withdraw(args: argparse.Namespace, now: dt.datetime) -> int:
+    from . import store
+
     target = store.Store(args.store)
     with target.locked():
         records = target.load()
@@ -279,10 +283,10 @@ def run_extract(args: argparse.Namespace, today: dt.date) -> int:
     if args.output and failed:
         print(f"error: {args.output} not written: {failed} of {len(args.files)} file(s) could not be read",
               file=sys.stderr)
-    elif args.output:
+    elif args.output and str(args.output) != "-":
         yamlio.write_atomic(args.output, text)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(text)  # "-o -" too: a file named "-" is never what was meant
     return 1 if failed else 0
 
 
@@ -310,7 +314,7 @@ def main(argv: list[str] | None = None, *, now: dt.datetime | None = None, today
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except store.StoreError as exc:
+    except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:

@@ -19,12 +19,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from . import leads, yamlio
+from .errors import SettingsError
 
 DEFAULT_FILE = Path("config/settings.yaml")
-
-
-class SettingsError(ValueError):
-    """A setting that cannot be used; the message names the file and the key."""
 
 
 class Section(BaseModel):

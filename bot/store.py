@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from . import yamlio, zones
+from .errors import StoreError
 
 # Fields the extractor owns; a curator may override any of them by editing the file.
 EXTRACTED_FIELDS = (
@@ -41,10 +42,6 @@ MATERIAL_FIELDS = ("kind", "title", "start", "end", "all_day", "timezone", "loca
 STATUSES = ("confirmed", "tentative", "cancelled")
 KINDS = ("deadline", "event", "hearing")
 _ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z]+-[0-9a-f]{10}$")
-
-
-class StoreError(Exception):
-    """A store file or an input file that cannot be used; the message names file and line."""
 
 
 def fingerprint(value) -> str:

@@ -43,6 +43,15 @@ def test_output_file_is_written_whole(tmp_path, capsys):
     assert [p.name for p in out_path.parent.iterdir()] == ["items.yaml"]  # no temporary file left
 
 
+def test_dash_as_output_means_standard_output(tmp_path, capsys, monkeypatch):
+    source = tmp_path / "post.txt"
+    source.write_text(POST, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run(["extract", str(source), "-o", "-"], capsys)
+    assert code == 0 and yaml.safe_load(out)["opportunities"]
+    assert not (tmp_path / "-").exists()
+
+
 def test_same_input_same_bytes(tmp_path, capsys):
     source = tmp_path / "post.txt"
     source.write_text(POST * 3, encoding="utf-8")
