@@ -620,3 +620,13 @@ def test_a_deadline_takes_no_stray_time_from_its_sentence():
 ])
 def test_a_numbered_council_session_gives_an_undated_text_its_year(text, expected):
     assert _items(text, today=D(2031, 6, 1)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The interactive dialogue, initially scheduled for Monday 10 March 2027, will take place a week later.",
+     [("event", "session", "2027-03-17", None)]),
+    ("L'audience, prévue le 4 mai 2027, a été renvoyée et se tiendra deux jours plus tard.",
+     [("hearing", "hearing", "2027-05-06", None)]),
+])
+def test_a_date_moved_by_a_span_gives_the_new_day(text, expected):
+    assert _items(text, published=D(2027, 3, 1)) == expected

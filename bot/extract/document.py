@@ -415,6 +415,10 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
     if kind is None or (distance > KIND_REACH and not (role == "closing" and kind == "event")):
         return None
     direction, superseded = weighed.orientation(key, dated)
+    # "initially scheduled for Monday 10 March, it will take place a week later": the new day
+    later = _later_by(dated.text, mention.end, dated.stop) if superseded else None
+    if later:
+        direction, superseded = 2.0, False
     if direction == 0 and not superseded and distance <= 60 and _ahead_of_writing(mention, reference_of()):
         direction = 0.5  # no tense cue either way ("Am 3. Dezember stellen wir … vor"): a later date is ahead
     # A month is no day to put in a calendar: a deadline "until January" says when something
@@ -432,6 +436,8 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
     if days is None:
         return None
     first, last = days
+    if later:
+        first, last = first + later, last and last + later
     if kind == "deadline" and last is not None:
         first, last = last, None  # a window for applications closes on its last day
     if reference.is_writing_date and (last or first) < reference.date:
@@ -496,6 +502,23 @@ def _followed(sentence: str, new_paragraph: bool) -> tuple[str, int] | None:
 
 def _day(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _later_by(text: str, position: int, stop: int) -> dt.timedelta | None:
+    """How much later than the date just read the sentence puts it ("… will take place a week
+    later", "two days later", "une semaine plus tard"), or None."""
+    match = _LATER.search(text, position, stop)
+    if match is None:
+        return None
+    count = _COUNTS.get(match.group("n").lower(), None) if not match.group("n").isdigit() else int(match.group("n"))
+    if not count or count > 60:
+        return None
+    return dt.timedelta(days=count * (7 if match.group("unit").lower().startswith(("week", "sem")) else 1))
+
+
+_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "une": 1, "un": 1, "deux": 2, "trois": 3, "una": 1, "uno": 1, "dos": 2, "tres": 3}
+_LATER = re.compile(r"\b(?P<n>a|one|two|three|une|un|deux|trois|una|uno|dos|tres|\d{1,2})\s+(?P<unit>days?|weeks?|jours?|semaines?|días?|semanas?)"
+                    r"\s+(?:later|plus tard|después|más tarde)\b", re.IGNORECASE)
 
 
 def _ahead_of_writing(mention: Mention, reference: Reference) -> bool:

@@ -144,7 +144,7 @@ _SUPERSEDED = re.compile(
 # Words just after a date that say it no longer holds: "the hearing set for 5 March was postponed".
 _CALLED_OFF = re.compile(
     r"[^.;]{0,40}?\b(?:was|were|has been|have been|had been|is being|would be|will be|is to be|has to be)\s+(?:postponed|adjourned|cancell?ed|deferred|moved|suspended|called off|rescheduled)"
-    r"|[^.;]{0,40}?\b(?:a été|ont été|fue|fueron|ha sido|han sido|wurde|ist|è stat[ao]|sono stat[ie]|foi|foram)\s+(?:report[ée]e?s?|annul[ée]e?s?|aplazad[ao]s?|suspendid[ao]s?|cancelad[ao]s?|verschoben|rinviat[ao]|adiad[ao])",
+    r"|[^.;]{0,40}?\b(?:a été|ont été|fue|fueron|ha sido|han sido|wurde|ist|è stat[ao]|sono stat[ie]|foi|foram)\s+(?:report[ée]e?s?|renvoy[ée]e?s?|annul[ée]e?s?|aplazad[ao]s?|suspendid[ao]s?|cancelad[ao]s?|verschoben|rinviat[ao]|adiad[ao])",
     _I,
 )
 # Words right before a date that tie it to the past, whatever the rest of the sentence says.
