@@ -464,12 +464,12 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
     "closing" when the date is when an event ends, not when it starts ("the session lasts
     until 12 July"), "extension" when it is a deadline's new date ("extended to 16 May")."""
     if _PUBLISHED_ON.search(dated.text, max(dated.start, dated.begin - 60), dated.begin):
-        return None, "other", 999, False  # "the findings will be published on 6 March": a document, not a day to act or attend
+        return None, "other", 999, None  # "the findings will be published on 6 March": a document, not a day to act or attend
     if _WEEK_OF.search(dated.text, max(dated.start, dated.begin - 30), dated.begin) or _WEEK_AFTER.match(dated.text, dated.end):
-        return None, "other", 999, False  # "the week of 7-11 October": a schedule's heading, its items are below
+        return None, "other", 999, None  # "the week of 7-11 October": a schedule's heading, its items are below
     if _PROJECT.search(dated.text, max(dated.start, dated.begin - 90), dated.begin) and _DONE.search(
             dated.text, max(dated.start, dated.begin - 60), min(dated.stop, dated.end + 40)):
-        return None, "other", 999, False  # "projects must be completed by 31 December": the funded work's term
+        return None, "other", 999, None  # "projects must be completed by 31 December": the funded work's term
     scores, subtype_scores, nearest = _scores(dated, cues)
     evidence = deadline_evidence(dated, cues)
     verb = _until_verb(dated) if evidence == "marker" else None
@@ -477,7 +477,7 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
     if evidence == "marker" and (_PARTY_MUST.search(dated.text, max(dated.start, dated.begin - 90), dated.begin) or (
             _parties_step(scores, subtype_scores)
             and (not until_other or _BY.search(dated.text, max(dated.start, dated.begin - 30), dated.begin)))):
-        return None, "other", 999, False
+        return None, "other", 999, None
     if evidence and not until_other:
         scores["deadline"] = scores.get("deadline", 0.0) + 100.0
         nearest["deadline"] = 0
@@ -495,9 +495,9 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
     if not scores and not until_other and hours_after(dated.text, dated.end, dated.stop):
         # No word says what it is, but a day with the hours it starts and ends is an event
         # ("WEDNESDAY 4 SEPTEMBER, 18h00 – 19h30 in the auditorium"): its kind is in the title.
-        return "event", _subtype("event", _title_scores(title or "")[1], title), 0, False
+        return "event", _subtype("event", _title_scores(title or "")[1], title), 0, None
     if not scores:
-        return None, "other", 999, False
+        return None, "other", 999, None
     kind = max(scores, key=lambda k: scores[k])
     # a "Date:" line's block is one notice: what it is may be named anywhere in it
     distance = min(nearest[kind], KIND_REACH) if dated.labelled else nearest[kind]
