@@ -136,7 +136,7 @@ def _share_meridiem(hour: int, first: str, end_hour: int, second: str) -> int:
 
 def stated_zone(window: str) -> Zone | None:
     """The zone a text states for all its times ("All times are Central European Time",
-    "Times: CET", "heure de Genève"), if `window` holds such a statement."""
+    "Times: CET", "all hours in Geneva time"), if `window` holds such a statement."""
     for statement in _TIMES_ARE.finditer(window):
         match = _ZONE_ONLY.match(window, statement.end())
         if match and not match.group("local"):
