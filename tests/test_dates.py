@@ -58,6 +58,12 @@ def test_date_forms(text, expected):
         ("this Friday", None, 4),
         ("demain matin", 1, None),
         ("pasado mañana", 2, None),
+        # a weekday after the word for "on" in Portuguese, Dutch, Polish and Russian
+        ("as sessões serão retomadas na quarta-feira", None, 2),
+        ("o ato será no sábado", None, 5),
+        ("de zitting gaat verder op maandag", None, 0),
+        ("rozprawa odbędzie się we wtorek", None, 1),
+        ("суд продолжится в понедельник", None, 0),
     ],
 )
 def test_relative_words(text, days, weekday):
@@ -105,3 +111,7 @@ def test_29_february_in_a_leap_year_is_fine():
 )
 def test_a_two_digit_year_counts_only_after_a_label(text, expected):
     assert _read(text)[0] == expected
+
+
+def test_english_no_before_a_weekday_is_no_preposition():
+    assert find_mentions("There is no Monday meeting this month.")[0] == []

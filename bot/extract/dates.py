@@ -144,7 +144,7 @@ _RELATIVE = (  # "tomorrow", "next Monday", "on Thursday"
     rf"{_W}+(?P<rwd>{WEEKDAY})\b"
     rf"|\b(?P<wd2>{WEEKDAY}){_W}+(?:next|prochain)\b"
     # "resumes on Thursday": a bare weekday, but not one that opens a full date ("Thursday 10 December")
-    rf"|\b(?:on|le|el|am|il|this coming){_W}+(?P<bare>{WEEKDAY})\b(?![\s,]*(?:the\s+)?(?:\d|{MONTH}))"
+    rf"|\b(?:on|le|el|am|il|this coming|na|op|w|we|в|во|no(?={_W}+(?:s[áa]bado|domingo))){_W}+(?P<bare>{WEEKDAY})\b(?![\s,]*(?:the\s+)?(?:\d|{MONTH}))"
 )
 # What `_scan` runs: each pattern compiled for folded text only (case-insensitive by folding)
 _LOWERED = {name: re.compile(lowered_source(p)) for name, p in {**_PATTERNS, "relative": _RELATIVE}.items()}
