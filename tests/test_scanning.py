@@ -102,6 +102,14 @@ def test_branching_refuses_what_it_cannot_rewrite_exactly(alternative):
         branched([alternative])
 
 
+def test_each_hit_is_named_the_cue_the_plain_pattern_names():
+    # hits met again are named from memory (`Cues._cue`): the names equal a fresh match's
+    for text in SENTENCES + EDGES + _our_texts():
+        cues = kinds.Cues(text).scan(("kind",), [(0, len(text))])
+        plain = [int(m.lastgroup[1:]) for m in lowered(kinds._ANY_KIND).finditer(fold(text))]
+        assert list(cues.cues["kind"]) == plain
+
+
 def test_the_dense_cue_families_are_branched_and_hold_no_groups():
     for family in ("kind", "retro", "marker"):
         fast = kinds._FOLDED[family]

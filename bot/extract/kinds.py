@@ -175,6 +175,7 @@ COURT_MIN = 1.5  # the weighed court cues that make a date after "until" a court
 # patterns' look-behinds, and a hit may run `_SPILL` characters into the next piece (no cue
 # is longer: "sessions of the United Nations Human Rights Council" is 52).
 _CHUNK, _BEHIND, _SPILL = 1 << 16, 16, 256
+_CUE_AFTER = 24  # characters after a kind cue that its look-aheads read (the longest reads 16)
 
 
 def _weight(distance: int) -> float:
@@ -191,6 +192,7 @@ class Cues:
         self.starts: dict[str, array] = {family: array("q") for family in _FAMILIES}
         self.ends: dict[str, array] = {family: array("q") for family in _FAMILIES}
         self.cues: dict[str, array] = {family: array("h") for family in _FAMILIES}
+        self.named: dict[tuple, int] = {}  # see `_cue`
 
     def scan(self, families: tuple[str, ...], spans: Iterable[tuple[int, int]]) -> "Cues":
         """Find the cues of `families` in the (sorted, disjoint) `spans` of the text."""
@@ -236,9 +238,22 @@ class Cues:
                 break
             starts.append(m.start() + base)
             ends.append(m.end() + base)
-            cues.append(int(_NAMED_KIND.match(piece, m.start()).lastgroup[1:]) if family == "kind" else 0)
+            cues.append(self._cue(piece, m.start(), m.end()) if family == "kind" else 0)
             resume = max(stop, m.end() + base)  # a hit that runs into the next piece
         return resume
+
+    def _cue(self, piece: str, start: int, end: int) -> int:
+        """Which kind cue the hit piece[start:end] is: `_NAMED_KIND` matched again there. That
+        depends only on the hit's words and the characters around it (a word boundary before;
+        after it, look-aheads such as "(?! oral)" and "(?=correctionnelle)", `_CUE_AFTER` at
+        most), so a cue met again is not matched again: a text dense with cues has many."""
+        key = (piece[max(0, start - 1):end + _CUE_AFTER], start == 0, end - start)
+        cue = self.named.get(key)
+        if cue is None:
+            if len(self.named) >= 4096:
+                self.named.clear()
+            cue = self.named[key] = int(_NAMED_KIND.match(piece, start).lastgroup[1:])
+        return cue
 
     def any_near(self, begin: int, end: int) -> bool:
         """True when a kind cue stands within `KIND_REACH` of text[begin:end], or a marker
