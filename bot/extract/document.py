@@ -7,6 +7,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from .branching import for_folded
 from .folding import fold
 from .kinds import KIND_REACH, Cues, Dated, announced_event, classify_kind, orientation
 from .lexicon import PLACE_ZONES
-from .merge import Folded
+from .merge import Folded, day_of
 from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
 from .sentences import SentenceEnds, bounds
@@ -189,9 +190,10 @@ _LINE_HEAD = re.compile(
     rf"(?:(?:on|le|el|am|il|the|from|du|del)[ \t]+)?(?:{WEEKDAY},?[ \t]+)?$",
     re.IGNORECASE,
 )
-_PLACE_OPEN = re.compile(r"[ \t]*(?:[-•*·–][ \t]+)?[A-Z][^\W\d_]+(?:[ \t-][A-Z][^\W\d_]+){0,3}[ \t]*\([ \t]*")
+_PLACE_NAME = r"[A-Z][^\W\d_]+(?:[ \t-][A-Z][^\W\d_]+){0,3}"  # "Kenya", "Burkina Faso"
+_PLACE_OPEN = re.compile(rf"[ \t]*(?:[-•*·–][ \t]+)?{_PLACE_NAME}[ \t]*\([ \t]*")
 _PLACE_CLOSE = re.compile(r"[ \t]*\)[ \t.:]*")
-_PLACE_HEADING = re.compile(r"\n[ \t]*[A-Z][^\W\d_]+(?:[ \t-][A-Z][^\W\d_]+){0,3}[ \t]*\([^\n)]{3,30}\)[ \t.:]*\n")  # the next one
+_PLACE_HEADING = re.compile(rf"\n[ \t]*{_PLACE_NAME}[ \t]*\([^\n)]{{3,30}}\)[ \t.:]*\n")  # the next one
 _CLOCK_LINE = re.compile(r"[ \t]*(?:time:?\s*|heure\s*:?\s*|hora\s*:?\s*)?\d{1,2}(?:[:.h]\d\d|h|\s?[ap]\.?m)", re.IGNORECASE)
 
 
@@ -289,7 +291,10 @@ def _reference(post: Post, mention: Mention, anchors: "_Anchors", context: Conte
         return Reference(nearby, "nearby date")
     if month is not None:
         return Reference(month, "document month")
-    year = _latest_year(anchors.text, post, context.today)
+    # a post's years are read once: every year-less date of a post without a full date asks
+    if post.begin not in anchors.years:
+        anchors.years[post.begin] = _latest_year(anchors.text, post, context.today)
+    year = anchors.years[post.begin]
     if year is not None:
         return Reference(dt.date(year, 1, 1), "year in text")
     return Reference(context.today, "clock")
@@ -346,6 +351,7 @@ class _Anchors:
         self.text = text
         self.ends, self.begins, self.dates = array("q"), array("q"), array("q")
         self.statement = bytearray()
+        self.years: dict[int, int | None] = {}  # a post's latest year, by where it begins (`_reference`)
         for m in mentions:
             full = _full(m)
             if full:
@@ -451,7 +457,7 @@ def _follow_up(post: Post, dated: Dated, item: Opportunity, context: Context, ar
     """The event that a sentence soon after an event's names with its hour but no day: "A
     press conference will be held on 22 March … This conference will be followed by a
     presentation of the report at 6:30 pm." It is on the same day, and less sure."""
-    if item.kind != "event" or item.end is not None and _day(item.end) != _day(item.start):
+    if item.kind != "event" or item.end is not None and day_of(item.end) != day_of(item.start):
         return None
     text, start, found = dated.text, dated.stop, None
     for _ in range(3):  # the next three sentences, until one gives a day of its own
@@ -470,7 +476,7 @@ def _follow_up(post: Post, dated: Dated, item: Opportunity, context: Context, ar
     if found is None or found == _DATED:
         return None  # none, or a sentence with a day of its own comes first
     subtype, clock_at = found
-    day = _day(item.start)
+    day = day_of(item.start)
     at = Mention(start + clock_at, start + clock_at, text, Partial(day.month, day.day, day.year))
     follow = Dated(text, start, stop, at.begin, at.end)
     reading = Reading("event", subtype, day, None, 0, 1.0, Reference(day, "nearby date"))
@@ -498,10 +504,6 @@ def _followed(sentence: str, new_paragraph: bool) -> tuple[str, int] | None:
     clock = find_time(sentence)
     subtype = announced_event(sentence, follows=new_paragraph) if clock is not None else None
     return (subtype, clock.begin) if subtype else None
-
-
-def _day(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _later_by(text: str, position: int, stop: int) -> dt.timedelta | None:
@@ -661,7 +663,7 @@ def _clock_near(sentence: str, begin: int, end: int) -> ClockTime | None:
 def _only_clock(sentence: str) -> ClockTime | None:
     """The time of a sentence that gives one day and one time, wherever they stand in it. A
     deadline's sentence is not read so: "closes on 3 March; the office opens at 9:00"."""
-    if sum(1 for _ in zip(range(2), all_times(sentence))) != 1 or len(find_mentions(sentence)[0]) != 1:
+    if len(list(itertools.islice(all_times(sentence), 2))) != 1 or len(find_mentions(sentence)[0]) != 1:
         return None
     return find_time(sentence)
 

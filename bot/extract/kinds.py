@@ -212,8 +212,8 @@ class Cues:
                 extra._scan_span((family,), max(lo, self.ends[family][last]) if last >= 0 else lo, hi)
             if not extra.starts[family]:
                 continue
-            hits = sorted(zip(self.starts[family], self.ends[family], self.cues[family]))
-            hits = sorted(hits + list(zip(extra.starts[family], extra.ends[family], extra.cues[family])))
+            hits = sorted([*zip(self.starts[family], self.ends[family], self.cues[family]),
+                           *zip(extra.starts[family], extra.ends[family], extra.cues[family])])
             self.starts[family], self.ends[family], self.cues[family] = (
                 array("q", (h[0] for h in hits)), array("q", (h[1] for h in hits)), array("h", (h[2] for h in hits)))
 

@@ -18,13 +18,14 @@ def _words(text: str | None) -> set[str]:
     return {w for w in re.findall(r"\w+", (text or "").lower()) if w not in _STOP and len(w) > 2}
 
 
-def _day(value):
+def day_of(value):
+    """The day of a date or of a datetime."""
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
 def _last_day(item: Opportunity):
     """The item's last day: an end on its start day (10:00-12:00) is no end of days."""
-    return _day(item.end) or _day(item.start)
+    return day_of(item.end) or day_of(item.start)
 
 
 def same(a: Opportunity, b: Opportunity) -> bool:
@@ -32,7 +33,7 @@ def same(a: Opportunity, b: Opportunity) -> bool:
     post, link, organiser or a mostly shared title. The type must agree: one call often lists
     an award, a fellowship and a call for input closing on one day, and merging them would
     lose two deadlines."""
-    if a.kind != b.kind or _day(a.start) != _day(b.start) or _last_day(a) != _last_day(b):
+    if a.kind != b.kind or day_of(a.start) != day_of(b.start) or _last_day(a) != _last_day(b):
         return False
     if a.subtype != b.subtype and not (a.kind == "event" and not a.all_day and a.start == b.start and a.end == b.end):
         return False  # two events of one post at the same hours are one, whatever each sentence calls it
@@ -86,10 +87,10 @@ class Folded:
             self.extensions.append(item)
         if role == "closing":
             source = item.sources[0] if item.sources else None
-            key = (_day(item.start), item.subtype, source and (source.document, source.post_title))
+            key = (day_of(item.start), item.subtype, source and (source.document, source.post_title))
             self.closings.setdefault(key, item)
             return
-        bucket = self.buckets.setdefault((item.kind, _day(item.start), _last_day(item)), [])
+        bucket = self.buckets.setdefault((item.kind, day_of(item.start), _last_day(item)), [])
         for index, kept in enumerate(bucket):
             if same(kept, item):
                 bucket[index] = _combine(kept, item)
@@ -110,7 +111,7 @@ class Folded:
         """Drop the deadlines of `extension`'s post that it replaces: of its type (or of no
         type) and in the `EXTENSION_REACH` days before it. "Apply by 10 May … The deadline has
         been extended to 16 May": only the new date is a day to act by."""
-        day, posts = _day(extension.start), {(s.document, s.post_title) for s in extension.sources}
+        day, posts = day_of(extension.start), {(s.document, s.post_title) for s in extension.sources}
         for key in [key for key in self.buckets if key[0] == "deadline" and day - EXTENSION_REACH <= key[1] < day]:
             kept = [item for item in self.buckets[key]
                     if item.subtype not in (extension.subtype, "other") and extension.subtype != "other"
@@ -124,7 +125,7 @@ class Folded:
         """Make `closing`'s day the end of the latest one-day event of its post and type that
         starts in the `CLOSING_REACH` days before it. Alone, the last day of a session is
         nothing to attend: it is dropped."""
-        day = _day(closing.start)
+        day = day_of(closing.start)
         posts = {(s.document, s.post_title) for s in closing.sources}
         candidates = [
             (key, index) for key, bucket in self.buckets.items()
