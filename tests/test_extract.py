@@ -630,3 +630,23 @@ def test_a_numbered_council_session_gives_an_undated_text_its_year(text, expecte
 ])
 def test_a_date_moved_by_a_span_gives_the_new_day(text, expected):
     assert _items(text, published=D(2027, 3, 1)) == expected
+
+
+CASES += [
+    # a web page's line break lost on the way to text glues the year to the hours
+    pytest.param("Online dialogue with the Working Group on business and human rights\n\n"
+                 "When: 4 March 202715:00-16:30 (Geneva)\n\nRegister online before joining.", None,
+                 [("event", "meeting", "2027-03-04T15:00+01:00", "2027-03-04T16:30+01:00")], id="year-glued-to-the-hours"),
+    # An event listing: each entry a heading, its date, its hours and a line saying what it is, the
+    # first entry closed by its date again with the hour it was posted (no writing date for the next).
+    pytest.param("Events\n\nRoundtable - Legal defence for land defenders\n\n9 March 2027\n\n10:00-11:30 CET\n\n"
+                 "Register here\n\nA roundtable for lawyers who represent land defenders facing criminal charges: how to "
+                 "challenge pre-trial detention, how to bring international standards before a domestic court, how to "
+                 "document threats against the defence team and how to work with trial monitors from abroad. Spanish and "
+                 "English interpretation will be provided.\n\n"
+                 "Tuesday, March 9, 2027 - 10:00\nEvent Type:\n\n"
+                 "Reprisals against those who cooperate with the UN: what the new report shows\n\n2 March 2027\n\n"
+                 "13:00-14:00 CET\n\nOnline event\n\nRegister here", None,
+                 [("event", "meeting", "2027-03-02T13:00+01:00", "2027-03-02T14:00+01:00"),
+                  ("event", "meeting", "2027-03-09T10:00+01:00", "2027-03-09T11:30+01:00")], id="event-listing-entries"),
+]

@@ -103,9 +103,12 @@ WEEKDAY = rf"(?:{_alternation(_WEEKDAY_WORDS)})\.?"
 _MONTH_WORD = re.compile(rf"(?<!\w){MONTH}(?!\w)", re.IGNORECASE)
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th|er|ème|eme|º|°|o\b)?"
 YEAR = r"(?:19|20)\d\d"
+# where a year ends: a word boundary, or a clock time glued to it when a page's line break was
+# lost on the way to text ("11 February 202111:00am-1:00pm")
+_YEAR_END = r"(?:\b|(?=(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)))"
 _W = r"[ \t\u00a0]"  # spaces inside a date never cross a line
 _OF = rf"(?:{_W}+(?:of|de|del|di|du|do|da|dell'|della|من شهر){_W}+|{_W}*)"
-_YEAR_TAIL = rf"(?:,?{_W}*(?:de{_W}+|del{_W}+|of{_W}+)?(?P<y>{YEAR})\b)?"
+_YEAR_TAIL = rf"(?:,?{_W}*(?:de{_W}+|del{_W}+|of{_W}+)?(?P<y>{YEAR}){_YEAR_END})?"
 _WD = rf"(?:(?P<wd>{WEEKDAY}),?{_W}+(?:the{_W}+|le{_W}+|el{_W}+|den{_W}+)?)?"
 _DASH = r"(?:-|–|—|/)"
 _TO = rf"(?:{_W}*{_DASH}{_W}*|{_W}+(?:to|till|until|through|thru|and|&|au|al|a|bis|e|y|et|à|hasta|jusqu'au|по|до|do){_W}+)"
@@ -123,7 +126,7 @@ _PATTERNS = {
     "d-m": rf"(?<![\w.,/-])(?=[^\W_]){_WD}(?P<d>{DAY})\.?{_OF}(?P<m>{MONTH})(?![\w-]){_YEAR_TAIL}"
            rf"(?:,?{_W}+(?P<wa>{WEEKDAY})(?![\w-]))?",  # "27 Mart Pazartesi", "27 марта, понедельник"
     # Friday, February 6, 2026 / November 24
-    "m-d": rf"\b(?=[^\W\d_]){_WD}(?P<m>{MONTH}){_W}+(?:the{_W}+)?(?P<d>{DAY})\b(?![.,]\d|:\d|{_W}*(?:%|percent|per{_W}cent))(?:{_W}*,?{_W}*(?P<y>{YEAR})\b)?",
+    "m-d": rf"\b(?=[^\W\d_]){_WD}(?P<m>{MONTH}){_W}+(?:the{_W}+)?(?P<d>{DAY})\b(?![.,]\d|:\d|{_W}*(?:%|percent|per{_W}cent))(?:{_W}*,?{_W}*(?P<y>{YEAR}){_YEAR_END})?",
     # March 2026 (month precision)
     "m-y": rf"\b(?P<m>{MONTH}),?{_W}+(?:de{_W}+|del{_W}+)?(?P<y>{YEAR})\b",
     # 2026-04-30

@@ -18,7 +18,7 @@ from . import fields
 from .dates import MONTH, WEEKDAY, Mention, MentionTable, Partial, find_mentions, mention_table
 from .branching import for_folded
 from .folding import fold
-from .kinds import KIND_REACH, Cues, Dated, announced_event, classify_kind, orientation
+from .kinds import KIND_REACH, Cues, Dated, announced_event, classify_kind, names_occasion, orientation
 from .lexicon import PLACE_ZONES
 from .merge import Folded, day_of
 from .posts import LABEL_LINE, Post, document_month, split_posts
@@ -208,6 +208,29 @@ def _schedule_line(text: str, mention: Mention, line_start: int) -> bool:
     return line_end - line_start <= 140 and bool(_LIST_ITEM.match(text, line_start))
 
 
+def _tags_below(text: str, stop: int, limit: int) -> int:
+    """Where a schedule entry ends: after the short lines under its date and hours that say
+    what it is ("Online event", "Side event"), as an event listing prints them: two at most,
+    each a few words without a digit that name an event or a hearing, and not a heading of the next entry
+    (a line with a date follows those)."""
+    for _ in range(2):
+        below = stop + 1
+        if text.startswith("\n", below):
+            below += 1  # one blank line between them
+        line_end = text.find("\n", below, min(limit, below + _TAG_LINE + 1))
+        if line_end < 0 or not _TAG.fullmatch(text, below, line_end) or not names_occasion(text[below:line_end]):
+            break
+        if _DAY_MONTH.search(text, line_end, min(limit, line_end + 120)):
+            break
+        stop = line_end
+    return stop
+
+
+_TAG_LINE = 40
+_TAG = re.compile(rf"[ \t]*[^\W\d_][^\d\n:]{{1,{_TAG_LINE}}}")
+_DAY_MONTH = re.compile(rf"\d{{1,2}}\.?\s+(?:de\s+)?{MONTH}|{MONTH}\s+\d{{1,2}}", re.IGNORECASE)
+
+
 def _intro_start(text: str, start: int, post: Post) -> int:
     """Where the context of a schedule begins: its paragraph, or the paragraph above when
     that one introduces it ("… three roundtables will be held:") or is a short heading. The
@@ -254,7 +277,7 @@ def _labelled_block(text: str, mention: Mention, post: Post) -> tuple[int, int] 
         if _CLOCK_LINE.match(text, below):  # the time on the line under the date
             after = text.find("\n", below)
             stop = len(text) if after < 0 else after
-        return _intro_start(text, start, post), min(stop, post.end)
+        return _intro_start(text, start, post), min(_tags_below(text, stop, post.end), post.end)
     if not labelled:
         if text[line_start:mention.begin].strip():
             return None

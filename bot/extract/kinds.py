@@ -525,6 +525,12 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
     return kind, _subtype(kind, subtype_scores, title), distance, role
 
 
+def names_occasion(line: str) -> bool:
+    """True when `line` names an event or a hearing ("Online event", "Side event"), as a
+    line of a listing under an entry's date may say what the entry is."""
+    return bool(_title_scores(line)[0])
+
+
 def announced_event(sentence: str, follows: bool = False) -> str | None:
     """The subtype of the event `sentence` announces by its own words ("This conference will
     be followed by a presentation", "Seguirà una conferenza stampa"), or None: no event cue,

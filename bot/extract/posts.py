@@ -175,6 +175,13 @@ def split_posts(text: str) -> list[Post]:
             continue  # "Deadline" / "Date" on the line above: an announced date, not a post's
         # Nothing but a caption between two date lines: the second dates the same post.
         inner = posts and not _NONBLANK.search(text, last_date_end, title[0] if title is not None else pos)
+        if not inner and title is None and _announced_above(text, pos, date):
+            # An event listing's entry ends with its day again ("Tuesday, July 13, 2021 - 02:00"):
+            # no day to read, and no writing date for the entries below it.
+            if not posts:
+                posts.append(Post(0, len(text), _first_title(text), None))
+            posts[-1].add_own_date(pos, match.end())
+            continue
         if inner or title is None:
             if posts:  # a second date right under a post's date line is that post's dateline
                 posts[-1].add_dateline(pos, date)
@@ -194,6 +201,24 @@ def split_posts(text: str) -> list[Post]:
             post.add_dateline(line.begin, line.date)
             post.add_own_date(line.mention_begin, line.mention_end)
     return posts
+
+
+def _announced_above(text: str, pos: int, date: dt.date) -> bool:
+    """True when `date` is written in full in the paragraphs just above `pos`: a date line
+    under the text that announces that day repeats it, as a listing's entry ends with the
+    day it lists; it does not say when what follows was written."""
+    mentions, _ = find_mentions(text[max(0, pos - _ABOVE):pos])
+    return any(m.first is not None and m.last is None and m.first.year and _day(m.first) == date for m in mentions)
+
+
+_ABOVE = 1500
+
+
+def _day(part) -> dt.date | None:
+    try:
+        return dt.date(part.year, part.month, part.day) if part.day else None
+    except ValueError:
+        return None
 
 
 def _title_above(text: str, pos: int) -> tuple[int, str] | None:
@@ -234,14 +259,22 @@ def find_datelines(text: str, begin: int, end: int) -> Iterator[Dateline]:
     """Paragraphs of text[begin:end] that open with "Place, Date –" or "Date:", in order."""
     for match in _PARAGRAPH_HEAD.finditer(text, begin, end):  # `begin` starts a line
         head = _DATELINE.match(match.group())
-        if head is None:
-            continue
+        if head is None or _date_line(_line_at(text, match.start())):
+            continue  # a line that is nothing but a date and a time is `split_posts`'s to judge
         parsed = _full_date(head.group("date"))
         if parsed is None:
             continue
         date, mention = parsed
         at = match.start() + head.start("date")
         yield Dateline(match.start(), date, at + mention.begin, at + mention.end)
+
+
+def _line_at(text: str, start: int) -> str:
+    """The line that starts at `start`, or "" when it is longer than a date line may be."""
+    end = text.find("\n", start, start + 100)
+    if end < 0:
+        end = len(text) if len(text) - start <= 100 else start
+    return text[start:end]
 
 
 def document_month(text: str) -> dt.date | None:
