@@ -650,3 +650,25 @@ CASES += [
                  [("event", "meeting", "2027-03-02T13:00+01:00", "2027-03-02T14:00+01:00"),
                   ("event", "meeting", "2027-03-09T10:00+01:00", "2027-03-09T11:30+01:00")], id="event-listing-entries"),
 ]
+
+CASES += [
+    # two days named as a list are two dates; two days running, or "between", one span
+    pytest.param("The bail hearings of the nine students will resume on March 11 and 13, 2027.", None,
+                 [("hearing", "hearing", "2027-03-11", None), ("hearing", "hearing", "2027-03-13", None)], id="list-of-two-days"),
+    pytest.param("Les audiences reprendront les 11 et 13 mars 2027, de 9h30 à 12h, au tribunal de Tunis.", None,
+                 [("hearing", "hearing", "2027-03-11T09:30+01:00", "2027-03-11T12:00+01:00"),
+                  ("hearing", "hearing", "2027-03-13T09:30+01:00", "2027-03-13T12:00+01:00")], id="list-of-two-days-with-hours"),
+    pytest.param("The training on digital security for defenders will take place on 5 and 6 March 2027 in Nairobi.", None,
+                 [("event", "workshop", "2027-03-05", "2027-03-06")], id="two-days-running-are-one-span"),
+    pytest.param("O fórum será realizado entre os dias 24 e 27 de fevereiro de 2027, em Brasília.", None,
+                 [("event", "forum", "2027-02-24", "2027-02-27")], id="between-two-days-is-a-span"),
+]
+CASES += [
+    # the year that closes a list of days is theirs, the first ones' too
+    pytest.param("The remaining hearings are set for 5 May, 9 June and 2 September 2027.", None,
+                 [("hearing", "hearing", "2027-05-05", None), ("hearing", "hearing", "2027-06-09", None),
+                  ("hearing", "hearing", "2027-09-02", None)], id="a-list-closed-by-its-year"),
+    pytest.param("The sessions of the tribunal are set for 14 December and 11 January 2027.", None,
+                 [("hearing", "hearing", "2026-12-14", None), ("hearing", "hearing", "2027-01-11", None)],
+                 id="a-list-across-the-new-year"),
+]

@@ -159,7 +159,7 @@ RUN_ON = " ".join(f"Deadline {day} May 2027 apply now" for day in range(1, 29)) 
                                 " apply now Deadline 15 May 2027 apply now Deadline 16 May 2027 apply now Deadline "),
         # a sentence that ends within 400 characters keeps all of its dates
         ("Hearings are set for 5 May, 9 June, 3 July, 8 August and 2 September 2027. Then a pause.",
-         "2 September 2027", "Hearings are set for 5 May, 9 June, 3 July, 8 August and 2 September 2027."),
+         "8 August and 2 September 2027", "Hearings are set for 5 May, 9 June, 3 July, 8 August and 2 September 2027."),
     ],
 )
 def test_run_on_sentences_are_cut_at_their_neighbouring_dates(text, date, expected):

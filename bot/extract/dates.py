@@ -46,6 +46,7 @@ class Mention:
     next_weekday: int | None = None  # "next Monday" = 0
     lang: str = "en"
     numeric: bool = False
+    listed: bool = False  # two days named as a list ("March 11 and 13"), not a span
 
     @property
     def text(self) -> str:
@@ -196,12 +197,10 @@ def _from_named(name: str, m: re.Match, lang: str, source: str, base: int) -> Me
     if name in ("d-m", "m-d"):
         first = Partial(month, _day(groups["d"]), year, weekday)
         return Mention(base + m.start(), base + m.end(), source, first, lang=lang)
-    if _listed_not_ranged(m):
-        return None
     first_month = _month(groups["m1"]) if groups.get("m1") else month
     first = Partial(first_month, _day(groups["d1"]), year, weekday)
     last = Partial(month, _day(groups["d2"]), year)
-    return Mention(base + m.start(), base + m.end(), source, first, last, lang=lang)
+    return Mention(base + m.start(), base + m.end(), source, first, last, lang=lang, listed=_listed_not_ranged(m))
 
 
 _CONJUNCTION = re.compile(r"\s(?:and|&|et|y|e)\s", re.IGNORECASE)
@@ -286,7 +285,7 @@ class MentionTable:
             self.begins.append(mention.begin)
             self.ends.append(mention.end)
             shape = (mention.first, mention.last, mention.relative_days, mention.next_weekday, mention.lang,
-                     mention.numeric)
+                     mention.numeric, mention.listed)
             # a date repeated all along a text is read once (`_found`), so its parts are the very same objects
             if not (raw and shape[0] is raw[0] and shape[1] is raw[1] and shape[2:] == raw[2:]):
                 if len(recent) > 256:
@@ -372,7 +371,7 @@ def _reading(mention: Mention | None, lang: str) -> tuple[str | None, tuple] | N
     problem = _validity_warning(mention)
     tagged = mention if problem else _with_language(mention, lang)
     return problem, (tagged.first, tagged.last, tagged.relative_days, tagged.next_weekday, tagged.lang,
-                     tagged.numeric)
+                     tagged.numeric, tagged.listed)
 
 
 def _in_order(text: str, lang: str):

@@ -66,7 +66,7 @@ class Reference:
     """The date a passage is read against, and how it was found."""
 
     date: dt.date
-    source: str  # dateline | post date | published | nearby date | document month | year in text | clock
+    source: str  # dateline | post date | published | nearby date | later date | document month | year in text | clock
 
     @property
     def is_writing_date(self) -> bool:
@@ -93,9 +93,10 @@ def read(text: str, context: Context) -> Extraction:
         # The reference is looked up only for dates that pass the cheaper tests first.
         reference = functools.partial(_reference, post, mention, anchors, context, month)
         found = _read_mention(post, mention, dated, weighed, reference, context, around)
-        if found is not None:
-            folded.add(*found)
-            follow = _follow_up(post, dated, found[0], context, around, candidates.ends)
+        for item, role in found:
+            folded.add(item, role)
+        if found:
+            follow = _follow_up(post, dated, found[0][0], context, around, candidates.ends)
             if follow is not None:
                 folded.add(follow)
     return Extraction(folded.items(), warnings)
@@ -311,7 +312,7 @@ def _reference(post: Post, mention: Mention, anchors: "_Anchors", context: Conte
         return Reference(context.published, "published")
     nearby = anchors.near(mention, post)
     if nearby is not None:
-        return Reference(nearby, "nearby date")
+        return Reference(nearby[0], "later date" if nearby[1] else "nearby date")
     if month is not None:
         return Reference(month, "document month")
     # a post's years are read once: every year-less date of a post without a full date asks
@@ -383,18 +384,27 @@ class _Anchors:
                 self.dates.append(full.toordinal())
                 self.statement.append(_reports(text, m.end))
 
-    def near(self, mention: Mention, post: Post) -> dt.date | None:
+    def near(self, mention: Mention, post: Post) -> tuple[dt.date, bool] | None:
         """The latest of the last few statement dates before `mention` ("On 14 November 2025,
-        NGOs said"), else the nearest full date before it, else the nearest after it (in its post)."""
+        NGOs said"), else the nearest full date before it, else the nearest after it (in its
+        post); and whether that one closes the list the mention is in ("5 May, 9 June and 2
+        September 2027": after it, in the same sentence, with nothing but days between)."""
         last = bisect.bisect_right(self.ends, mention.begin)
         first = bisect.bisect_left(self.begins, post.begin)
         statements = [self.dates[i] for i in range(max(first, last - 12), last) if self.statement[i]]
         if statements:
-            return dt.date.fromordinal(max(statements[-3:]))
+            return dt.date.fromordinal(max(statements[-3:])), False
         if last > first:
-            return dt.date.fromordinal(self.dates[last - 1])
+            return dt.date.fromordinal(self.dates[last - 1]), False
         after = bisect.bisect_left(self.begins, mention.end)
-        return dt.date.fromordinal(self.dates[after]) if after < len(self.dates) and self.begins[after] < post.end else None
+        if after < len(self.dates) and self.begins[after] < post.end:
+            between = self.text[mention.end:self.begins[after]]
+            return dt.date.fromordinal(self.dates[after]), len(between) <= 80 and _LIST_GAP.fullmatch(between) is not None
+        return None
+
+
+# what may stand between the days of a list: other days and months, commas, "and"
+_LIST_GAP = re.compile(r"[^.;:!?\n()]*")
 
 
 class _Weighed:
@@ -431,10 +441,27 @@ class _Weighed:
 
 
 def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed, reference_of,
-                  context: Context, around: _Around) -> tuple[Opportunity, str | None] | None:
+                  context: Context, around: _Around) -> list[tuple[Opportunity, str | None]]:
     """The opportunity a dated sentence announces and its role: "closing" when its date is
     when an event that starts earlier ends, "extension" when it is a deadline's new date;
-    None when it announces nothing ahead."""
+    none when it announces nothing ahead; two when the date is two days ("on 11 and 13 March")."""
+    found = _announced(post, mention, dated, weighed, reference_of, context, around)
+    if found is None:
+        return []
+    item, role = found
+    if not (item.kind != "deadline" and item.end is not None and mention.listed):
+        return [found]
+    apart = day_of(item.end) - day_of(item.start)
+    if apart.days < 2:
+        return [found]  # "on 5 and 6 March": two days running, one item
+    # each day with the hours, when there are any ("on 11 and 13 March, 10:00-12:00")
+    first_end = None if item.all_day or item.end - apart == item.start else item.end - apart
+    second = dataclasses.replace(item, start=item.start + apart, end=None if item.all_day else item.end)
+    return [(dataclasses.replace(item, end=first_end), role), (second, role)]
+
+
+def _announced(post: Post, mention: Mention, dated: Dated, weighed: _Weighed, reference_of,
+               context: Context, around: _Around) -> tuple[Opportunity, str | None] | None:
     key = weighed.key(dated, post.title)
     kind, subtype, distance, role = weighed.kind(key, dated, post.title)
     # "Beginn: 29. November, 13.00 Uhr" then "Ende: 30. November, 14.00 Uhr": the second is when
@@ -460,8 +487,7 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
     reference = reference_of()
     # Read against the machine's clock only for want of any clue, a text is as likely old as
     # new: no lean towards the future then.
-    days = resolve(mention, reference.date, 0 if reference.source == "clock" else direction,
-                   reference.date.year if reference.source == "year in text" else None)
+    days = resolve(mention, reference.date, 0 if reference.source == "clock" else direction, _year_hint(mention, reference))
     if days is None:
         return None
     first, last = days
@@ -473,6 +499,19 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
         return None
     reading = Reading(kind, subtype, first, last, distance, direction, reference)
     return _build(post, mention, dated, reading, context, around), role if role != "closing" or last is None else None
+
+
+def _year_hint(mention: Mention, reference: Reference) -> int | None:
+    """The year to read a year-less date in, when the text gives one: its only year, or for a
+    date before the first full date after it, the year that puts it on or before that date
+    ("on 5 May, 9 June and 2 September 2027": all in 2027; "on 3 December and 14 January 2027")."""
+    if reference.source == "year in text":
+        return reference.date.year
+    if reference.source != "later date" or mention.first is None or mention.first.month is None:
+        return None
+    later = reference.date
+    day = mention.first.day or 1
+    return later.year if (mention.first.month, day) <= (later.month, later.day) else later.year - 1
 
 
 def _follow_up(post: Post, dated: Dated, item: Opportunity, context: Context, around: _Around,

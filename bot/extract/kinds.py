@@ -81,6 +81,7 @@ _FORWARD = re.compile(
     r"|se tiendra|aura lieu|reprendra|prévue?s?|renvoy[ée]e? au|report[ée]e? au|doit|doivent|pourront|peuvent"
     r"|se celebrar[áa]|tendr[áa] lugar|ser[áa]|prevista|programad[ao]|aplazad[ao] (?:al|para)|pospuest[ao] (?:al|para)|podr[áa]n"
     r"|\w{2,}r[áà]n?|\w{2,}remos|sera|seront|aura|auront|se tiendra|se déroulera|reprendra|examinera|statuera|rendra|\w{3,}eront"
+    r"|\w{3,}[di]ront"  # the future of "reprendre", "venir", "finir": "les audiences reprendront le"
     # a French future ("examinera le", "se réunira à"), told from Spanish and Portuguese words that
     # end the same way ("primera instancia", "primeira vez") by what follows it
     r"|\w{3,}(?:era|ira)(?=\s+(?:le|la|les|l['’]|du|des|un|une|en|à|au|aux|sa|son|ses|leur|leurs|ce|cette|ces|lieu|ainsi|également|ensuite|dès|sur|pour|par|avec|devant|\d)\b)"
