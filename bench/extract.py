@@ -9,8 +9,8 @@ stay under 3 s (3 s per MB above 1 MB) on the reference machine, and its peak RS
 the same command on the input's first 16 KB (the interpreter and the libraries the text makes it
 load), under 10 times the input. The reference machine is the one the 3 s was set on, where
 `search_dates` read the seed corpus at `REFERENCE_BASELINE`; on another machine the limit is
-scaled by this run's baseline (a machine twice as slow has 6 s), and the unscaled seconds are
-printed beside it.
+scaled by this run's baseline (a machine twice as slow has 6 s); the seconds printed are as
+measured, the limit beside them scaled.
 
 Corpus: --corpus DIR (*.txt), else ../shared/corpus/seeds when present, else the project's own
 examples/*.txt and the texts of tests/data/devset/*.yaml. Exit status 0 when every target holds.

@@ -216,7 +216,7 @@ _ABOVE = 1500
 
 def _day(part) -> dt.date | None:
     try:
-        return dt.date(part.year, part.month, part.day) if part.day else None
+        return dt.date(part.year, part.month, part.day) if part.day and part.month else None
     except ValueError:
         return None
 
