@@ -67,12 +67,21 @@ def write_atomic(path: Path, content: str | bytes, mode: int = 0o644) -> None:
     server's user: mkstemp alone would make every feed and store file owner-only)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        pass
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        found = None
+    if found is not None and not stat.S_ISREG(found.st_mode) and not stat.S_ISDIR(found.st_mode):
+        # A pipe or a device ("-o /dev/null", "-o /dev/stdout"): there is nothing to replace, and
+        # renaming a file over it would put a plain file in the device's place (as root, for
+        # every program on the machine).
+        with open(path, "wb") as out:
+            out.write(data)
+        return
+    if found is not None:
+        mode = stat.S_IMODE(found.st_mode)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             os.fchmod(out.fileno(), mode)

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,24 @@ def test_dash_as_output_means_standard_output(tmp_path, capsys, monkeypatch):
     code, out, _ = _run(["extract", str(source), "-o", "-"], capsys)
     assert code == 0 and yaml.safe_load(out)["opportunities"]
     assert not (tmp_path / "-").exists()
+
+
+def test_output_to_a_pipe_is_written_into_it_not_replaced(tmp_path, capsys):
+    """`-o /dev/null` or `-o /dev/stdout`: a pipe or a device is written to as it is. Renaming a
+    new file over it (the atomic write a regular file gets) would put a plain file in its place,
+    for /dev/null as root for every program on the machine. A FIFO stands in for the device."""
+    source, pipe = tmp_path / "post.txt", tmp_path / "items.pipe"
+    source.write_text(POST, encoding="utf-8")
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # a reader waiting, as a shell's would be
+    try:
+        code, out, err = _run(["extract", str(source), "-o", str(pipe)], capsys)
+        assert code == 0 and out == "" and err == ""
+        assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+        assert yaml.safe_load(os.read(reader, 1 << 16))["opportunities"][0]["start"] == "2027-01-15"
+    finally:
+        os.close(reader)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["items.pipe", "post.txt"]  # no temporary file left
 
 
 def test_same_input_same_bytes(tmp_path, capsys):
