@@ -4,10 +4,10 @@ target, with `dateparser.search_dates` timed on the same text in the same run as
     python bench/extract.py            # 1 MB and 10 MB, baseline on the whole 1 MB (a few minutes)
     python bench/extract.py --quick    # 256 KB and 2.5 MB, baseline on 128 KB extrapolated
 
-Each hostile input runs as `python -m bot extract FILE` in a fresh process: its wall time must
-stay under 3 s (3 s per MB above 1 MB) on the reference machine, and its peak RSS, less that of
-the same command on the input's first 16 KB (the interpreter and the libraries the text makes it
-load), under 10 times the input. The reference machine is the one the 3 s was set on, where
+Each hostile input runs as `python -m bot extract FILE` in a fresh process, three times: its
+best wall time must stay under 3 s (3 s per MB above 1 MB) on the reference machine, and its
+highest peak RSS, less that of the same command on the input's first 16 KB (the interpreter and
+the libraries the text makes it load), under 10 times the input. The reference machine is the one the 3 s was set on, where
 `search_dates` read the seed corpus at `REFERENCE_BASELINE`; on another machine the limit is
 scaled by this run's baseline (a machine twice as slow has 6 s); the seconds printed are as
 measured, the limit beside them scaled.
@@ -36,6 +36,9 @@ MB = 1024 * 1024
 # the next (0.057 MB/s on another the same day), so a limit in plain seconds would pass or
 # fail with the machine: it is scaled by this run's own baseline, like every target here.
 REFERENCE_BASELINE = 0.151
+# Each hostile input runs this many times: its time is the best run (what the code costs; the
+# others measure what else the machine was doing), its memory the highest.
+HOSTILE_RUNS = 3
 
 
 def corpus_texts(directory: Path | None) -> list[str]:
@@ -128,7 +131,8 @@ def hostile_run(name: str, text: str, report: "Report", slower: float) -> dict:
     the time limit scaled by how much `slower` this machine is than the reference."""
     data = text.encode("utf-8")
     mb = len(data) / MB
-    peak, seconds = cli_peak(text)
+    runs = [cli_peak(text) for _ in range(HOSTILE_RUNS)]
+    peak, seconds = max(run[0] for run in runs), min(run[1] for run in runs)
     base, _ = cli_peak(data[:16 * 1024].decode(errors="ignore"))
     growth = max(0.0, peak - base)
     limit = 3 * max(1.0, mb) * slower  # what a 1 MB input may take on the reference machine, 3 s per MB above that

@@ -40,6 +40,11 @@ P = Partial
         ("entro il 12 maggio 2026", [("12 maggio 2026", P(5, 12, 2026), None)]),
         ("até 30 de junho de 2026", [("30 de junho de 2026", P(6, 30, 2026), None)]),
         ("from 28 December to 3 January 2027", [("28 December to 3 January 2027", P(12, 28, 2027), P(1, 3, 2027))]),
+        # Kyrgyz: the Russian month with a hyphen before it and a case ending after it
+        ("соттун 3-марттагы отуруму 12-мартка жылдырылды", [("3-марттагы", P(3, 3), None), ("12-мартка", P(3, 12), None)]),
+        ("иш 14-апрелде каралат", [("14-апрелде", P(4, 14), None)]),
+        # a year glued to the hours when a line break was lost
+        ("When: 4 March 202715:00-16:30", [("4 March 2027", P(3, 4, 2027), None)]),
     ],
 )
 def test_date_forms(text, expected):

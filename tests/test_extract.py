@@ -672,3 +672,69 @@ CASES += [
                  [("hearing", "hearing", "2026-12-14", None), ("hearing", "hearing", "2027-01-11", None)],
                  id="a-list-across-the-new-year"),
 ]
+
+CASES += [
+    # Russian "will hold" and the hour said with the part of the day ("в 10 утра"), in a sentence
+    # of its own, read in the local time of the place named
+    pytest.param("Комитет проведет открытое обсуждение доклада о правозащитниках 12 марта 2027 года.", None,
+                 [("event", "meeting", "2027-03-12", None)], id="russian-will-hold"),
+    pytest.param("Совет ООН по правам человека в пятницу проведет специальное заседание по Беларуси. Планируется, что "
+                 "заседание начнется в 10 утра по местному времени в Женеве.", D(2027, 3, 5),
+                 [("event", "session", "2027-03-05T10:00+01:00", None)], id="russian-hour-of-the-morning"),
+    pytest.param("Суд в Москве огласит приговор 4 марта 2027 года в 3 часа дня.", None,
+                 [("hearing", "verdict", "2027-03-04T15:00+03:00", None)], id="russian-hour-of-the-afternoon"),
+    # Kyrgyz: a hearing put off to a day written with its case ending
+    pytest.param("Бишкек шаардык сотунда журналисттин иши боюнча 3-марттагы отурум болбой калып, 12-мартка жылдырылды.",
+                 D(2027, 3, 3), [("hearing", "hearing", "2027-03-12", None)], id="kyrgyz-put-off-to"),
+]
+
+CASES += [
+    # A court calendar: the day on a line of its own, the hearings listed under it, each with its hour
+    pytest.param("Trial monitoring calendar\n\nThis week several cases of journalists come before the courts:\n\n"
+                 "Monday 8 March 2027\n"
+                 "• The third hearing of the case against reporter A. K. is held at the Criminal Court of Izmir at 09:30.\n"
+                 "• The trial of the editors of a local weekly continues at the same court at 14:00.\n", None,
+                 [("hearing", "hearing", "2027-03-08T09:30+03:00", None), ("hearing", "trial", "2027-03-08T14:00+03:00", None)],
+                 id="court-calendar-entries-with-their-hours"),
+    # "saat 10.30'da": the word for hour makes "10.30" a time; "İstanbul" lower-cases to two letters
+    pytest.param("Dava takvimi\n\nBu hafta görülecek duruşmalar:\n\n15 Mart 2027 Pazartesi\n"
+                 "  • Gazeteci M. T.'nin yargılandığı davanın ikinci duruşması İstanbul'da saat 10.30'da görülecek.\n"
+                 "  • Yazar S. D.'nin davasının duruşması Ankara'da saat 13.45'te görülecek.\n", None,
+                 [("hearing", "hearing", "2027-03-15T10:30+03:00", None), ("hearing", "hearing", "2027-03-15T13:45+03:00", None)],
+                 id="court-calendar-turkish-hours"),
+]
+CASES += [
+    # a place written with the dotted capital İ, next to a time: its zone, not a KeyError
+    pytest.param("Duruşma 15 Mart 2027 tarihinde saat 10:30'da İstanbul'da görülecek.", None,
+                 [("hearing", "hearing", "2027-03-15T10:30+03:00", None)], id="dotted-capital-i-place"),
+]
+CASES += [
+    # a programme's day over its hours: one item per hour; the day in 1948 the text recalls is history
+    pytest.param("Am 10. Dezember 1948 verkündete die Generalversammlung die Allgemeine Erklärung der Menschenrechte. "
+                 "Zur Tagung laden wir herzlich ein.\n\nProgramm\n29. November 2027\n- 14.00 Uhr – Eröffnung der Tagung\n"
+                 "- 15.30 Uhr – Podiumsgespräch", None,
+                 [("event", "conference", "2027-11-29T14:00+00:00", None), ("event", "conference", "2027-11-29T15:30+00:00", None)],
+                 id="programme-day-over-its-hours"),
+]
+CASES += [
+    # without a writing date, a day with a year well before the latest year the text writes is history
+    pytest.param("Am 10. Dezember 1948 proklamierte die Generalversammlung der Vereinten Nationen die Erklärung. "
+                 "Die Tagung findet am 29. November 2027 in Berlin statt.", None,
+                 [("event", "conference", "2027-11-29", None)], id="a-year-long-past-is-history"),
+]
+CASES += [
+    # an invitation is to what is to come
+    pytest.param("Zur Tagung am 29. November 2027 in Berlin laden wir herzlich ein.", None,
+                 [("event", "conference", "2027-11-29", None)], id="german-we-invite"),
+    pytest.param("O comitê convida para o seminário de 12 de março de 2027 em Belém.", None,
+                 [("event", "workshop", "2027-03-12", None)], id="portuguese-invites-to-a-seminar"),
+]
+
+
+@pytest.mark.parametrize("text", [
+    # German "will" is "wants": no future, and the trial day it had planned is the day of writing, past
+    "Nachdem sich letzte Woche zeigte, dass die Richterin das Verfahren noch vor der Sommerpause abschließen will und "
+    "für den Prozesstag am 12. Juli bereits die Plädoyers eingeplant hatte, zog sich der Tag in die Länge.",
+])
+def test_german_will_is_no_future(text):
+    assert _items(text, published=D(2027, 7, 12)) == []

@@ -108,7 +108,7 @@ YEAR = r"(?:19|20)\d\d"
 # lost on the way to text ("11 February 202111:00am-1:00pm")
 _YEAR_END = r"(?:\b|(?=(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)))"
 _W = r"[ \t\u00a0]"  # spaces inside a date never cross a line
-_OF = rf"(?:{_W}+(?:of|de|del|di|du|do|da|dell'|della|من شهر){_W}+|{_W}*)"
+_OF = rf"(?:{_W}+(?:of|de|del|di|du|do|da|dell'|della|من شهر){_W}+|{_W}*|-(?=[а-яё]))"  # "10-сентябрга" (Kyrgyz)
 _YEAR_TAIL = rf"(?:,?{_W}*(?:de{_W}+|del{_W}+|of{_W}+)?(?P<y>{YEAR}){_YEAR_END})?"
 _WD = rf"(?:(?P<wd>{WEEKDAY}),?{_W}+(?:the{_W}+|le{_W}+|el{_W}+|den{_W}+)?)?"
 _DASH = r"(?:-|–|—|/)"

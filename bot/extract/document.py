@@ -18,8 +18,8 @@ from . import fields
 from .dates import MONTH, WEEKDAY, Mention, MentionTable, Partial, find_mentions, mention_table
 from .branching import for_folded
 from .folding import fold
-from .kinds import KIND_REACH, Cues, Dated, announced_event, classify_kind, names_occasion, orientation
-from .lexicon import PLACE_ZONES
+from .kinds import KIND_REACH, Cues, Dated, announced_event, classify_kind, named_subtype, names_occasion, orientation
+from .lexicon import PLACE_ZONES, place_zone
 from .merge import Folded, day_of
 from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
@@ -67,6 +67,7 @@ class Reference:
 
     date: dt.date
     source: str  # dateline | post date | published | nearby date | later date | document month | year in text | clock
+    latest_year: int | None = None  # the latest year the post writes, when its writing date is not known
 
     @property
     def is_writing_date(self) -> bool:
@@ -93,6 +94,8 @@ def read(text: str, context: Context) -> Extraction:
         # The reference is looked up only for dates that pass the cheaper tests first.
         reference = functools.partial(_reference, post, mention, anchors, context, month)
         found = _read_mention(post, mention, dated, weighed, reference, context, around)
+        if found and dated.labelled:  # "27 Mart Pazartesi" over "• … saat 09.55'te görülecek"
+            found = _entries_below(post, mention, found, context, around) or found
         for item, role in found:
             folded.add(item, role)
         if found:
@@ -310,17 +313,17 @@ def _reference(post: Post, mention: Mention, anchors: "_Anchors", context: Conte
         return Reference(date, source)
     if context.published is not None:
         return Reference(context.published, "published")
-    nearby = anchors.near(mention, post)
-    if nearby is not None:
-        return Reference(nearby[0], "later date" if nearby[1] else "nearby date")
-    if month is not None:
-        return Reference(month, "document month")
-    # a post's years are read once: every year-less date of a post without a full date asks
+    # a post's years are read once: every date of a post without a writing date asks
     if post.begin not in anchors.years:
         anchors.years[post.begin] = _latest_year(anchors.text, post, context.today)
     year = anchors.years[post.begin]
+    nearby = anchors.near(mention, post)
+    if nearby is not None:
+        return Reference(nearby[0], "later date" if nearby[1] else "nearby date", year)
+    if month is not None:
+        return Reference(month, "document month", year)
     if year is not None:
-        return Reference(dt.date(year, 1, 1), "year in text")
+        return Reference(dt.date(year, 1, 1), "year in text", year)
     return Reference(context.today, "clock")
 
 
@@ -497,8 +500,44 @@ def _announced(post: Post, mention: Mention, dated: Dated, weighed: _Weighed, re
         first, last = last, None  # a window for applications closes on its last day
     if reference.is_writing_date and (last or first) < reference.date:
         return None
+    if mention.has_year and reference.latest_year and (last or first).year < reference.latest_year - 1:
+        return None  # "Am 10. Dezember 1948 proklamierte …" in a text of 2023: history, whatever the tense
     reading = Reading(kind, subtype, first, last, distance, direction, reference)
     return _build(post, mention, dated, reading, context, around), role if role != "closing" or last is None else None
+
+
+def _entries_below(post: Post, mention: Mention, found: list, context: Context, around: _Around) -> list:
+    """The items of a court or event calendar whose day stands on a line of its own and whose
+    entries are the list items under it, each with its hour ("27 March, Monday" over "• The
+    third hearing of … at 09:55", "• … at 10:00"): one item per hour, on that day. The day's
+    item stays as well when some entries give no hour. None when the list gives no hours."""
+    item, role = found[0]
+    if len(found) > 1 or role or not item.all_day or item.end is not None:
+        return []
+    text, day = mention.source, item.start
+    line_end = text.find("\n", mention.end, post.end)
+    if line_end < 0 or len(text[mention.end:line_end].strip()) > 40:
+        return []  # the date ends its line, or nearly ("27 Mart Pazartesi")
+    entries, untimed, start = [], 0, line_end + 1
+    while start < min(post.end, line_end + 6000):
+        stop = text.find("\n", start, post.end)
+        stop = post.end if stop < 0 else stop
+        line = text[start:stop]
+        if line.strip():
+            if not _LIST_ITEM.match(line):
+                break  # the list ends: the next day's heading, or the text goes on
+            clock = find_time(line)
+            if clock is None:
+                untimed += 1
+            else:
+                at = Mention(start + clock.begin, start + clock.begin, text, Partial(day.month, day.day, day.year))
+                subtype = named_subtype(line, item.kind) or item.subtype  # "• The trial of … continues at 14:00"
+                reading = Reading(item.kind, subtype, day, None, 0, 1.0, Reference(day, "nearby date"))
+                entries.append((_build(post, at, Dated(text, start, stop, at.begin, at.end), reading, context, around, clock), None))
+        start = stop + 1
+    if not entries:
+        return []
+    return entries + ([found[0]] if untimed else [])
 
 
 def _year_hint(mention: Mention, reference: Reference) -> int | None:
@@ -610,14 +649,15 @@ class Reading:
     reference: Reference
 
 
-def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context: Context, around: _Around) -> Opportunity:
+def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context: Context, around: _Around,
+           clock: ClockTime | None = None) -> Opportunity:
     text, sentence = dated.text, dated.sentence
     # Fields are looked for near the date, not in the whole post: a long post costs no more.
     lo, hi = max(post.begin, mention.begin - _FIELD_REACH), min(post.end, mention.end + _FIELD_REACH)
     post_text = around.window(lo, hi, reading.kind)
     post_head = around.head(post)
     where = fields.location(sentence, post.title)
-    clock = _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start) or _clock_next(text, dated, post)
+    clock = clock or _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start) or _clock_next(text, dated, post)
     if clock is None and reading.kind != "deadline":
         clock = _only_clock(sentence)  # "will start at 10:00 at the Palais de Justice in Paris on 3 March"
     if clock is None:
@@ -731,7 +771,8 @@ def _only_clock(sentence: str) -> ClockTime | None:
 
 
 _STARTS_AT = re.compile(
-    r"\s*(?:The|It|This|Proceedings|Doors|La|El|Elle|Il)\b[^.\n\d]{0,60}?\b(?:starts?|begins?|opens?|commences?|will start|will begin|will open|will take place|will be held|commencera|débutera|comenzará|empezará|iniciará)\b",
+    r"\s*(?:The|It|This|Proceedings|Doors|La|El|Elle|Il)\b[^.\n\d]{0,60}?\b(?:starts?|begins?|opens?|commences?|will start|will begin|will open|will take place|will be held|commencera|débutera|comenzará|empezará|iniciará)\b"
+    r"|\s*[^.\n\d]{0,60}?\b(?:начн[её]тся|начинается|откро[её]тся|стартует)\b",  # "Планируется, что заседание начнется в 11 утра"
     re.IGNORECASE,
 )
 
@@ -758,7 +799,7 @@ def _zone_for(clock: ClockTime, place_text: str, default_tz: str | None) -> tupl
         return offset, clock.zone.label
     named = _LOCAL_PLACE.search(place_text)
     if named:
-        iana = PLACE_ZONES[named.group(1).lower()]
+        iana = place_zone(named.group(1))
         return ZoneInfo(iana), iana
     if default_tz:
         return ZoneInfo(default_tz), default_tz

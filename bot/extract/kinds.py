@@ -49,7 +49,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre|konferans\w*|konferencj\w*|konferens\w*|konferenc\w*|conferentie|conferinț\w*|tagung|congreso|congresso|конференци\w+|مؤتمر|jornadas?|coloquio|colloque|colóquio|kolloquium|simposio|simpósio|symposium", "event", "conference", 2.0),
     (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia|tören\w*|حفل|uitreiking|gala|cerimoni\w+|premiaç\w+|premiad[ao]s|premiati|verliehen|wręczeni\w+|церемони\w+|вручени\w+|will be (?:awarded|presented|handed over)|awards? (?:will be|is|are) (?:made|given|conferred|presented)|hand(?:s|ed)? over the (?:award|prize)|zostaną ogłoszone"
      r"|remise (?:du|des) prix|(?:sera|seront) remise?s?|remettra|será entregue|ser[áa] entregad[oa]", "event", "ceremony", 2.2),
-    (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario|семинар\w*|ورشة|çalıştay\w*|seminari\w*|seminář\w*|szkoleni\w*", "event", "workshop", 1.8),
+    (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario|seminário|семинар\w*|ورشة|çalıştay\w*|seminari\w*|seminář\w*|szkoleni\w*", "event", "workshop", 1.8),
     (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|di[aá]logos?|dialog(?:e|en)?\b|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|toplantı\w*|etkinli\w*|panel\w*|si riunir\w+|riunion\w*|se reunir\w+|se réunir\w*|tagt|tagen|encontros?|reuni(?:ão|ões)|lanzamiento|lancement|lançamento|presentaci[oó]n del informe|présentation du rapport|اجتماع|فعالية|встреч\w*|обсуждени\w*|обговорен\w*|круглый стол|презентаци\w*|spotkani\w*|bijeenkomst|möte|setkání|symposi\w*|visit|vigil|screening|launch|exhibition|panel|events?\b|événements?|eventos?|veranstaltung|debate(?! oral)|débat|\w*veranstaltung", "event", "meeting", 1.2),
     (r"(?:public|parliamentary|congressional|senate|committee|subcommittee|joint) hearings?|hearings? (?:of|at|in|before|organi[sz]ed by) the (?:European Parliament|Parliament|Congress|Senate|(?:Sub)?[Cc]ommittee|Assembly)", "event", "meeting", 3.2),
     (r"universal periodic review|UPR|interactive dialogues?|Examen Peri[óo]dico Universal|Revisi[óo]n Peri[óo]dica Universal|examen périodique universel|Revisão Periódica Universal", "event", "session", 2.2),
@@ -70,7 +70,8 @@ _ANY_KIND = re.compile(r"(?<!\w)(?=\w)(?:" + "|".join(rf"(?P<c{i}>{p})" for i, (
 
 # Cues that the dated thing is still to come, and that it is already past.
 _FORWARD = re.compile(
-    _WORD_START + r"(?:will|shall|(?:is|are) (?:due|expected|scheduled|set|going|invited|encouraged|welcome|open)|to be (?:held|presented|launched|heard|examined|discussed|adopted|considered|announced)"
+    # "will" followed by a verb; German "will" (wants) is followed by its object or ends the clause
+    _WORD_START + r"(?:will(?=\s+(?!(?:und|oder|aber|das|der|die|den|dem|des|ein|eine|einen|er|sie|es|ich|wir|ihr|man|nicht|noch|auch|nun|jetzt|mit|zu)\b)[a-z])|shall|(?:is|are) (?:due|expected|scheduled|set|going|invited|encouraged|welcome|open)|to be (?:held|presented|launched|heard|examined|discussed|adopted|considered|announced)"
     r"|(?<!was )(?<!were )(?<!had been )(?:scheduled|planned)|upcoming|forthcoming|deadline|(?<!was )(?<!were )expected"
     r"|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)|set for|next"
     r"|takes place|apply|submit|register|confirm|join|attend|participate|take part|sign up|RSVP|nominate|please|invites?|invited to|must|should|open until|remains? open|is open|are open|opens"
@@ -96,6 +97,10 @@ _FORWARD = re.compile(
     r"|\w+(?:ecek|acak)(?:tır|tir|lar|ler)?|tarihine|ertele\w*|состоятся|завтра|назначен\w*"
     # Italian future plural ("verranno premiati"), Russian "is planned", "will begin", "opens"
     r"|\w{2,}ranno|планиру\w+|запланирован\w*|начн[её]тся|откро[её]тся|открывается|пройд[её]т"
+    # an invitation is to what is to come: "vous invite", "invita", "convida", "laden wir … ein", "приглашает"
+    r"|invite|invitons|invitent|invita|invitan|invitamos|convida|convidam|convidamos|laden (?:wir|Sie)|lädt|zaprasza\w*|приглаша\w+|يدعو|تدعو|ندعو"
+    # Russian "will hold", "will consider", "will announce" ("проведет специальное заседание")
+    r"|провед[её]т|проведут|рассмотрит|рассмотрят|огласит|вынесет|обсудит|обсудят|представит|представят"
     # a new date set for something: "als neuen Termin", "la nouvelle date", "nueva fecha"
     r"|new date|neue[nr]? (?:\w*termin|datum)|nouvelle date|nueva fecha|nova data|nuova data|новая дата|новую дату"
     r"|س[يتن]\w{2,}|المقبل\w*|القادم\w*)\b",
@@ -530,6 +535,12 @@ def names_occasion(line: str) -> bool:
     """True when `line` names an event or a hearing ("Online event", "Side event"), as a
     line of a listing under an entry's date may say what the entry is."""
     return bool(_title_scores(line)[0])
+
+
+def named_subtype(line: str, kind: str) -> str | None:
+    """The type of `kind` that `line` names by its own words ("the trial of … continues"), or None."""
+    named = {sub: score for (k, sub), score in _title_scores(line)[1].items() if k == kind}
+    return max(named, key=named.__getitem__) if named else None
 
 
 def announced_event(sentence: str, follows: bool = False) -> str | None:

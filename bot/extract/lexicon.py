@@ -7,9 +7,30 @@ from __future__ import annotations
 
 # Month and weekday words by language: generated from dateparser's locale data
 # (tools/calendar_words.py), abbreviations left out but for English ones.
-from .calendar_words import MONTHS, WEEKDAYS
+from .calendar_words import MONTHS as _LOCALE_MONTHS
+from .calendar_words import WEEKDAYS
 
-__all__ = ["MONTHS", "WEEKDAYS", "ZONE_ABBREVIATIONS", "ZONE_NAMES", "PLACE_ZONES"]
+__all__ = ["MONTHS", "WEEKDAYS", "ZONE_ABBREVIATIONS", "ZONE_NAMES", "PLACE_ZONES", "place_zone"]
+
+
+def _kyrgyz_months() -> dict[str, int]:
+    """Kyrgyz writes the Russian month names with its own case endings, after the day and a
+    hyphen: "10-сентябрга" (to 10 September), "3-сентябрдагы" (of 3 September), "6-августта"
+    (on 6 August). Dateparser knows only the bare names. The endings follow the stem's last
+    vowel (back: -га/-да, front: -ге/-де) and turn to к/т after a voiceless consonant."""
+    stems = ["январ", "феврал", "март", "апрел", "май", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"]
+    words: dict[str, int] = {}
+    for number, stem in enumerate(stems, start=1):
+        front = [c for c in stem if c in "аоуыяюеиөүэ"][-1] in "еиөүэ"
+        hard = stem[-1] in "кпстфхцчшщ"
+        endings = ["ге", "де", "ден", "деги"] if front else ["га", "да", "дан", "дагы"]
+        words[stem + ("ь" if stem[-1] in "рлн" else "")] = number
+        for ending in endings:
+            words[stem + ("к" if hard and ending[0] == "г" else "т" if hard else "") + (ending[1:] if hard else ending)] = number
+    return words
+
+
+MONTHS = {**_LOCALE_MONTHS, "ky": _kyrgyz_months()}
 
 # Zone abbreviations people write after a time, as (UTC offset in minutes, IANA name or None).
 # Abbreviations are fixed offsets: "CET" in July still means UTC+1 to the writer.
@@ -57,6 +78,7 @@ PLACE_ZONES: dict[str, str] = {
     "prague": "Europe/Prague", "stockholm": "Europe/Stockholm", "oslo": "Europe/Oslo",
     "copenhagen": "Europe/Copenhagen", "helsinki": "Europe/Helsinki", "athens": "Europe/Athens",
     "istanbul": "Europe/Istanbul", "ankara": "Europe/Istanbul", "turkish": "Europe/Istanbul",
+    "izmir": "Europe/Istanbul", "diyarbakır": "Europe/Istanbul", "diyarbakir": "Europe/Istanbul", "antalya": "Europe/Istanbul",
     "kyiv": "Europe/Kyiv", "kiev": "Europe/Kyiv", "moscow": "Europe/Moscow",
     "minsk": "Europe/Minsk", "tbilisi": "Asia/Tbilisi", "baku": "Asia/Baku",
     "yerevan": "Asia/Yerevan", "bishkek": "Asia/Bishkek", "almaty": "Asia/Almaty",
@@ -113,4 +135,19 @@ PLACE_ZONES: dict[str, str] = {
     "tiflis": "Asia/Tbilisi", "georgien": "Asia/Tbilisi", "deutschland": "Europe/Berlin", "deutscher": "Europe/Berlin",
     "argentina": "America/Argentina/Buenos_Aires", "paraguay": "America/Asuncion", "uruguay": "America/Montevideo",
     "kowloon": "Asia/Hong_Kong", "zambia": "Africa/Lusaka", "lusaka": "Africa/Lusaka",
+    # the cities of hearings and sessions as Russian and Arabic news write them, with the
+    # Russian case endings they take ("в Женеве", "в Москве", "из Минска")
+    "женева": "Europe/Zurich", "женеве": "Europe/Zurich", "женевы": "Europe/Zurich", "женеву": "Europe/Zurich",
+    "москва": "Europe/Moscow", "москве": "Europe/Moscow", "москвы": "Europe/Moscow",
+    "минск": "Europe/Minsk", "минске": "Europe/Minsk", "минска": "Europe/Minsk", "менску": "Europe/Minsk", "мінску": "Europe/Minsk",
+    "бишкек": "Asia/Bishkek", "бишкеке": "Asia/Bishkek", "бишкека": "Asia/Bishkek",
+    "алматы": "Asia/Almaty", "киев": "Europe/Kyiv", "киеве": "Europe/Kyiv", "київ": "Europe/Kyiv", "києві": "Europe/Kyiv",
+    "тбилиси": "Asia/Tbilisi", "баку": "Asia/Baku", "ереван": "Asia/Yerevan", "ереване": "Asia/Yerevan",
+    "جنيف": "Europe/Zurich", "القاهرة": "Africa/Cairo", "تونس": "Africa/Tunis", "بيروت": "Asia/Beirut",
 }
+
+
+def place_zone(name: str) -> str:
+    """The zone of a place as a case-blind pattern found it: "İstanbul" matches "istanbul", but
+    lower-cases to "i̇stanbul" (an i and a combining dot)."""
+    return PLACE_ZONES[name.lower().replace("i\u0307", "i")]

@@ -37,6 +37,8 @@ def same(a: Opportunity, b: Opportunity) -> bool:
         return False
     if a.subtype != b.subtype and not (a.kind == "event" and not a.all_day and a.start == b.start and a.end == b.end):
         return False  # two events of one post at the same hours are one, whatever each sentence calls it
+    if not a.all_day and not b.all_day and a.start != b.start:
+        return False  # two hours of one day: a court calendar's hearings at 09:55 and at 10:00
     posts = {(s.document, s.post_title) for s in b.sources}  # usually one: `b` was just read
     if any((s.document, s.post_title) in posts for s in a.sources):
         return True  # one post naming the same thing twice, in two sentences

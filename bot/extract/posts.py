@@ -43,6 +43,7 @@ LABEL_LINE = re.compile(
 _BYLINE = re.compile(r"\s*(?:(?:by|par|por|von|di)\s+[\w .'’-]{1,40}?)?\s*(?:[|·•–—-]\s*[\w ,&'’-]{1,40})?\s*")
 # Lines that may hold nothing but a date (6 to 90 characters), found without a list of
 # every line: a text of ten million blank lines must not become ten million tuples.
+_TIMED_ENTRY_BELOW = re.compile(r"[ \t]*\n(?:[ \t]*\n)?[ \t]*(?:[-•*·–▸►▪→]|\d{1,2}[.)])[ \t]+[^\n]*?\b\d{1,2}(?:[:.]\d\d|\s?[ap]\.?m\b)", re.IGNORECASE)
 _HOURS_BELOW = re.compile(r"[ \t]*\n(?:[ \t]*\n){0,2}[ \t]*\d{1,2}(?:[:.h]\d\d)?[ \t]*(?:[ap]\.?m\.?)?[ \t]*[-–—][ \t]*\d{1,2}", re.IGNORECASE)
 _DATE_LINE_SHAPE = re.compile(r"^[^\n]{6,90}$", re.MULTILINE)
 # The opening of a paragraph long enough to hold a dateline ("Geneva, 2 May 2027 – ").
@@ -168,8 +169,8 @@ def split_posts(text: str) -> list[Post]:
     for match in _DATE_LINE_SHAPE.finditer(text):
         pos, line = match.start(), match.group()
         date = _date_line(line)
-        if date is None or _HOURS_BELOW.match(text, match.end()):
-            continue  # a date with the hours under it ("4:00-5:30pm CEST") is when something happens
+        if date is None or _HOURS_BELOW.match(text, match.end()) or _TIMED_ENTRY_BELOW.match(text, match.end()):
+            continue  # a date with the hours under it ("4:00-5:30pm CEST"), or a list of what happens at which hour, is a day of a schedule
         title = _title_above(text, pos)
         if title is not None and LABEL_LINE.match(title[1]):
             continue  # "Deadline" / "Date" on the line above: an announced date, not a post's

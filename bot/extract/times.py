@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import PLACE_ZONES, ZONE_ABBREVIATIONS, ZONE_NAMES
+from .lexicon import PLACE_ZONES, ZONE_ABBREVIATIONS, ZONE_NAMES, place_zone
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,11 @@ class ClockTime:
 
 
 _AMPM = r"(?:[ap]\.?\s?m\b\.?)"
+# Russian says the part of the day after the hour: "в 11 утра", "в 3 часа дня", "в 7 вечера"
+_DAY_PART = r"(?:утра|дня|вечера|ночи)"
 _CLOCK = (rf"(?:(?:[01]?\d|2[0-4])(?:[:.h]\s?[0-5]\d|(?=\s?{_AMPM})|h\b|(?=\s?Uhr\b))(?:\s?{_AMPM})?(?:\s?(?:Uhr|horas|hrs|hs)\b)?"
-          rf"|(?:[01]?\d|2[0-4])h(?=\s))")
+          rf"|(?:[01]?\d|2[0-4])h(?=\s)"
+          rf"|(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s(?:час(?:а|ов)?\s)?{_DAY_PART}\b)")
 _WORD = r"(?:midnight|noon|midday|minuit|midi|medianoche|mediodía|mezzanotte|mezzogiorno|mitternacht|meia-noite|meio-dia)"
 _ABBR = "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True))
 _PLACE = "|".join(re.escape(p) for p in sorted(PLACE_ZONES, key=len, reverse=True))
@@ -43,7 +46,7 @@ _NAMES = "|".join(sorted(ZONE_NAMES, key=len, reverse=True)).replace(" ", r"\s")
 _ZONE = (
     rf"(?:(?P<name>{_NAMES})|(?P<abbr>{_ABBR})(?P<shift>\s?[+-−]\s?\d{{1,2}}(?::?\d\d)?)?(?![\w])"
     rf"|(?P<place>{_PLACE})\s(?:local\s)?time|(?:heure|hora|ora|horário)\s(?:de\s|di\s)?(?P<place2>{_PLACE})"
-    rf"|(?P<local>local\stime|heure\slocale|hora\slocal|ora\slocale|Ortszeit)|(?P<aoe>anywhere\son\searth))"
+    rf"|(?P<local>local\stime|heure\slocale|hora\slocal|ora\slocale|Ortszeit|по\sместному\sвремени)|(?P<aoe>anywhere\son\searth))"
 )
 _TIME = re.compile(
     # a bare first hour counts before a dash and an hour with am/pm: "(12-2pm)", "10–11.30am"
@@ -67,6 +70,10 @@ def _clock(token: str) -> tuple[int, int, bool]:
     meridiem = re.search(r"([ap])\.?\s?m", word)
     if meridiem:
         hour = hour % 12 + (12 if meridiem.group(1) == "p" else 0)
+    part = re.search(_DAY_PART, word)
+    if part:  # "11 утра" is 11:00, "3 часа дня" 15:00, "7 вечера" 19:00, "12 ночи" midnight
+        afternoon = part.group() in ("дня", "вечера") and hour < 12
+        hour = hour + 12 if afternoon else (0 if part.group() == "ночи" and hour == 12 else hour)
     if hour == 24:
         return 0, 0, True
     return hour, minute, False
@@ -80,7 +87,7 @@ def _zone(match: re.Match) -> tuple[Zone | None, bool]:
         return Zone("AoE", -720, "Etc/GMT+12"), False
     place = match.group("place") or match.group("place2")
     if place:
-        return Zone(PLACE_ZONES[place.lower()], None, PLACE_ZONES[place.lower()]), False
+        return Zone(place_zone(place), None, place_zone(place)), False
     abbr = ZONE_NAMES[re.sub(r"\s+", " ", match.group("name").lower())] if match.group("name") else match.group("abbr").upper()
     offset, iana = ZONE_ABBREVIATIONS[abbr]
     shift = match.group("shift")
@@ -97,9 +104,14 @@ def _plausible(match: re.Match) -> bool:
     """Bare "10h" or "3.15" only count with a zone or a range: they are often numbers; "9.00
     horas" and "15.00 Uhr" say what they are."""
     token = match.group("t1")
-    if re.search(r"[:]|\dh\d|[ap]\.?\s?m|uhr|horas|hrs|hs\b|^\D", token, re.IGNORECASE):
+    if _HOUR_WORD.search(match.string, max(0, match.start() - 8), match.start()):
+        return True  # "saat 09.55'te", "à 9.30", "um 10.00": a word that says an hour follows
+    if re.search(rf"[:]|\dh\d|[ap]\.?\s?m|uhr|horas|hrs|hs\b|^\D|{_DAY_PART}", token, re.IGNORECASE):
         return True
     return bool(match.group("zone") or match.group("t2"))
+
+
+_HOUR_WORD = re.compile(r"(?:\bsaat|\bà|\bum|\bore|\bàs|\ba las)\s$", re.IGNORECASE)
 
 
 def all_times(window: str):
