@@ -738,3 +738,15 @@ CASES += [
 ])
 def test_german_will_is_no_future(text):
     assert _items(text, published=D(2027, 7, 12)) == []
+
+
+@pytest.mark.parametrize("text, start", [
+    # letters a case-blind pattern takes for "i" that lower() keeps apart: dotless ı, dotted İ
+    ("The hearing is set for 15 March 2027 at 10:30 Naırobı time.",
+     "2027-03-15T10:30+03:00"),
+    ("The webinar starts at 14:00 Central European Tıme on 3 March 2027.", "2027-03-03T14:00+01:00"),
+    ("The hearing starts at 10:30 İSTANBUL TİME on 15 March 2027.", "2027-03-15T10:30+03:00"),
+])
+def test_names_in_any_case_give_their_zone(text, start):
+    [(_, _, found, _)] = _items(text)
+    assert found == start

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,3 +78,19 @@ def test_year_less_deadline_lands_ahead_of_its_post(reference, ahead):
             f"The deadline for nominations is {day.day} {EN_MONTHS[day.month - 1]}.")
     [item] = extract(text, today=dt.date(2026, 11, 24)).opportunities
     assert item.start == day
+
+
+
+# Letters that case-blind patterns equate with plain ones while lower() and upper() keep them
+# apart: dotted İ and dotless ı for i, long ſ for s, the Kelvin sign for k. Names of places and
+# zones written with them are read without an exception, in any case.
+_PLACES_AND_TIMES = ("The hearing in Istanbul is set for 15 March 2027 at 10:30 Istanbul time. The webinar starts at "
+                     "14:00 Central European Time on 3 March 2027 in Nairobi, and the session at 9:00 CET in Geneva. "
+                     "Apply by 5 May 2027, 17:00 Kyiv time; the forum in Tbilisi opens on 6 May 2027 at 10:00 local time.")
+
+
+@pytest.mark.parametrize("plain, trap", [("i", "ı"), ("I", "İ"), ("i", "İ"), ("s", "ſ"), ("k", "\u212a"), ("K", "\u212a")])
+@pytest.mark.parametrize("case", [str, str.upper, str.lower, str.title])
+def test_case_traps_in_names_never_raise(plain, trap, case):
+    items = extract(case(_PLACES_AND_TIMES).replace(plain, trap), today=dt.date(2026, 11, 24)).opportunities
+    assert all(item.start.year == 2027 for item in items)

@@ -5,12 +5,14 @@ Only data lives here; the patterns built from it are in `dates.py` and `times.py
 
 from __future__ import annotations
 
+import re
+
 # Month and weekday words by language: generated from dateparser's locale data
 # (tools/calendar_words.py), abbreviations left out but for English ones.
 from .calendar_words import MONTHS as _LOCALE_MONTHS
 from .calendar_words import WEEKDAYS
 
-__all__ = ["MONTHS", "WEEKDAYS", "ZONE_ABBREVIATIONS", "ZONE_NAMES", "PLACE_ZONES", "place_zone"]
+__all__ = ["MONTHS", "WEEKDAYS", "ZONE_ABBREVIATIONS", "ZONE_NAMES", "PLACE_ZONES", "case_blind", "place_zone"]
 
 
 def _kyrgyz_months() -> dict[str, int]:
@@ -147,7 +149,17 @@ PLACE_ZONES: dict[str, str] = {
 }
 
 
+
+def case_blind(table: dict, word: str):
+    """table[word] for a word that a case-blind pattern built from the table's keys found. The
+    word's lower (or upper) case is the key, but for letters the pattern equates and lower()
+    does not: "İstanbul" lower-cases to "i̇stanbul" (two letters), "Naırobı" keeps its dotless ı."""
+    for key in (word.lower(), word.upper()):
+        if key in table:
+            return table[key]
+    return next(value for key, value in table.items() if re.fullmatch(re.escape(key), word, re.IGNORECASE))
+
+
 def place_zone(name: str) -> str:
-    """The zone of a place as a case-blind pattern found it: "İstanbul" matches "istanbul", but
-    lower-cases to "i̇stanbul" (an i and a combining dot)."""
-    return PLACE_ZONES[name.lower().replace("i\u0307", "i")]
+    """The zone of a place named in text, in whatever case."""
+    return case_blind(PLACE_ZONES, name)

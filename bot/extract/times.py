@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import PLACE_ZONES, ZONE_ABBREVIATIONS, ZONE_NAMES, place_zone
+from .lexicon import PLACE_ZONES, ZONE_ABBREVIATIONS, ZONE_NAMES, case_blind, place_zone
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,9 @@ def _zone(match: re.Match) -> tuple[Zone | None, bool]:
     place = match.group("place") or match.group("place2")
     if place:
         return Zone(place_zone(place), None, place_zone(place)), False
-    abbr = ZONE_NAMES[re.sub(r"\s+", " ", match.group("name").lower())] if match.group("name") else match.group("abbr").upper()
-    offset, iana = ZONE_ABBREVIATIONS[abbr]
+    name = match.group("name")
+    abbr = case_blind(ZONE_NAMES, re.sub(r"\s+", " ", name)) if name else match.group("abbr").upper()
+    offset, iana = case_blind(ZONE_ABBREVIATIONS, abbr)
     shift = match.group("shift")
     if shift:
         sign = -1 if re.search(r"[-−]", shift) else 1
