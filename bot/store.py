@@ -16,6 +16,7 @@ that reads and writes the files.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copy
 import datetime as dt
@@ -124,8 +125,40 @@ def _update(record: dict, item: dict, now: dt.datetime) -> Change:
     return change
 
 
+def _source_keys(item: dict) -> set[tuple]:
+    """Where an item was read: its kind and each (document, offsets) of its sources."""
+    return {(item.get("kind"), source.get("document"), tuple(source.get("offsets") or ()))
+            for source in item.get("sources") or [] if isinstance(source, dict)}
+
+
+def _by_source(records: dict[str, dict], items: list[dict]) -> dict[tuple, str]:
+    """Record ids by where they were read. A place that names one stored record and one
+    incoming item is enough; where several share it (a list of two days, "on 11 and 13
+    March", is two items read at one place), the place and the start day are."""
+    found: dict[tuple, str] = {}
+    shared: set[tuple] = set()
+    for rid, record in records.items():
+        for key in _source_keys(record):
+            found[(*key, _text(record.get("start")))] = rid
+            if found.setdefault(key, rid) != rid:
+                shared.add(key)
+    incoming = collections.Counter(key for item in items for key in _source_keys(item))
+    return {key: rid for key, rid in found.items() if len(key) == 4 or key not in shared and incoming[key] == 1}
+
+
+def _read_at(item: dict, by_source: dict[tuple, str]) -> str | None:
+    """The stored record read where `item` was: same place, or same place and day."""
+    for key in sorted(_source_keys(item), key=str):
+        rid = by_source.get(key) or by_source.get((*key, item.get("start")))
+        if rid:
+            return rid
+    return None
+
+
 def ingest(records: dict[str, dict], items: list[dict], now: dt.datetime) -> tuple[dict[str, dict], list[Change]]:
-    """Merge extracted `items` into stored `records` (by id, else by kind+subtype+title).
+    """Merge extracted `items` into stored `records`: by id, else by kind+subtype+title, else
+    by where the item was read (the same document at the same offsets), so that a newer
+    extractor that titles or dates an item differently updates it instead of adding a twin.
 
     Returns the new records and what happened to each incoming item. Nothing is deleted:
     stored items that no longer appear are left as they are.
@@ -134,11 +167,13 @@ def ingest(records: dict[str, dict], items: list[dict], now: dt.datetime) -> tup
     by_key = {_key(record): rid for rid, record in out.items()}
     # A curator may have retitled an item: it is still found by the title the extractor gave it.
     by_stamp = {(r.get("kind"), r.get("subtype"), r.get("extracted", {}).get("title")): rid for rid, r in out.items()}
+    by_source = _by_source(out, items)
     changes = []
     for raw in items:
         item = _normalise(raw)
         rid = (item["id"] if item.get("id") in out else by_key.get(_key(item))
-               or by_stamp.get((item.get("kind"), item.get("subtype"), fingerprint(item.get("title")))))
+               or by_stamp.get((item.get("kind"), item.get("subtype"), fingerprint(item.get("title"))))
+               or _read_at(item, by_source))
         if rid is None:
             out[item["id"]] = _new_record(item, now)
             by_key[_key(item)] = item["id"]

@@ -66,6 +66,32 @@ def test_fields_a_curator_edited_are_kept():
     assert record["start"] == "2027-01-20"
 
 
+def test_a_newer_extractor_titling_an_item_otherwise_updates_it_by_where_it_was_read():
+    """A new extractor may title and date an item differently (a better subject, a corrected
+    year): read from the same place of the same document, it is the same item, not a twin."""
+    records, _ = store.ingest({}, [_item()], NOW)
+    retitled = _item(id="2028-01-15-deadline-5555555555", title="Defenders Network – Courage Award nominations",
+                     start="2028-01-15")
+    records, [change] = store.ingest(records, [retitled], LATER)
+    [record] = records.values()
+    assert change.action == "updated" and record["id"] == "2027-01-15-deadline-0123456789"
+    assert record["title"] == "Defenders Network – Courage Award nominations" and record["start"] == "2028-01-15"
+
+
+def test_two_items_read_at_one_place_stay_two():
+    """"Hearings resume on 11 and 13 March": two items, one place in the text."""
+    place = [{"document": "court.txt", "post_title": None, "post_date": None, "offsets": [40, 55]}]
+    first = _item(id="2027-03-11-hearing-1111111111", kind="hearing", subtype="hearing", title="Bail hearings",
+                  start="2027-03-11", sources=place)
+    second = dict(first, id="2027-03-13-hearing-1313131313", start="2027-03-13", title="Bail hearings (13 March)")
+    records, changes = store.ingest({}, [first, second], NOW)
+    assert sorted(records) == ["2027-03-11-hearing-1111111111", "2027-03-13-hearing-1313131313"]
+    retitled = dict(first, id="2027-03-11-hearing-7777777777", title="Bail hearings resume")
+    again, changes = store.ingest(records, [retitled, second], LATER)
+    assert sorted(again) == sorted(records) and [c.action for c in changes] == ["updated", "unchanged"]
+    assert again["2027-03-11-hearing-1111111111"]["title"] == "Bail hearings resume"
+
+
 def test_items_are_never_deleted():
     records, _ = store.ingest({}, [_item()], NOW)
     records, changes = store.ingest(records, [], LATER)

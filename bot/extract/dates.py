@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from .folding import fold, lowered_source
 from .lexicon import MONTHS, WEEKDAYS
-from .spans import joined
+from .spans import OFFSET, joined
 
 
 @dataclass(slots=True)  # plain slots: a frozen init costs a setattr per field, and there are many mentions
@@ -277,7 +277,7 @@ class MentionTable:
 
     def __init__(self, text: str, mentions):
         self.text = text
-        self.begins, self.ends = array("q"), array("q")
+        self.begins, self.ends = array(OFFSET), array(OFFSET)
         self.shapes: list[tuple] = []
         recent: dict[tuple, tuple] = {}
         raw, kept = (), ()  # the last mention's own shape, and the shared one it stands for

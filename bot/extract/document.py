@@ -24,7 +24,7 @@ from .merge import Folded, day_of
 from .posts import LABEL_LINE, Post, document_month, split_posts
 from .resolution import resolve
 from .sentences import SentenceEnds, bounds
-from .spans import joined, merged
+from .spans import LONGEST, OFFSET, joined, merged
 from .times import ClockTime, all_times, find_time, hours_after, stated_zone
 
 _REPORTING = re.compile(
@@ -77,6 +77,8 @@ class Reference:
 def read(text: str, context: Context) -> Extraction:
     """All opportunities in `text`, duplicates merged, sorted by start. They are folded
     together as they are read: a date repeated all along a long text is held once."""
+    if len(text) > LONGEST:
+        raise ValueError(f"a text of {len(text)} characters is longer than the extractor reads ({LONGEST})")
     mentions, warnings = mention_table(text, context.lang)
     anchors = _Anchors(text, mentions)
     month = document_month(text)
@@ -145,8 +147,8 @@ class _Candidates:
 
     def __init__(self, text: str, posts: list[Post], mentions: MentionTable, cues: Cues):
         self.text, self.posts, self.mentions = text, posts, mentions
-        self.indices, self.places = array("q"), array("q")  # place: post index, negative when labelled
-        self.starts, self.stops = array("q"), array("q")
+        self.indices, self.places = array(OFFSET), array(OFFSET)  # place: post index, negative when labelled
+        self.starts, self.stops = array(OFFSET), array(OFFSET)
         self.blocks: list[tuple[int, int]] = []  # the labelled ones that reach beyond the cues scanned near their date
         self.ends = SentenceEnds(text)
         for at, mention, dated in _candidates(text, posts, mentions, cues, self.ends):
@@ -376,7 +378,7 @@ class _Anchors:
 
     def __init__(self, text: str, mentions: MentionTable):
         self.text = text
-        self.ends, self.begins, self.dates = array("q"), array("q"), array("q")
+        self.ends, self.begins, self.dates = array(OFFSET), array(OFFSET), array(OFFSET)
         self.statement = bytearray()
         self.years: dict[int, int | None] = {}  # a post's latest year, by where it begins (`_reference`)
         for m in mentions:
@@ -509,8 +511,10 @@ def _announced(post: Post, mention: Mention, dated: Dated, weighed: _Weighed, re
 def _entries_below(post: Post, mention: Mention, found: list, context: Context, around: _Around) -> list:
     """The items of a court or event calendar whose day stands on a line of its own and whose
     entries are the list items under it, each with its hour ("27 March, Monday" over "• The
-    third hearing of … at 09:55", "• … at 10:00"): one item per hour, on that day. The day's
-    item stays as well when some entries give no hour. None when the list gives no hours."""
+    third hearing of … at 09:55", "• … at 10:00"): one item per hour, on that day; none when
+    the list gives no hours. An entry without an hour is no item of its own: the day's item
+    would fold into the first timed one of its post, as one post naming a day twice names one
+    thing (a known loss, see the README)."""
     item, role = found[0]
     if len(found) > 1 or role or not item.all_day or item.end is not None:
         return []
@@ -518,7 +522,7 @@ def _entries_below(post: Post, mention: Mention, found: list, context: Context, 
     line_end = text.find("\n", mention.end, post.end)
     if line_end < 0 or len(text[mention.end:line_end].strip()) > 40:
         return []  # the date ends its line, or nearly ("27 Mart Pazartesi")
-    entries, untimed, start = [], 0, line_end + 1
+    entries, start = [], line_end + 1
     while start < min(post.end, line_end + 6000):
         stop = text.find("\n", start, post.end)
         stop = post.end if stop < 0 else stop
@@ -527,17 +531,13 @@ def _entries_below(post: Post, mention: Mention, found: list, context: Context, 
             if not _LIST_ITEM.match(line):
                 break  # the list ends: the next day's heading, or the text goes on
             clock = find_time(line)
-            if clock is None:
-                untimed += 1
-            else:
+            if clock is not None:
                 at = Mention(start + clock.begin, start + clock.begin, text, Partial(day.month, day.day, day.year))
                 subtype = named_subtype(line, item.kind) or item.subtype  # "• The trial of … continues at 14:00"
                 reading = Reading(item.kind, subtype, day, None, 0, 1.0, Reference(day, "nearby date"))
                 entries.append((_build(post, at, Dated(text, start, stop, at.begin, at.end), reading, context, around, clock), None))
         start = stop + 1
-    if not entries:
-        return []
-    return entries + ([found[0]] if untimed else [])
+    return entries
 
 
 def _year_hint(mention: Mention, reference: Reference) -> int | None:
@@ -709,7 +709,7 @@ class _Around:
     def _within(self, name: str, lo: int, hi: int) -> bool:
         """True when a hint of `name` starts at or after `lo` and ends by `hi`."""
         if name not in self.hints:
-            self.hints[name] = (array("q"), array("q"))
+            self.hints[name] = (array(OFFSET), array(OFFSET))
             for match in _HINTS[name].finditer(self.text):
                 self.hints[name][0].append(match.start())
                 self.hints[name][1].append(match.end())

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .branching import for_folded
 from .folding import fold, lowered
+from .spans import OFFSET
 from .times import _TIME, hours_after
 
 _I = re.IGNORECASE
@@ -195,15 +196,15 @@ class Cues:
 
     def __init__(self, text: str):
         self.text = text
-        self.starts: dict[str, array] = {family: array("q") for family in _FAMILIES}
-        self.ends: dict[str, array] = {family: array("q") for family in _FAMILIES}
+        self.starts: dict[str, array] = {family: array(OFFSET) for family in _FAMILIES}
+        self.ends: dict[str, array] = {family: array(OFFSET) for family in _FAMILIES}
         self.cues: dict[str, array] = {family: array("h") for family in _FAMILIES}
         self.named: dict[tuple, int] = {}  # see `_cue`
 
     def scan(self, families: tuple[str, ...], spans: Iterable[tuple[int, int]]) -> "Cues":
         """Find the cues of `families` in the (sorted, disjoint) `spans` of the text."""
         for family in families:
-            self.starts[family], self.ends[family], self.cues[family] = array("q"), array("q"), array("h")
+            self.starts[family], self.ends[family], self.cues[family] = array(OFFSET), array(OFFSET), array("h")
         for lo, hi in spans:
             self._scan_span(families, lo, hi)
         return self
@@ -221,7 +222,7 @@ class Cues:
             hits = sorted([*zip(self.starts[family], self.ends[family], self.cues[family]),
                            *zip(extra.starts[family], extra.ends[family], extra.cues[family])])
             self.starts[family], self.ends[family], self.cues[family] = (
-                array("q", (h[0] for h in hits)), array("q", (h[1] for h in hits)), array("h", (h[2] for h in hits)))
+                array(OFFSET, (h[0] for h in hits)), array(OFFSET, (h[1] for h in hits)), array("h", (h[2] for h in hits)))
 
     def _scan_span(self, families: tuple[str, ...], lo: int, hi: int) -> None:
         """Scan text[lo:hi] a piece at a time, each piece folded to lower case once for all

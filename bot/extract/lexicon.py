@@ -32,7 +32,7 @@ def _kyrgyz_months() -> dict[str, int]:
     return words
 
 
-MONTHS = {**_LOCALE_MONTHS, "ky": _kyrgyz_months()}
+MONTHS = {**_LOCALE_MONTHS, "ky": {**_LOCALE_MONTHS.get("ky", {}), **_kyrgyz_months()}}
 
 # Zone abbreviations people write after a time, as (UTC offset in minutes, IANA name or None).
 # Abbreviations are fixed offsets: "CET" in July still means UTC+1 to the writer.

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .dates import Mention, find_mentions
-from .spans import merged
+from .spans import OFFSET, merged
 
 _LINE = re.compile(r"[^\n]*\n?")
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
@@ -74,9 +74,9 @@ class Post:
     date: dt.date | None = None
     # Its datelines and the spans of its own dates (its date line and its datelines' dates),
     # as columns of machine integers: a page may open thousands of paragraphs with "Place, Date –".
-    _line_begins: array = field(default_factory=lambda: array("q"), repr=False)
-    _line_days: array = field(default_factory=lambda: array("q"), repr=False)  # dates as ordinals
-    _own: array = field(default_factory=lambda: array("q"), repr=False)  # lo, hi, lo, hi…
+    _line_begins: array = field(default_factory=lambda: array(OFFSET), repr=False)
+    _line_days: array = field(default_factory=lambda: array(OFFSET), repr=False)  # dates as ordinals
+    _own: array = field(default_factory=lambda: array(OFFSET), repr=False)  # lo, hi, lo, hi…
     _index: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -113,8 +113,8 @@ class Post:
         if self._index is None:
             spans = merged(zip(self._own[0::2], self._own[1::2]))
             order = sorted(range(len(self._line_begins)), key=self._line_begins.__getitem__)
-            self._index = (array("q", (lo for lo, _ in spans)), array("q", (hi for _, hi in spans)),
-                           array("q", (self._line_begins[i] for i in order)), array("q", (self._line_days[i] for i in order)))
+            self._index = (array(OFFSET, (lo for lo, _ in spans)), array(OFFSET, (hi for _, hi in spans)),
+                           array(OFFSET, (self._line_begins[i] for i in order)), array(OFFSET, (self._line_days[i] for i in order)))
         return self._index
 
 

@@ -6,6 +6,8 @@ import bisect
 import re
 from array import array
 
+from .spans import OFFSET
+
 _LIMIT = 400  # a "sentence" longer than this is clipped: evidence stays readable, windows stay bounded
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Mr|Ms|Mrs|Dr|Prof|St|No|Nos|Art|Arts|para|Vol|vs|etc|e\.g|i\.e|U\.S|U\.N|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|a\.m|p\.m|approx|Ref|ref|Inc|Ltd|Co|Av|Sr|Sra|Mme|Mlle|Dra)|\b[A-Z])\.$"
@@ -98,7 +100,7 @@ class SentenceEnds(_Scanned):
                 del self.blocks[next(iter(self.blocks))]  # the oldest: dates are read in order
             lo = index * self._BLOCK
             hi = min(len(self.text), lo + self._BLOCK)
-            found = self.blocks[index] = (array("q"), array("q"))
+            found = self.blocks[index] = (array(OFFSET), array(OFFSET))
             for match in _END.finditer(self.text, lo, min(len(self.text), hi + 2)):  # "." then a quote, a space
                 if match.start() >= hi:
                     break

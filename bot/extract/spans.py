@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+# The typecode of the arrays that hold offsets into a text (and days as ordinals): a C int,
+# four bytes. Texts are capped far below 2**31 characters (`extract --max-mb` at most 200 MB,
+# `read` refuses longer), and a text dense with dates holds several such columns per date.
+OFFSET = "i"
+LONGEST = 2**31 - 1
+
 
 def merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """`spans` sorted, with overlapping and touching ones joined.
