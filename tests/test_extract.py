@@ -418,6 +418,10 @@ CASES += [
     "The intern should be available two days a week from October 2027 until January 2028.",
     # a document's publication is no day to act or attend
     "The committee's concluding observations on the five countries will be published on 6 March 2027.",
+    # how long something lasts, with nothing to apply for, submit or sign
+    "The contract runs from 1 March 2027 to 29 February 2028.",
+    "The detention of the two lawyers was extended until 3 March 2027, their families said.",
+    "La détention provisoire du militant a été prolongée jusqu'au 3 mars 2027.",
 ])
 def test_dates_that_are_not_opportunities(text):
     assert _items(text, published=D(2027, 2, 1)) == []
@@ -750,3 +754,32 @@ def test_german_will_is_no_future(text):
 def test_names_in_any_case_give_their_zone(text, start):
     [(_, _, found, _)] = _items(text)
     assert found == start
+CASES += [
+    # the dates of a list share the tense of its first: "set … for" stands next to the first only
+    pytest.param("The court set hearings for 5 May, 9 June and 2 September 2027.", None,
+                 [("hearing", "hearing", "2027-05-05", None), ("hearing", "hearing", "2027-06-09", None),
+                  ("hearing", "hearing", "2027-09-02", None)], id="a-list-shares-its-tense"),
+]
+CASES += [
+    # "has been scheduled for" announces the date; "had been scheduled for" is what it was
+    pytest.param("The appeal hearing of the three journalists has been scheduled for 3 March 2027 at the Court of Appeal in Tunis.",
+                 D(2027, 1, 10), [("hearing", "appeal", "2027-03-03", None)], id="has-been-scheduled-for"),
+    # what a court delivers is the court's date, never a deadline
+    pytest.param("The verdict is due on 3 March 2027.", D(2027, 1, 10),
+                 [("hearing", "verdict", "2027-03-03", None)], id="verdict-is-due"),
+    pytest.param("El conversatorio virtual se realizará el 3 de marzo de 2027 a las 15:00 horas (hora de Bogotá).", D(2027, 1, 10),
+                 [("event", "meeting", "2027-03-03T15:00-05:00", None)], id="spanish-conversatorio"),
+    pytest.param("A roda de conversa acontece no dia 3 de março de 2027, às 15h, em São Paulo.", D(2027, 1, 10),
+                 [("event", "meeting", "2027-03-03T15:00-03:00", None)], id="portuguese-roda-de-conversa"),
+    pytest.param("Il convegno si terrà il 3 marzo 2027 a Milano.", D(2027, 1, 10),
+                 [("event", "conference", "2027-03-03", None)], id="italian-convegno"),
+    # Arabic: "the seminar will be held on 3 March at three in the afternoon, Geneva time"
+    pytest.param("ستعقد الندوة يوم 3 مارس 2027 في الساعة الثالثة مساءً بتوقيت جنيف.", D(2027, 1, 10),
+                 [("event", "webinar", "2027-03-03T15:00+01:00", None)], id="arabic-hour-in-words"),
+]
+CASES += [
+    pytest.param("The Special Rapporteur will present her annual report to the Council on 3 March 2027.", D(2027, 1, 10),
+                 [("event", "meeting", "2027-03-03", None)], id="will-present-her-report"),
+    pytest.param("He is due to appear before the magistrate on 3 March 2027.", D(2027, 1, 10),
+                 [("hearing", "hearing", "2027-03-03", None)], id="appear-before-the-magistrate"),
+]

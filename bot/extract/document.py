@@ -410,6 +410,8 @@ class _Anchors:
 
 # what may stand between the days of a list: other days and months, commas, "and"
 _LIST_GAP = re.compile(r"[^.;:!?\n()]*")
+# what joins one date of a list to the next: a comma, "and", "or"
+_LIST_JOIN = re.compile(r"\s*[,;]?\s*(?:(?:and|et|y|e|und|и|ve|i|en|&|or|ou|o|oder|или)\s+)?", re.IGNORECASE)
 
 
 class _Weighed:
@@ -423,6 +425,16 @@ class _Weighed:
         self.cues = cues
         self.kinds: dict[tuple, tuple] = {}
         self.orientations: dict[tuple, tuple] = {}
+        self.last = (-1, 0.0)  # where the last date weighed for its tense ends, and its direction
+
+    def in_list(self, text: str, mention: Mention, direction: float) -> float:
+        """The direction of a date that continues a list ("set hearings for 5 May, 9 June and
+        2 September"): its own when its words say something, else that of the date before it."""
+        end, before = self.last
+        if direction == 0 and before > 0 and 0 <= mention.begin - end <= 8 and _LIST_JOIN.fullmatch(text, end, mention.begin):
+            direction = before
+        self.last = (mention.end, direction)
+        return direction
 
     def key(self, dated: Dated, title: str | None) -> tuple:
         lo = max(0, dated.start - self._MARGIN[0])
@@ -476,6 +488,7 @@ def _announced(post: Post, mention: Mention, dated: Dated, weighed: _Weighed, re
     if kind is None or (distance > KIND_REACH and not (role == "closing" and kind == "event")):
         return None
     direction, superseded = weighed.orientation(key, dated)
+    direction = weighed.in_list(dated.text, mention, direction)
     # "initially scheduled for Monday 10 March, it will take place a week later": the new day
     later = _later_by(dated.text, mention.end, dated.stop) if superseded else None
     if later:

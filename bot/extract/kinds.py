@@ -38,7 +38,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     # events
     (r"side[- ]events?|événement parallèle|evento paralelo|evento paralelo|nebenveranstaltung", "event", "side-event", 2.6),
     (r"round[- ]?tables?|table ronde|mesa redonda|tavola rotonda|runder tisch", "event", "roundtable", 2.6),
-    (r"webinars?|webinaires?|seminario web|web-talk|online-(?:veranstaltung|gespräch|seminar)|вебинар\w*|ندوة|online (?:event|discussion|briefing|meeting|session)|(?:séance|réunion|sesión|reunión|sessão) (?:d'|d’|de |en línea|informativa)\w*|session d['’]information", "event", "webinar", 2.4),
+    (r"webinars?|webinaires?|seminario web|web-talk|online-(?:veranstaltung|gespräch|seminar)|вебинар\w*|(?:ال)?ندو(?:ة|ات)|online (?:event|discussion|briefing|meeting|session)|(?:séance|réunion|sesión|reunión|sessão) (?:d'|d’|de |en línea|informativa)\w*|session d['’]information", "event", "webinar", 2.4),
     (r"information sessions?|info sessions?|briefing sessions?|Q&A|questions and answers|open house", "event", "meeting", 2.4),
     (r"(?:public |solidarity |film |fundraising )?(?:evenings?|receptions?|screenings?|concerts?|rall(?:y|ies)|vigils?|demonstrations?|marches)|rassemblements?|manifestations?|concentraci[oó]n|manifestaci[oó]n|kundgebung|presidio|gatherings?|митинг\w*|пикет\w*|marcha|vigília|protest (?:outside|in front)|hand (?:in|over) (?:a|the|our) petition|hand a petition"
      r"|(?:will|we are|we'll|are) (?:hold|holding|host|hosting|organi[sz]e|organi[sz]ing|run|running)|will be (?:holding|hosting|organi[sz]ing|running)"
@@ -47,11 +47,11 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"(?:regular |special |\d+(?:st|nd|rd|th) )?sessions? of the (?:UN |United Nations )?Human Rights Council|HRC ?\d\d|(?:\d+(?:st|nd|rd|th|e|ème|ª|a)|regular|special|annual|plenary) sessions?|sesi[oó]n(?:es)? (?:ordinaria|del consejo)|session du conseil|sessione|per[ií]odo de ses(?:iones|sões)|sess(?:ões|ão)|sesi[oó]n(?:es)?|sessione|sessioni|sitzung\w*|сесси\w+|Совет\w* ООН по правам человека|Consejo de Derechos Humanos|Conselho de Direitos Humanos|Consiglio (?:ONU )?(?:per i|dei) diritti umani|Menschenrechtsrat\w*|Conseil des droits de l['’]homme|مجلس حقوق الإنسان|الدورة", "event", "session", 2.4),
     (r"sessions?\b", "event", "session", 1.2),  # "the session lasts until …": plain, weaker than a named one
     (r"forums?|foro|fórum|форум\w*|منتدى", "event", "forum", 2.2),
-    (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre|konferans\w*|konferencj\w*|konferens\w*|konferenc\w*|conferentie|conferinț\w*|tagung|congreso|congresso|конференци\w+|مؤتمر|jornadas?|coloquio|colloque|colóquio|kolloquium|simposio|simpósio|symposium", "event", "conference", 2.0),
+    (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre|konferans\w*|konferencj\w*|konferens\w*|konferenc\w*|conferentie|conferinț\w*|tagung|congreso|congresso|convegn[oi]|конференци\w+|مؤتمر|jornadas?|coloquio|colloque|colóquio|kolloquium|simposio|simpósio|symposium", "event", "conference", 2.0),
     (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia|tören\w*|حفل|uitreiking|gala|cerimoni\w+|premiaç\w+|premiad[ao]s|premiati|verliehen|wręczeni\w+|церемони\w+|вручени\w+|will be (?:awarded|presented|handed over)|awards? (?:will be|is|are) (?:made|given|conferred|presented)|hand(?:s|ed)? over the (?:award|prize)|zostaną ogłoszone"
      r"|remise (?:du|des) prix|(?:sera|seront) remise?s?|remettra|será entregue|ser[áa] entregad[oa]", "event", "ceremony", 2.2),
     (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario|seminário|семинар\w*|ورشة|çalıştay\w*|seminari\w*|seminář\w*|szkoleni\w*", "event", "workshop", 1.8),
-    (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|di[aá]logos?|dialog(?:e|en)?\b|briefings?|réunion|reunión|rencontre|encuentro|treffen|incontro|toplantı\w*|etkinli\w*|panel\w*|si riunir\w+|riunion\w*|se reunir\w+|se réunir\w*|tagt|tagen|encontros?|reuni(?:ão|ões)|lanzamiento|lancement|lançamento|presentaci[oó]n del informe|présentation du rapport|اجتماع|فعالية|встреч\w*|обсуждени\w*|обговорен\w*|круглый стол|презентаци\w*|spotkani\w*|bijeenkomst|möte|setkání|symposi\w*|visit|vigil|screening|launch|exhibition|panel|events?\b|événements?|eventos?|veranstaltung|debate(?! oral)|débat|\w*veranstaltung", "event", "meeting", 1.2),
+    (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|di[aá]logos?|dialog(?:e|en)?\b|briefings?|réunion|reunión|rencontre|encuentro|conversatorios?|charlas?|rodas? de conversa|treffen|incontro|toplantı\w*|etkinli\w*|panel\w*|si riunir\w+|riunion\w*|se reunir\w+|se réunir\w*|tagt|tagen|encontros?|reuni(?:ão|ões)|lanzamiento|lancement|lançamento|presentaci[oó]n del informe|présentation du rapport|present(?:s|ing)? (?:\w+ ){0,2}(?:annual |thematic |final )?report|اجتماع|فعالية|встреч\w*|обсуждени\w*|обговорен\w*|круглый стол|презентаци\w*|spotkani\w*|bijeenkomst|möte|setkání|symposi\w*|visit|vigil|screening|launch|exhibition|panel|events?\b|événements?|eventos?|veranstaltung|debate(?! oral)|débat|\w*veranstaltung", "event", "meeting", 1.2),
     (r"(?:public|parliamentary|congressional|senate|committee|subcommittee|joint) hearings?|hearings? (?:of|at|in|before|organi[sz]ed by) the (?:European Parliament|Parliament|Congress|Senate|(?:Sub)?[Cc]ommittee|Assembly)", "event", "meeting", 3.2),
     (r"universal periodic review|UPR|interactive dialogues?|Examen Peri[óo]dico Universal|Revisi[óo]n Peri[óo]dica Universal|examen périodique universel|Revisão Periódica Universal", "event", "session", 2.2),
     # court dates
@@ -61,7 +61,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     # "audience" is a hearing in French ("l'audience", "la prochaine audience"), a public in English ("a wider audience")
     (r"hearings?|(?:l['’]|d['’]|(?:une|cette|la|les|prochaine|nouvelle|première|deuxième|seconde|dernière|en)\s+)audiences?|audiences? (?=(?:du|de|des|d['’]|publique|pénale|correctionnelle)\b)|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza|zitting|rozpraw\w*|заседани\w*|слушани\w*|засідан\w*"
      r"|chambre (?:d'accusation|criminelle|correctionnelle)|juge d'instruction|mise en liberté|bail (?:hearing|application|decision|ruling)|decision on (?:his |her |their )?bail", "hearing", "hearing", 2.0),
-    (r"court|tribunal|judge|juge|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\b|сотт\w+|отложи\w*|suspendi\w*|suspender|aplaz\w*|pospu\w*|ajourn\w*|renvoy\w*|rinvi\w*|adiad\w*|vertagt|прения сторон|перапынак|жылдырыл\w*|[وبلف]?(?:ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
+    (r"court|tribunal|judge|juge|magistrates?|appear(?:s|ing)? before|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\b|сотт\w+|отложи\w*|suspendi\w*|suspender|aplaz\w*|pospu\w*|ajourn\w*|renvoy\w*|rinvi\w*|adiad\w*|vertagt|прения сторон|перапынак|жылдырыл\w*|[وبلف]?(?:ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
 ]
 _DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
 _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _KIND_CUES]
@@ -142,7 +142,7 @@ _SUPERSEDED = re.compile(
     r"|marcad[ao]|agendad[ao]|previst[ao]|programad[ao]|fixad[ao])"
     r"\s*(?:for|on|para|pour|au|am|per)?(?:\s+el|\s+le|\s+the|\s+o dia)?\s*$|"
     + _WORD_START + r"(?:initially|originally|previously|first|formerly|earlier)\s+(?:scheduled|set|planned|foreseen|expected|due)?\s*(?:for|on|to)?\s*$"
-    r"|\b(?:had been|was|were|has been)\s+(?:initially\s+|originally\s+)?(?:scheduled|set|planned|fixed|due)\s+(?:for|on|to)\s*(?:the\s*)?$"
+    r"|\b(?:had been|was|were)\s+(?:initially\s+|originally\s+)?(?:scheduled|set|planned|fixed|due)\s+(?:for|on|to)\s*(?:the\s*)?$"
     r"|\b(?:extended|moved|postponed|brought forward|changed|prolongée?|reportée?|ampliad[ao]|prorrogad[ao])\s+(?:from|du|de|del)\s*(?:the\s*)?$"
     r"|\b(?:initialement|inicialmente|ursprünglich|inizialmente)\s+\w+\s+(?:pour|para|le|el|au|al|für|per)?\s*$"
     r"|\bembargo(?:ed)?\s+(?:until|till|to)\s*$",  # a press release's embargo: when it may be published
@@ -407,8 +407,10 @@ def _something_else_until(verb: str | None, evidence: str | None, scores: dict, 
         return False
     asked = max((v for (k, _), v in subtype_scores.items() if k == "deadline"), default=0.0)
     other = max(scores.get("hearing", 0.0), scores.get("event", 0.0))
-    if other > asked and verb is not None:
-        return True  # "the trial … was suspended until 7 February", "the session lasts until 2 April"
+    if other > asked and (verb is not None or ("hearing", "verdict") in subtype_scores):
+        # "the trial … was suspended until 7 February", "the session lasts until 2 April", "the
+        # verdict is due on 3 March" (what a court delivers is the court's date)
+        return True
     return other >= COURT_MIN and other > asked
 
 
@@ -433,6 +435,11 @@ _BY = re.compile(_WORD_START + r"(?:by|before|no later than|not later than|avant
 # A party to a case made to act by a day: "the judge ordered the prosecution to file its evidence by …".
 # What a grant call asks of the work it funds, not of the applicant: "each project must be completed by …"
 _PROJECT = re.compile(r"\b(?:projects?|activities|Projekt\w*|Maßnahmen|projets?|proyectos?|projetos?|progett[oi]|проект\w*)\b", _I)
+# What lasts until a day without anyone acting by it: a contract, a detention, a ban, a mandate.
+_TERM = re.compile(r"\b(?:contract|employment|assignment|detention|custody|remand|house arrest|travel ban|ban|curfew|state of emergency"
+                   r"|mandate|contrat|détention|garde à vue|contrato|detención|prisión preventiva|prisão preventiva|Vertrag"
+                   r"|Untersuchungshaft|Haft|contratto|detenzione|custodia cautelare|арест\w*|содержани\w* под стражей|срок\w* стражи"
+                   r"|tutukluluk\w*|الحبس|احتجاز\w*)\b", _I)
 _DONE = re.compile(r"\b(?:completed|finished|implemented|carried out|spent|abgeschlossen|beendet|durchgeführt|umgesetzt|verausgabt"
                    r"|réalisée?s?|achevée?s?|terminée?s?|ejecutad[oa]s?|finalizad[oa]s?|conclu[ií]d[oa]s?|executad[oa]s?|conclus[oi]|realizzat[oi]"
                    r"|завершен\w*|реализован\w*)\b", _I)
@@ -449,7 +456,8 @@ def _parties_step(scores: dict, subtype_scores: dict) -> bool:
     "by", with nothing anyone could apply for, submit or sign. A step only the parties take
     is no deadline for our readers, and no court date either."""
     asked = any(k == "deadline" for k, _ in subtype_scores)
-    return not asked and scores.get("hearing", 0.0) > 0
+    delivered = ("hearing", "verdict") in subtype_scores  # "the verdict is due on 3 March": the court's, not a party's
+    return not asked and not delivered and scores.get("hearing", 0.0) > 0
 
 
 # A verb of putting off right before "until": what follows is when the thing resumes.
@@ -499,6 +507,11 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
     if evidence == "marker" and (_PARTY_MUST.search(dated.text, max(dated.start, dated.begin - 90), dated.begin) or (
             _parties_step(scores, subtype_scores)
             and (not until_other or _BY.search(dated.text, max(dated.start, dated.begin - 30), dated.begin)))):
+        return None, "other", 999, None
+    if evidence in ("marker", "window") and not any(k == "deadline" for k, _ in subtype_scores) and _TERM.search(
+            dated.text, max(dated.start, dated.begin - 90), dated.begin):
+        # "The contract runs from 1 February to 31 January", "the detention was extended until 3
+        # March": how long something lasts, with nothing to apply for, submit or sign
         return None, "other", 999, None
     if evidence and not until_other:
         scores["deadline"] = scores.get("deadline", 0.0) + 100.0

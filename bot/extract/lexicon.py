@@ -149,7 +149,6 @@ PLACE_ZONES: dict[str, str] = {
 }
 
 
-
 def case_blind(table: dict, word: str):
     """table[word] for a word that a case-blind pattern built from the table's keys found. The
     word's lower (or upper) case is the key, but for letters the pattern equates and lower()

@@ -170,7 +170,9 @@ def split_posts(text: str) -> list[Post]:
         pos, line = match.start(), match.group()
         date = _date_line(line)
         if date is None or _HOURS_BELOW.match(text, match.end()) or _TIMED_ENTRY_BELOW.match(text, match.end()):
-            continue  # a date with the hours under it ("4:00-5:30pm CEST"), or a list of what happens at which hour, is a day of a schedule
+            # a date with the hours under it ("4:00-5:30pm CEST"), or with a list of what happens
+            # at which hour ("- 14.00 Uhr – Eröffnung"), is a day of a schedule
+            continue
         title = _title_above(text, pos)
         if title is not None and LABEL_LINE.match(title[1]):
             continue  # "Deadline" / "Date" on the line above: an announced date, not a post's

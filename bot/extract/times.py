@@ -36,16 +36,24 @@ class ClockTime:
 _AMPM = r"(?:[ap]\.?\s?m\b\.?)"
 # Russian says the part of the day after the hour: "в 11 утра", "в 3 часа дня", "в 7 вечера"
 _DAY_PART = r"(?:утра|дня|вечера|ночи)"
+# Arabic says the hour as an ordinal and the part of the day: "التاسعة صباحا" (9 am), "الثالثة
+# مساءً" (3 pm), "التاسعة من صباح اليوم" (at nine this morning), "والنصف" (and a half)
+_AR_HOURS = {"الواحدة": 1, "الثانية": 2, "الثالثة": 3, "الرابعة": 4, "الخامسة": 5, "السادسة": 6, "السابعة": 7,
+             "الثامنة": 8, "التاسعة": 9, "العاشرة": 10, "الحادية عشرة": 11, "الثانية عشرة": 12}
+_AR_PART = r"(?:صباح\w*|مساء\w*|ظهر\w*|بعد\s+الظهر|ليلا\w*)"
+_AR_CLOCK = (rf"(?:{'|'.join(sorted(_AR_HOURS, key=len, reverse=True))})(?:\s+و(?:النصف|الربع))?"
+             rf"\s+(?:من\s+)?{_AR_PART}")
 _CLOCK = (rf"(?:(?:[01]?\d|2[0-4])(?:[:.h]\s?[0-5]\d|(?=\s?{_AMPM})|h\b|(?=\s?Uhr\b))(?:\s?{_AMPM})?(?:\s?(?:Uhr|horas|hrs|hs)\b)?"
           rf"|(?:[01]?\d|2[0-4])h(?=\s)"
-          rf"|(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s(?:час(?:а|ов)?\s)?{_DAY_PART}\b)")
+          rf"|(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s(?:час(?:а|ов)?\s)?{_DAY_PART}\b"
+          rf"|{_AR_CLOCK})")
 _WORD = r"(?:midnight|noon|midday|minuit|midi|medianoche|mediodía|mezzanotte|mezzogiorno|mitternacht|meia-noite|meio-dia)"
 _ABBR = "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True))
 _PLACE = "|".join(re.escape(p) for p in sorted(PLACE_ZONES, key=len, reverse=True))
 _NAMES = "|".join(sorted(ZONE_NAMES, key=len, reverse=True)).replace(" ", r"\s")
 _ZONE = (
     rf"(?:(?P<name>{_NAMES})|(?P<abbr>{_ABBR})(?P<shift>\s?[+-−]\s?\d{{1,2}}(?::?\d\d)?)?(?![\w])"
-    rf"|(?P<place>{_PLACE})\s(?:local\s)?time|(?:heure|hora|ora|horário)\s(?:de\s|di\s)?(?P<place2>{_PLACE})"
+    rf"|(?P<place>{_PLACE})\s(?:local\s)?time|(?:heure|hora|ora|horário|بتوقيت)\s(?:de\s|di\s)?(?P<place2>{_PLACE})"
     rf"|(?P<local>local\stime|heure\slocale|hora\slocal|ora\slocale|Ortszeit|по\sместному\sвремени)|(?P<aoe>anywhere\son\searth))"
 )
 _TIME = re.compile(
@@ -61,6 +69,8 @@ _ZONE_ONLY = re.compile(_ZONE, re.IGNORECASE)
 def _clock(token: str) -> tuple[int, int, bool]:
     """(hour, minute, is_end_of_day) for a clock token or a word such as midnight."""
     word = token.lower()
+    if re.match(_AR_CLOCK, token):
+        return _arabic_clock(token)
     if re.fullmatch(_WORD, word, re.IGNORECASE):
         if word in ("noon", "midday", "midi", "mediodía", "mezzogiorno", "meio-dia"):
             return 12, 0, False
@@ -77,6 +87,14 @@ def _clock(token: str) -> tuple[int, int, bool]:
     if hour == 24:
         return 0, 0, True
     return hour, minute, False
+
+
+def _arabic_clock(token: str) -> tuple[int, int, bool]:
+    """(hour, minute, False) for an Arabic hour in words ("الثالثة والنصف مساءً" is 15:30)."""
+    hour = next(value for name, value in sorted(_AR_HOURS.items(), key=lambda kv: -len(kv[0])) if token.startswith(name))
+    minute = 30 if "والنصف" in token else 15 if "والربع" in token else 0
+    evening = re.search(r"مساء|بعد\s+الظهر", token) or ("ظهر" in token and hour < 12) or ("ليل" in token and hour >= 7)
+    return (hour + 12 if evening and hour < 12 else hour), minute, False
 
 
 def _zone(match: re.Match) -> tuple[Zone | None, bool]:
