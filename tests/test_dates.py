@@ -43,6 +43,10 @@ P = Partial
         # Kyrgyz: the Russian month with a hyphen before it and a case ending after it
         ("соттун 3-марттагы отуруму 12-мартка жылдырылды", [("3-марттагы", P(3, 3), None), ("12-мартка", P(3, 12), None)]),
         ("иш 14-апрелде каралат", [("14-апрелде", P(4, 14), None)]),
+        # Swedish, Danish and Dutch write month names in lower case; English "may" and "march" stay verbs
+        ("Frist för ansökan: 15 april 2027.", [("15 april 2027", P(4, 15, 2027), None)]),
+        ("Inschrijven kan tot 3 september 2027", [("3 september 2027", P(9, 3, 2027), None)]),
+        ("we may 5 times march 3 miles", []),
         # a year glued to the hours when a line break was lost
         ("When: 4 March 202715:00-16:30", [("4 March 2027", P(3, 4, 2027), None)]),
     ],

@@ -783,3 +783,16 @@ CASES += [
     pytest.param("He is due to appear before the magistrate on 3 March 2027.", D(2027, 1, 10),
                  [("hearing", "hearing", "2027-03-03", None)], id="appear-before-the-magistrate"),
 ]
+CASES += [
+    pytest.param("Frist för ansökan: 15 april 2027.", D(2027, 1, 10), [("deadline", "job", "2027-04-15", None)],
+                 id="swedish-month-in-lower-case"),
+    pytest.param("Rozprawa apelacyjna została wyznaczona na 23 marca 2027 r.", D(2027, 1, 10),
+                 [("hearing", "appeal", "2027-03-23", None)], id="polish-set-for"),
+    pytest.param("W czwartek 11 marca 2027 r. odbędzie się debata online o obrońcach praw człowieka.", D(2027, 1, 10),
+                 [("event", "meeting", "2027-03-11", None)], id="polish-debate"),
+    pytest.param("25 березня 2027 року відбудеться онлайн-презентація звіту.", D(2027, 1, 10),
+                 [("event", "meeting", "2027-03-25", None)], id="ukrainian-presentation"),
+    # a "Dates:" block with its "Venue:" is an event, whatever it is called
+    pytest.param("Dates: 22–24 March 2027\nVenue: Dakar, Senegal", D(2027, 1, 10),
+                 [("event", "other", "2027-03-22", "2027-03-24")], id="dates-and-venue"),
+]

@@ -172,9 +172,14 @@ def _month(token: str) -> int:
 
 
 def _plausible_month_word(token: str) -> bool:
-    """English month names must be capitalised ("may" and "march" are also verbs)."""
+    """English month names that are also other words must be capitalised ("may" and "march"
+    are verbs, "jan" and "dec" short for other things); the others are month names in lower
+    case too, as Swedish, Danish and Dutch write "15 april", "3 september"."""
     word = token.rstrip(".")
-    return _MONTH_LANG.get(word.lower()) != "en" or word[0].isupper()
+    return _MONTH_LANG.get(word.lower()) != "en" or word[0].isupper() or word.lower() not in _CAPITALISED_ONLY
+
+
+_CAPITALISED_ONLY = {"may", "march", "august", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
 def _weekday(match: re.Match) -> int | None:

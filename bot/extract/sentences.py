@@ -10,7 +10,7 @@ from .spans import OFFSET
 
 _LIMIT = 400  # a "sentence" longer than this is clipped: evidence stays readable, windows stay bounded
 _ABBREVIATIONS = re.compile(
-    r"(?:\b(?:Mr|Ms|Mrs|Dr|Prof|St|No|Nos|Art|Arts|para|Vol|vs|etc|e\.g|i\.e|U\.S|U\.N|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|a\.m|p\.m|approx|Ref|ref|Inc|Ltd|Co|Av|Sr|Sra|Mme|Mlle|Dra)|\b[A-Z])\.$"
+    r"(?:\b(?:Mr|Ms|Mrs|Dr|Prof|St|No|Nos|Art|Arts|para|Vol|vs|etc|e\.g|i\.e|U\.S|U\.N|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|a\.m|p\.m|approx|Ref|ref|Inc|Ltd|Co|Av|Sr|Sra|Mme|Mlle|Dra|r|г|гг|р)|\b[A-Z])\.$"
 )
 _END = re.compile(r"[.!?](?=[\"”’)\]]?\s)|\n")
 
