@@ -65,6 +65,14 @@ class Mention:
     def month_only(self) -> bool:
         return self.first is not None and self.first.day is None
 
+    @property
+    def full_date(self) -> dt.date | None:
+        """The first day when the mention gives day, month and year ("5 May 2027"), else None."""
+        first = self.first
+        if first is None or first.year is None or first.day is None:
+            return None
+        return dt.date(first.year, first.month, first.day)
+
 
 def _alternation(words) -> str:
     """A pattern matching any of `words`, the longest first, written as a tree of shared

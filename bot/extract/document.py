@@ -21,7 +21,7 @@ from .folding import fold
 from .kinds import KIND_REACH, Cues, Dated, announced_event, classify_kind, named_subtype, names_occasion, orientation
 from .lexicon import PLACE_ZONES, place_zone
 from .merge import Folded, day_of
-from .posts import LABEL_LINE, Post, document_month, split_posts
+from .posts import LABEL_LINE, LIST_MARK, Post, document_month, split_posts
 from .resolution import resolve
 from .sentences import SentenceEnds, bounds
 from .spans import LONGEST, OFFSET, joined, merged
@@ -188,7 +188,7 @@ def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues
 
 
 _END_LABEL = re.compile(r"[ \t•*-]*(?:ende|end|ends|end date|fin|fine|fim|окончание)[ \t]*:[ \t]*(?:\|[ \t]*)?", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–▸►▪→]|\d{1,2}[.)])[ \t]+")
+_LIST_ITEM = re.compile(rf"[ \t]*{LIST_MARK}[ \t]+")
 # What may stand before the date on a schedule line: a bullet, a short label ("Session 1 –"),
 # an article and a weekday ("Le jeudi", "On Tuesday").
 _LINE_HEAD = re.compile(
@@ -358,13 +358,6 @@ _HRC_SESSION = re.compile(
 )
 
 
-def _full(mention: Mention) -> dt.date | None:
-    first = mention.first
-    if first is None or first.year is None or first.day is None:
-        return None
-    return dt.date(first.year, first.month, first.day)
-
-
 def _reports(text: str, position: int) -> bool:
     """True when a reporting verb ("said", "a déclaré") follows `position` within 120
     characters. The piece keeps the character before, for the word boundary."""
@@ -382,7 +375,7 @@ class _Anchors:
         self.statement = bytearray()
         self.years: dict[int, int | None] = {}  # a post's latest year, by where it begins (`_reference`)
         for m in mentions:
-            full = _full(m)
+            full = m.full_date
             if full:
                 self.ends.append(m.end)
                 self.begins.append(m.begin)

@@ -43,7 +43,9 @@ LABEL_LINE = re.compile(
 _BYLINE = re.compile(r"\s*(?:(?:by|par|por|von|di)\s+[\w .'’-]{1,40}?)?\s*(?:[|·•–—-]\s*[\w ,&'’-]{1,40})?\s*")
 # Lines that may hold nothing but a date (6 to 90 characters), found without a list of
 # every line: a text of ten million blank lines must not become ten million tuples.
-_TIMED_ENTRY_BELOW = re.compile(r"[ \t]*\n(?:[ \t]*\n)?[ \t]*(?:[-•*·–▸►▪→]|\d{1,2}[.)])[ \t]+[^\n]*?\b\d{1,2}(?:[:.]\d\d|\s?[ap]\.?m\b)", re.IGNORECASE)
+# what opens a list item: a bullet or a number ("- ", "• ", "2) ")
+LIST_MARK = r"(?:[-•*·–▸►▪→]|\d{1,2}[.)])"
+_TIMED_ENTRY_BELOW = re.compile(rf"[ \t]*\n(?:[ \t]*\n)?[ \t]*{LIST_MARK}[ \t]+[^\n]*?\b\d{{1,2}}(?:[:.]\d\d|\s?[ap]\.?m\b)", re.IGNORECASE)
 _HOURS_BELOW = re.compile(r"[ \t]*\n(?:[ \t]*\n){0,2}[ \t]*\d{1,2}(?:[:.h]\d\d)?[ \t]*(?:[ap]\.?m\.?)?[ \t]*[-–—][ \t]*\d{1,2}", re.IGNORECASE)
 _DATE_LINE_SHAPE = re.compile(r"^[^\n]{6,90}$", re.MULTILINE)
 # The opening of a paragraph long enough to hold a dateline ("Geneva, 2 May 2027 – ").
@@ -211,17 +213,10 @@ def _announced_above(text: str, pos: int, date: dt.date) -> bool:
     under the text that announces that day repeats it, as a listing's entry ends with the
     day it lists; it does not say when what follows was written."""
     mentions, _ = find_mentions(text[max(0, pos - _ABOVE):pos])
-    return any(m.first is not None and m.last is None and m.first.year and _day(m.first) == date for m in mentions)
+    return any(m.last is None and m.full_date == date for m in mentions)
 
 
 _ABOVE = 1500
-
-
-def _day(part) -> dt.date | None:
-    try:
-        return dt.date(part.year, part.month, part.day) if part.day and part.month else None
-    except ValueError:
-        return None
 
 
 def _title_above(text: str, pos: int) -> tuple[int, str] | None:

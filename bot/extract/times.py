@@ -105,7 +105,8 @@ def _zone(match: re.Match) -> tuple[Zone | None, bool]:
         return Zone("AoE", -720, "Etc/GMT+12"), False
     place = match.group("place") or match.group("place2")
     if place:
-        return Zone(place_zone(place), None, place_zone(place)), False
+        iana = place_zone(place)
+        return Zone(iana, None, iana), False
     name = match.group("name")
     abbr = case_blind(ZONE_NAMES, re.sub(r"\s+", " ", name)) if name else match.group("abbr").upper()
     offset, iana = case_blind(ZONE_ABBREVIATIONS, abbr)
