@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import importlib.machinery
 import importlib.util
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 KINDS = ("deadline", "event", "hearing")
+FIELDS = ("location", "organizer", "reference", "contact", "url")
 BUCKETS = ((0.8, 1.01), (0.6, 0.8), (0.4, 0.6), (0.0, 0.4))
 
 
@@ -47,12 +49,20 @@ def predicted(text_path: str, published, today: dt.date) -> list[dict]:
     return [item.to_dict() for item in merge(extract(text, today=today, published=day).opportunities)]
 
 
+def _word_f1(ours: str, theirs: str) -> float:
+    left, right = (set(re.findall(r"[^\W\d_]{3,}|\d{4}", t.casefold())) for t in (ours, theirs))
+    common = len(left & right)
+    return 0.0 if not common else 2 * common / (len(left) + len(right))
+
+
 class Tally:
     """Counts by kind and by confidence bucket."""
 
     def __init__(self):
         self.tp, self.fp, self.fn = Counter(), Counter(), Counter()
         self.bucket_right, self.bucket_all = Counter(), Counter()
+        self.title_scores: list[float] = []
+        self.named = Counter()  # items that name a place, an organiser…
 
     def add(self, gold: list[dict], items: list[dict], score) -> None:
         _, false, missed, _ = score.match(gold, items)
@@ -63,12 +73,27 @@ class Tally:
             self.bucket_all[bucket] += 1
             self.bucket_right[bucket] += right
             self.fp[item.get("kind")] += not right
+            self.named.update(f for f in FIELDS if item.get(f) is not None)
+            self.named["items"] += 1
         for item in gold:
             if not item.get("optional"):
                 self.tp[item.get("kind")] += 1
         for item in missed:
             self.tp[item.get("kind")] -= 1
             self.fn[item.get("kind")] += 1
+        self._titles(gold, [item for item in items if id(item) not in false_ids])
+
+    def _titles(self, gold: list[dict], found: list[dict]) -> None:
+        """How much of each annotator's title a found item's title shares (word F1): names of
+        prizes, cases and people found or not. Annotators often wrote in English about texts
+        in other languages, so a title in the text's language loses its "what" words here."""
+        unused = [g for g in gold if g.get("title")]
+        for item in found:
+            twin = next((g for g in unused if g.get("kind") == item.get("kind")
+                         and str(g.get("start"))[:10] == str(item.get("start"))[:10]), None)
+            if twin is not None:
+                unused.remove(twin)
+                self.title_scores.append(_word_f1(item.get("title") or "", twin["title"]))
 
     def rows(self):
         for kind in (*KINDS, None):
@@ -101,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'kind':<9}{'tp':>5}{'fp':>5}{'fn':>5}{'P':>7}{'R':>7}{'F1':>7}")
     for kind, tp, fp, fn, p, r, f1 in tally.rows():
         print(f"{kind:<9}{tp:>5}{fp:>5}{fn:>5}{p:>7.2f}{r:>7.2f}{f1:>7.2f}")
+    scores = tally.title_scores
+    print(f"\ntitles: {sum(scores) / max(len(scores), 1):.2f} mean word F1 against the annotators' titles ({len(scores)} found items)")
+    print(f"fields named, of {tally.named['items']} items: " + ", ".join(f"{f} {tally.named[f]}" for f in FIELDS))
     print("\nconfidence   items  right  precision")
     for bucket in BUCKETS:
         n, right = tally.bucket_all[bucket], tally.bucket_right[bucket]

@@ -227,7 +227,7 @@ def test_html_on_standard_input(monkeypatch, capsys):
     code, out, err = _run(["extract", "-"], capsys)
     [item] = yaml.safe_load(out)["opportunities"]
     assert code == 0 and item["start"] == "2027-02-12" and item["sources"][0]["document"] == "<stdin>"
-    assert item["title"].startswith("Appel à candidatures : résidence pour défenseures des droits")
+    assert item["title"].startswith("Résidence pour défenseures des droits – ")
     assert err.startswith("warning: <stdin>: publication date 2026-11-05")
 
 

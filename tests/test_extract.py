@@ -194,7 +194,7 @@ def test_fields_are_read():
             "is recruiting. Send your CV to recruitment@example.org quoting reference LO-BXL-0127 no later than "
             "Friday, February 26, 2027. Details: https://example.org/jobs/lo-bxl\n")
     [item] = extract(text, today=D(2026, 11, 24), name="jobs.txt").opportunities
-    assert item.title == "FIDH seeks a Legal Officer in Brussels: applications close"
+    assert item.title == "FIDH seeks a Legal Officer in Brussels – applications close"
     assert item.contact == "recruitment@example.org"
     assert item.reference == "LO-BXL-0127"
     assert item.url == "https://example.org/jobs/lo-bxl"
@@ -717,7 +717,8 @@ CASES += [
     pytest.param("Am 10. Dezember 1948 verkündete die Generalversammlung die Allgemeine Erklärung der Menschenrechte. "
                  "Zur Tagung laden wir herzlich ein.\n\nProgramm\n29. November 2027\n- 14.00 Uhr – Eröffnung der Tagung\n"
                  "- 15.30 Uhr – Podiumsgespräch", None,
-                 [("event", "conference", "2027-11-29T14:00+00:00", None), ("event", "conference", "2027-11-29T15:30+00:00", None)],
+                 # each entry typed by its own words: the opening of the conference, a panel discussion
+                 [("event", "conference", "2027-11-29T14:00+00:00", None), ("event", "meeting", "2027-11-29T15:30+00:00", None)],
                  id="programme-day-over-its-hours"),
 ]
 CASES += [

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from ..model import Opportunity, Source
-from . import fields
+from . import fields, language, titles
 from .dates import MONTH, WEEKDAY, Mention, MentionTable, Partial, find_mentions, mention_table
 from .branching import for_folded
 from .folding import fold
@@ -40,6 +40,7 @@ _DATELINE_HEAD = re.compile(r"^[A-Z][^,.\n]{1,40}, [^–—\n]{6,40}? [–—-] 
 _TIME_NEXT = re.compile(r"\s*(?:at|from|à|a las|um|alle|às)\s+\d{1,2}(?:[:.h]\d\d|\s?[ap]\.?m)", re.IGNORECASE)
 _RUN_ON_DATES = 3  # dates either side of a date that bound its sentence when no full stop does
 _FIELD_REACH = 4000  # characters either side of a date where its link, contact and organiser are looked for
+_VENUE_REACH = 400  # characters either side of a dated sentence where its "Venue:" line may stand
 
 
 @dataclass(frozen=True)
@@ -662,7 +663,12 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
     lo, hi = max(post.begin, mention.begin - _FIELD_REACH), min(post.end, mention.end + _FIELD_REACH)
     post_text = around.window(lo, hi, reading.kind)
     post_head = around.head(post)
-    where = fields.location(sentence, post.title)
+    where = fields.location(reading.kind, _lines_from(text, dated, mention, post), None) if reading.kind != "deadline" else None
+    where = where or fields.location(reading.kind, sentence, post.title)
+    if where is None and reading.kind != "deadline":
+        where = around.venue(max(post.begin, dated.start - _VENUE_REACH), min(post.end, dated.stop + _VENUE_REACH))
+    elif where is None and reading.subtype == "job":
+        where = fields.location("deadline", post_head[:1500], None)  # "… is recruiting … for its Nairobi office"
     clock = clock or _clock_near(sentence, mention.begin - dated.start, mention.end - dated.start) or _clock_next(text, dated, post)
     if clock is None and reading.kind != "deadline":
         clock = _only_clock(sentence)  # "will start at 10:00 at the Palais de Justice in Paris on 3 March"
@@ -676,18 +682,30 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
         begin_at, end_at, zone_name = _timed(reading.first, reading.last, clock, place_text, context.tz)
     evidence = _evidence(sentence)
     kind, subtype = reading.kind, reading.subtype
-    title = fields.title(kind, subtype, _subject_heading(text, post, dated.start), evidence, mention.text)
+    heading, section = _subject_heading(text, post, dated.start)
+    headings = (around.subheading(post, heading, mention.begin), heading)
+    title = titles.title(kind, subtype, headings, evidence, mention.text, around.language(section, context.lang), where)
     confidence = _confidence(mention, reading)
     source = Source(context.name, post.title, post.date, (mention.begin, mention.end))
     return Opportunity(
         kind=kind, subtype=subtype, title=title, start=begin_at, end=end_at, timezone=zone_name,
-        organizer=fields.organizer(sentence, post.title, post_head), location=where,
+        # a court date has no organiser: whoever writes about it is not running it
+        organizer=fields.organizer(sentence, post.title, post_head) if kind != "hearing" else None, location=where,
         online=fields.online(sentence, post_head if kind != "hearing" else ""),
         url=fields.url(sentence, post_text, mention.end - lo),
-        contact=fields.contact(sentence, post_text, mention.end - lo),
+        contact=fields.contact(sentence, post_text, mention.end - lo, sign_on=kind == "deadline"),
         reference=fields.reference(sentence, post_text) if kind == "deadline" else None,
         evidence=evidence, confidence=confidence, sources=(source,),
     )
+
+
+def _lines_from(text: str, dated: Dated, mention: Mention, post: Post) -> str:
+    """The date's line and those under it up to a blank line ("Monday 8 March, 13:00" over
+    "Room XXII, Palais des Nations"): where an entry of a programme names its room."""
+    lo = max(dated.start, text.rfind("\n", 0, mention.begin) + 1)
+    hi = min(post.end, mention.end + 400)
+    blank = text.find("\n\n", mention.end, hi)
+    return text[lo:blank if blank >= 0 else hi]
 
 
 class _Around:
@@ -700,6 +718,43 @@ class _Around:
         self.text = text
         self.head_of: tuple[int, str] = (-1, "")  # the last post's (begin, opening)
         self.hints: dict[str, tuple[array, array]] = {}
+        self.languages: dict[int, str] = {}
+        self.venues: tuple[list[int], list[str | None]] | None = None
+        self.subheadings: tuple[list[int], list[str]] | None = None
+
+    def subheading(self, post: Post, heading: str | None, position: int) -> str | None:
+        """The nearest line above `position` in the post that heads a part of it ("Training:
+        documenting violations safely", "2. Women defenders and the right to protest"): a
+        digest or a list of side events says what each date is about there, not in its title."""
+        if self.subheadings is None:
+            found = [(m, _subheading_form(m.group("line"), bool(m.group("entry")))) for m in _SUBHEADING.finditer(self.text)]
+            found = [(m, form) for m, form in found if form]
+            self.subheadings = ([m.end("line") for m, _ in found], [(m.group("line").strip(), form) for m, form in found])
+        ends, lines = self.subheadings
+        index = bisect.bisect_right(ends, position) - 1
+        if index < 0 or ends[index] <= max(post.begin, position - _SUBHEADING_REACH) or lines[index][0] == heading:
+            return None
+        line, form = lines[index]
+        # under a newsletter's title every part is about something else: a plain line heads it
+        return line if form == "named" or _DIGEST.search(heading or "") else None
+
+    def venue(self, lo: int, hi: int) -> str | None:
+        """The place of the first venue line ("Venue: …") in text[lo:hi]."""
+        if self.venues is None:
+            found = list(fields.VENUE_LINE.finditer(self.text)) if ":" in self.text else []
+            self.venues = ([m.start() for m in found], [fields.venue_line(m) for m in found])
+        starts, places = self.venues
+        first = bisect.bisect_left(starts, lo)
+        return places[first] if first < len(starts) and starts[first] < hi else None
+
+    def language(self, section: int, default: str) -> str:
+        """The language of the section that starts at `section`: a digest in one language
+        quotes posts in others, and a title is written in its post's language."""
+        if section not in self.languages:
+            if len(self.languages) >= 256:
+                self.languages.clear()
+            self.languages[section] = language.detect(self.text[section:section + 2000], default=default)
+        return self.languages[section]
 
     def head(self, post: Post) -> str:
         if self.head_of[0] != post.begin:
@@ -726,7 +781,7 @@ class _Around:
 
 # What `fields.url` and `fields.contact` (a link or an e-mail) and `fields.reference` (a code
 # after one of these words, in any case) cannot find anything without.
-_HINTS = {"link": re.compile(r"http|@"), "reference": re.compile(r"ref|réf|vacancy|job", re.IGNORECASE)}
+_HINTS = {"link": re.compile(r"http|@"), "reference": re.compile(r"ref|réf|vacancy|job|quot|citing|indica|angabe", re.IGNORECASE)}
 
 
 @functools.lru_cache(maxsize=32)  # the dates of one sentence share its evidence
@@ -737,14 +792,51 @@ def _evidence(sentence: str) -> str:
 _HEADING = re.compile(r"\n\n[ \t]*([^\n]{12,150}?)[ \t]*\n")
 
 
-def _subject_heading(text: str, post: Post, position: int) -> str | None:
-    """What the item is about: the post's title for an archive post; for a long text without
-    posts (a newsletter, several statements), the nearest heading above the sentence."""
+def _subject_heading(text: str, post: Post, position: int) -> tuple[str | None, int]:
+    """What the item is about, and where the section under it starts: the post's title for
+    an archive post; for a long text without posts (a newsletter, several statements), the
+    nearest heading above the sentence."""
     if post.date is not None or post.end - post.begin < 3000:
-        return post.title
+        return post.title, post.begin
     floor = max(post.begin, position - 3000)
-    headings = [m.group(1) for m in _HEADING.finditer(text, floor, position + 1) if _is_heading(m.group(1))]
-    return headings[-1] if headings else None
+    headings = [m for m in _HEADING.finditer(text, floor, position + 1) if _is_heading(m.group(1))]
+    return (headings[-1].group(1), headings[-1].start(1)) if headings else (None, post.begin)
+
+
+# A line after a blank one, or a numbered entry, that may head a part of a post.
+_SUBHEADING = re.compile(rf"(?:\A|\n[ \t]*\n)[ \t]*(?:(?P<entry>\d{{1,2}}[.)])|{LIST_MARK})?[ \t]*(?P<line>[^\n]{{6,120}})(?=\n)")
+# A line that is (or holds) a date or an hour: what it heads is that date's, not a part of the post.
+_DATE_LINE = re.compile(rf"\W*(?:\d|{WEEKDAY}|{MONTH})|.*(?:\d\s?(?:[:.h]\d\d|[ap]\.?m\b)|\b\d{{1,2}}\.?\s+(?:de\s+)?{MONTH}|{MONTH}\s+\d{{1,2}}\b)", re.IGNORECASE)
+_SUBHEADING_REACH = 1500
+_LABELLED = re.compile(r"^\W*[^\W\d_]+(?:\s[^\W\d_]+)?\s*:\s*(?:\S+\s){0,2}\S*\d")  # "Date: Thursday 10 December"
+_GENERIC = frozenset(
+    "how to apply who can nominate eligibility timeline key dates practical information about the prize award "
+    "programme contact more details background what we offer requirements selection process deadline deadlines "
+    "note notes registration register application applications nominations nominate and for of in a an our your "
+    "criteria procedure documents required submission submissions next steps important useful links faq".split())
+
+
+def _subheading_form(line: str, numbered: bool) -> str | None:
+    """"named" for a line that names what its part of a post is about (a numbered entry, "2.
+    Women defenders and the right to protest", or "Training: documenting violations safely"),
+    "plain" for a short line that may ("What we offer": the post's own title says more, unless
+    it is a newsletter's), None for a sentence, a label with its value or a date line."""
+    stripped = line.strip()
+    words = re.findall(r"[^\W\d_]+", stripped.lower())
+    if (not 2 <= len(words) <= 15 or stripped.endswith((".", ",", ";", ":", "?", "!")) or _LABELLED.match(stripped)
+            or _DATE_LINE.match(stripped) or re.search(r"\d[\d,.]{3,}\d(?<!\b\d{4})", stripped)
+            or stripped.startswith(("http", "•", "-", "*", "Read more", "©")) or set(words) <= _GENERIC):
+        return None
+    label = re.match(r"([^:–—]{2,40}?)\s*[:–—]\s+\w", stripped)
+    if numbered or label and not _FIELD_LABEL.search(label.group(1)):
+        return "named"
+    return "plain"
+
+
+_FIELD_LABEL = re.compile(r"(?i:\b(?:by|par|por|von|from|contact|e-?mail|salary|salaire|salario|gehalt|ref|reference|"
+                          r"where|when|venue|location|lieu|fecha|date|time|heure|hora))$")
+_DIGEST = re.compile(r"(?i:newsletter|digest|bulletin|lettre d'information|lettre d’information|boletín|boletim|"
+                     r"rundbrief|notiziario|информационный бюллетень|дайджест|نشرة|weekly|monthly|hebdo|mensuel)")
 
 
 def _is_heading(line: str) -> bool:

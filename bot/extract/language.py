@@ -28,11 +28,13 @@ _STOPWORDS = {
 _TABLE = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
 _LANGS_OF = {word: tuple(lang for lang, words in _TABLE.items() if word in words)
              for word in set().union(*_TABLE.values())}
+_LETTERS = {"tr": "ığşĞŞİ", "pl": "łżąęśźŁŻŚ", "cs": "řěůŘ", "ro": "țșăȚȘ"}
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def detect(text: str, sample: int = 20000) -> str:
-    """The language code whose stop words are most frequent in the first `sample` characters.
+def detect(text: str, sample: int = 20000, default: str = "en") -> str:
+    """The language code whose stop words are most frequent in the first `sample` characters
+    (`default` when none of them is there).
 
     >>> detect("La date limite pour les candidatures est fixée au 30 avril.")
     'fr'
@@ -40,8 +42,11 @@ def detect(text: str, sample: int = 20000) -> str:
     ('ru', 'tr')
     """
     counts = dict.fromkeys(_TABLE, 0.0)
-    for word in _WORD.findall(text[:sample].lower()):
+    # "İ" lower-cases to "i" and a combining dot, which would split "İlk" into "i" (Polish "and") and "lk"
+    for word in _WORD.findall(text[:sample].replace("İ", "i").lower()):
         for lang in _LANGS_OF.get(word, ()):
             counts[lang] += 1.0 / len(_LANGS_OF[word])  # "de" says less than "pour"
+    for lang, letters in _LETTERS.items():  # Turkish and Polish say little in short words, much in letters
+        counts[lang] += 0.5 * sum(map(text[:sample].count, letters))
     best = max(counts, key=lambda lang: counts[lang])
-    return best if counts[best] else "en"
+    return best if counts[best] else default

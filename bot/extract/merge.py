@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from ..model import Opportunity
+from .titles import subject_of
 
 MAX_SOURCES = 20  # an item quoted more often than this is listed with its first 20 sources
 CLOSING_REACH = dt.timedelta(days=60)  # the longest session whose end may be said apart from its start
@@ -44,7 +45,8 @@ def same(a: Opportunity, b: Opportunity) -> bool:
         return True  # one post naming the same thing twice, in two sentences
     if a.url and a.url == b.url or a.organizer and a.organizer == b.organizer:
         return True
-    left, right = _words(a.title), _words(b.title)
+    # the subjects, not what happens: "Intern – applications close" is not "Driver – applications close"
+    left, right = _words(subject_of(a.title)), _words(subject_of(b.title))
     return bool(left and right) and len(left & right) / len(left | right) >= 0.5
 
 
