@@ -797,3 +797,19 @@ CASES += [
     pytest.param("Dates: 22–24 March 2027\nVenue: Dakar, Senegal", D(2027, 1, 10),
                  [("event", "other", "2027-03-22", "2027-03-24")], id="dates-and-venue"),
 ]
+CASES += [
+    # a date moved once more "and now" to another: the first is gone, the second stands
+    pytest.param("The court session was moved to 11 March, and now for the third time to 9 April.", D(2027, 1, 20),
+                 [("hearing", "hearing", "2027-04-09", None)], id="moved-and-now-again"),
+    pytest.param("The hearing was adjourned to 11 March and now again to 9 April 2027.", D(2027, 1, 20),
+                 [("hearing", "hearing", "2027-04-09", None)], id="adjourned-and-now-again"),
+    pytest.param("L'audience a été renvoyée au 11 mars, et maintenant au 9 avril 2027.", D(2027, 1, 20),
+                 [("hearing", "hearing", "2027-04-09", None)], id="renvoyee-et-maintenant"),
+]
+CASES += [
+    # a trial that "began" on a day is reported; the day it "will continue" is announced
+    pytest.param("3 марта в Минске начался судебный процесс по делу правозащитника. Процесс продолжится 4 марта.",
+                 D(2027, 3, 3), [("hearing", "trial", "2027-03-04", None)], id="ru-began-will-continue"),
+    pytest.param("3 сакавіка ў Менску пачаўся судовы працэс у справе праваабаронцы. Працэс працягнецца 4 сакавіка.",
+                 D(2027, 3, 3), [("hearing", "trial", "2027-03-04", None)], id="be-began-will-continue"),
+]

@@ -57,7 +57,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     # court dates
     (r"(?:court|tribunal) of appeals?|appeals? (?:hearing|court|trial)|appeals?|appellate|cassation|cour d'appel|apelaci[oó]n|recurso|berufung|revisione|appello|recurso|hoger beroep|apelac\w*|апелляц\w*|апеляц\w*", "hearing", "appeal", 2.4),
     (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|karar\w*|[وبل]?الحكم|rozsudek|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto|uitspraak|wyrok\w*|приговор\w*|вирок\w*", "hearing", "verdict", 2.0),
-    (r"trials?|procès|debate oral|juicio|proceso judicial|prozess|processo|julgamento|rechtszaak|proces\b|судебный процесс|процес\w*", "hearing", "trial", 2.4),
+    (r"trials?|procès|debate oral|juicio|proceso judicial|prozess|processo|julgamento|rechtszaak|proces\b|судебный процесс|процес\w*|працэс\w*", "hearing", "trial", 2.4),
     # "audience" is a hearing in French ("l'audience", "la prochaine audience"), a public in English ("a wider audience")
     (r"hearings?|(?:l['’]|d['’]|(?:une|cette|la|les|prochaine|nouvelle|première|deuxième|seconde|dernière|en)\s+)audiences?|audiences? (?=(?:du|de|des|d['’]|publique|pénale|correctionnelle)\b)|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza|zitting|rozpraw\w*|заседани\w*|слушани\w*|засідан\w*"
      r"|chambre (?:d'accusation|criminelle|correctionnelle)|juge d'instruction|mise en liberté|bail (?:hearing|application|decision|ruling)|decision on (?:his |her |their )?bail", "hearing", "hearing", 2.0),
@@ -88,7 +88,7 @@ _FORWARD = re.compile(
     # end the same way ("primera instancia", "primeira vez") by what follows it
     r"|\w{3,}(?:era|ira)(?=\s+(?:le|la|les|l['’]|du|des|un|une|en|à|au|aux|sa|son|ses|leur|leurs|ce|cette|ces|lieu|ainsi|également|ensuite|dès|sur|pour|par|avec|devant|\d)\b)"
     r"|wird|werden|findet|stattfinden|vorgesehen|si terr[àa]|avr[àa] luogo|sar[àa]|será|ocorrerá|acontecerá|deverão|poderão"
-    r"|zal|zullen|vindt plaats|odbędzie się|odbędą się|będzie|wyznaczon\w* na|zaplanowan\w*|состоится|пройдет|пройдёт|будет|відбудеться|буде"
+    r"|zal|zullen|vindt plaats|odbędzie się|odbędą się|będzie|wyznaczon\w* na|zaplanowan\w*|состоится|пройдет|пройдёт|будет|відбудеться|буде|продолжится|возобновится|працягнецца|адбудзецца|продовжиться|поновиться"
     # "opens on" as announcements put it: "abre em 13 de setembro", "s'ouvre le", "si apre il"
     r"|abre|abrirá|ouvre|ouvrira|s'ouvre|s’ouvre|si apre|aprirà|eröffnet|beginnt|começa|começará|comienza|comenzará|inicia|iniciará"
     # "on 17 November next", "le 17 novembre prochain", "el próximo 7 de febrero"
@@ -121,7 +121,8 @@ _RETRO = re.compile(
     r"|\w{3,}(?:aron|ieron|arono|erono|irono)|\w{3,}(?:aram|eram|iram)|pasad[oa]|passad[oa]|dernière?|scors[oa]|прошл\w+|geçen"
     r"|has passed|have passed|expired|has closed|closed on|is closed|are closed|hatte|hatten|endete|endeten|lief ab|terminó|terminou|s'est terminée?|закончил\w*|завершил\w*"
     r"|a eu lieu|s'est tenue?|s’est tenue?|ont eu lieu|a été|ont été|arrêtée?|tuvo lugar|se celebr[óo]|fue|fueron|detenid[ao]s?|fand statt|wurde|wurden|ha avuto luogo|fu|foi|foram|ocorreu"
-    r"|vond plaats|werd|werden gearresteerd|odbyła się|odbył się|został|została|zatrzyman\w*|состоялось|состоялся|прошло|прошел|был|была|были|задержан\w*|арестован\w*|відбулося|було|затриман\w*)\b",
+    r"|vond plaats|werd|werden gearresteerd|odbyła się|odbył się|został|została|zatrzyman\w*|состоялось|состоялся|прошло|прошел|был|была|были|задержан\w*|арестован\w*|відбулося|було|затриман\w*"
+    r"|начал(?:ся|ось|ась|ись)|пачаў(?:ся)?|пачал(?:ося|ася|іся)|розпочал?(?:ся|ося|ася|ися)|адбыўся|адбылося)\b",
     _I,
 )
 # Words just before a date that make it the date something must be done by.
@@ -159,6 +160,11 @@ _PAST_ANCHOR = re.compile(
     _WORD_START + r"(?:since|as of|ran from|ran between|took place on|was held on|were held on|arrested on|detained on|released on|killed on|died on|published on|issued on|dated)\s*(?:the\s*)?$",
     _I,
 )
+# "moved to 11 March, and now (again, for the third time) to 9 April": the first day is gone,
+# the second is the one that stands
+_NOW_MOVED = r"[,;]?\s*(?:and|but|et|y|e|und|и)\s+(?:now|maintenant|ahora|agora|jetzt|nun|ora|теперь)\b[^.;:\d]{0,40}?\b(?:to|for|until|au|à|al|para|a|auf|на|до)\s+(?:the\s+|le\s+|el\s+|o\s+|den\s+)?"
+_MOVED_AGAIN_AFTER = re.compile(_NOW_MOVED + r"\d", _I)
+_MOVED_AGAIN_BEFORE = re.compile(_NOW_MOVED + r"$", _I)
 _IMMEDIATE_FORWARD = re.compile(
     _WORD_START + r"(?:(?:set|fixed|scheduled|adjourned|postponed|moved|deferred)(?: (?!on\b|for\b|to\b)\w+){1,4} (?:for|to|until|on)|scheduled (?:for|on)|set for|adjourned (?:to|until)|postponed (?:to|until)|deferred (?:to|until)|moved to|extended (?:to|until)"
     r"|will (?:\w+ ){0,4}on|will (?:\w+ ){0,2}(?:from|between)|expected (?:on|for)|takes place on|opens on|starts on|begins on"
@@ -612,6 +618,10 @@ def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
     """(score, superseded): score > 0 when the date lies ahead of the writer."""
     if _CALLED_OFF.match(dated.text, dated.end, min(dated.stop, dated.end + 60)):
         return -1.0, True
+    if _MOVED_AGAIN_AFTER.match(dated.text, dated.end, min(dated.stop, dated.end + 80)):
+        return -1.0, True
+    if _MOVED_AGAIN_BEFORE.search(dated.text, max(dated.start, dated.begin - 80), dated.begin):
+        return 2.0, False
     if is_open_window(dated):
         return 2.0, False
     before = _before(dated.text, dated.begin, dated.start)
