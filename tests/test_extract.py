@@ -813,3 +813,19 @@ CASES += [
     pytest.param("3 сакавіка ў Менску пачаўся судовы працэс у справе праваабаронцы. Працэс працягнецца 4 сакавіка.",
                  D(2027, 3, 3), [("hearing", "trial", "2027-03-04", None)], id="be-began-will-continue"),
 ]
+CASES += [
+    # Swedish and Polish deadlines (Danish was read already); "at the latest" after the date; a
+    # Dutch and a Polish court putting a hearing off "to" a day (a party's step it is not)
+    pytest.param("Ansökan ska vara inne senast den 15 mars 2027.", D(2027, 1, 12),
+                 [("deadline", "job", "2027-03-15", None)], id="sv-senast"),
+    pytest.param("Sidste frist for ansøgning er den 15. marts 2027.", D(2027, 1, 12),
+                 [("deadline", "job", "2027-03-15", None)], id="da-sidste-frist"),
+    pytest.param("Termin nadsyłania zgłoszeń upływa 15 marca 2027 r.", D(2027, 1, 12),
+                 [("deadline", "registration", "2027-03-15", None)], id="pl-uplywa"),
+    pytest.param("Nominations must reach us on the 3rd of March 2027 at the latest.", D(2027, 1, 12),
+                 [("deadline", "nomination", "2027-03-03", None)], id="at-the-latest-after"),
+    pytest.param("De zitting is uitgesteld tot 2 maart 2027.", D(2027, 1, 12),
+                 [("hearing", "hearing", "2027-03-02", None)], id="nl-uitgesteld-tot"),
+    pytest.param("Rozprawa została odroczona do 25 lutego 2027 r.", D(2027, 1, 12),
+                 [("hearing", "hearing", "2027-02-25", None)], id="pl-odroczona-do"),
+]

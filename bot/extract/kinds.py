@@ -29,7 +29,7 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"deadlines?|closing date|date limite|data[- ]limite|fecha l[ií]mite|plazo|prazo|termine (?:ultimo|per|di presentazione)|hakuaika|määräaika|son başvuru|آخر موعد|sista (?:ansökningsdag|dag)|ansøgningsfrist|uzávěrka|termen limită|краен срок|\w*frist|scadenza|(?:bewerbungs|einsende|anmelde|annahme)schluss|uiterlijk|termin(?:u)? (?:składania|zgłoszeń)|(?:крайний )?срок\w*|термін\w*", "deadline", None, 3.0),
     (r"no later than|not later than|at the latest|au plus tard|a m[aá]s tardar|spätestens|entro e non oltre|o mais tardar", "deadline", None, 3.0),
     (r"nominations?|nominate|nominees?|candidatures?|candidaturas?|postulaci[oó]n(?:es)?|postulantes?|номинаци\w*|номинир\w*|номіну\w*|выдвижени\w*|aday\w*|الترشح|الترشيح|nominer\w*|nominier\w*|nominac\w*|candidaturi|indicaç(?:ão|ões)|indicad[ao]s", "deadline", "nomination", 2.0),
-    (r"applications?|apply|applicants?|cover letter|\bCV\b|başvuru\w*|التقديم|طلبات|заявк\w*|ansök\w*|ansøg\w*|přihlášk\w*|curriculum|résumé|resume\b|recruit\w*|recrut\w*|vacanc\w+|job (?:offer|opening)|offre d['’]emploi|stellenangebot|vacature|hiring|postuler|candidater|postular|bewerbung|bewerben|candidatar", "deadline", "job", 1.6),
+    (r"applications?|apply|applicants?|cover letter|\bCV\b|başvuru\w*|التقديم|طلبات|заявк\w*|ansök\w*|nadsyłani\w*|ansøg\w*|přihlášk\w*|curriculum|résumé|resume\b|recruit\w*|recrut\w*|vacanc\w+|job (?:offer|opening)|offre d['’]emploi|stellenangebot|vacature|hiring|postuler|candidater|postular|bewerbung|bewerben|candidatar", "deadline", "job", 1.6),
     (r"submissions?|submit|inputs?|contributions?|questionnaires?|contribuciones|aportes|comentarios|contributions écrites|stellungnahmen", "deadline", "call-for-input", 1.6),
     (r"aanmeld\w*|zgłosze\w*|rejestracj\w*|регистрац\w*|реєстрац\w*|registration|registrations|register (?:for|by|before|now|here|online|your|at)|RSVP|sign[ -]?up|confirm (?:your )?(?:participation|attendance)|inscri\w+|anmeld\w+|iscri\w+", "deadline", "registration", 1.8),
     (r"sign[- ]on|signator\w+|sign (?:the|our|this) (?:letter|statement|petition|appeal)|endorse\w*|signatures?|firmas?|adhesiones|unterzeichn\w+", "deadline", "sign-on", 1.8),
@@ -126,14 +126,21 @@ _RETRO = re.compile(
     _I,
 )
 # Words just before a date that make it the date something must be done by.
-_UNTIL_AFTER = re.compile(r"(?:['’][^\W\d_]{1,3})?\s*(?:tarihine\s+|tarihi(?:ne)?\s+)?kadar\b", _I)
+_UNTIL_AFTER = re.compile(
+    r"(?:['’][^\W\d_]{1,3})?\s*(?:tarihine\s+|tarihi(?:ne)?\s+)?kadar\b"
+    # "on 3 March at the latest", "le 3 mars au plus tard": the marker after the date
+    r"|(?:\s*r\.)?,?\s*(?:at the latest|au plus tard|a m[aá]s tardar|al più tardi|spätestens|uiterlijk|najpóźniej|senast|senest|не позднее)\b",
+    _I,
+)
 _DEADLINE_MARKER = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|closes?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
     r"|endet am|läuft am|se termine le|expire le|vence el|finaliza el|termina (?:el|em|no dia)|encerra(?:m|-se)? (?:em|no dia)|scade il|заканчивается|истекает|закінчується"
     r"|si chiud(?:e|ono)(?: il)?|chiusura(?: il)?|se cierran?(?: el)?|cierran? el|fecha(?:m)? (?:em|no dia)|schließt am|ferme le|fermeront le|close (?:le|el)"
     r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta(?: el| este| el próximo)?|antes del?|a más tardar,? el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
     r"|bis zum|bis|spätestens(?: am)?|vóór|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?"
-    r"|uiterlijk(?: op)?|tot en met|tot|do dnia|do|до|не позднее|не пізніше|حتى|لغاية|قبل)\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*|يوم\s*)?(?:\w+day,?\s*)?$",
+    r"|uiterlijk(?: op)?|tot en met|tot|do dnia|do|до|не позднее|не пізніше|حتى|لغاية|قبل"
+    r"|senast(?: den)?|senest(?: den)?|sista dag(?: är)?|nejpozději(?: do)?|upływa(?: w dniu)?|najpóźniej(?: do)?)"
+    r"\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*|يوم\s*)?(?:\w+day,?\s*)?$",
     _I,
 )
 _SUPERSEDED = re.compile(
@@ -329,7 +336,7 @@ _CUE_READING = [(kind, subtype, weight) for _, kind, subtype, weight in _KIND_CU
 
 _MARKER_HINT = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|later|latest|deadline|clos|due|ends?\b|jusqu|avant|tard|limite|hasta|antes|fecha|plazo"
-    r"|bis|spätestens|entro|scadenza|até|prazo|uiterlijk|tot|do|до|не|endet|läuft|termine|expire|vence|finaliza|termina|encerra|scade|заканчива|истека|закінчу|chiud|chiusura|cierra|fecha|schließt|ferme|close|fix|renvoy|ajourn|programm|adiad|remarc|marcad|agendad|vertagt|verschoben"
+    r"|bis|spätestens|entro|scadenza|até|prazo|uiterlijk|tot|do|до|не|senast|senest|sista|nejpozději|upływa|najpóźniej|endet|läuft|termine|expire|vence|finaliza|termina|encerra|scade|заканчива|истека|закінчу|chiud|chiusura|cierra|fecha|schließt|ferme|close|fix|renvoy|ajourn|programm|adiad|remarc|marcad|agendad|vertagt|verschoben"
     r"|rinvi|aggiorn|fissat|отлож|перенес|назнач|odrocz|uitgest|would|delayed|put off|pushed|rescheduled|embargo|vóór"
     r"|aceit|recebid|abert|angenommen|entgegengenommen|accettat|apert|przyjmowane|принима|проходит|открыт|جلسة|لجلسة|initially|originally|previously|scheduled|set for|adjourned|postponed"
     r"|deferred|moved|extended|will|expected|takes|opens|starts|begins|aura|tiendra|renvoy|report|celebrar|tendr|aplazad|findet"
@@ -470,7 +477,8 @@ def _parties_step(scores: dict, subtype_scores: dict) -> bool:
 _PUT_OFF_UNTIL = re.compile(
     _WORD_START + r"(?:postponed|adjourned|deferred|delayed|suspended|put off|aplaz\w*|suspend\w*|pospu\w*|posterg\w*"
     r"|ajourn\w*|report[ée]e?s?|renvoy[ée]e?s?|vertagt|verschoben|rinviat\w*|aggiornat\w*|sospes\w*|adiad\w*|suspens\w*"
-    r"|отложен\w*|перенесен\w*)\s+(?:\w+\s+){0,2}(?:until|till|to|hasta|jusqu['’]au|bis(?: zum)?|fino al|até|до)"
+    r"|отложен\w*|перенесен\w*|відкладен\w*|odroczon\w*|przełożon\w*|uitgesteld|verdaagd|ertelen\w*)\s+(?:\w+\s+){0,2}"
+    r"(?:until|till|to|hasta|jusqu['’]au|bis(?: zum)?|fino al|até|до|do|tot|na)"
     r"\s*(?:el\s+|le\s+|the\s+|o dia\s+)?(?:próximo\s+|prochain\s+)?$",
     _I,
 )
