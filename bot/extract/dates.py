@@ -321,9 +321,12 @@ class MentionTable:
 
     def indexed(self, lo: int, hi: int):
         """(index, mention) for the mentions that start in [lo, hi), in order."""
-        first, last = bisect.bisect_left(self.begins, lo), bisect.bisect_left(self.begins, hi)
-        for index in range(first, last):
+        for index in self.span(lo, hi):
             yield index, self[index]
+
+    def span(self, lo: int, hi: int) -> range:
+        """The indices of the mentions that start in [lo, hi): no `Mention` is made for them."""
+        return range(bisect.bisect_left(self.begins, lo), bisect.bisect_left(self.begins, hi))
 
     def fence(self, index: int, reach: int) -> tuple[int, int]:
         """(end of the `reach`-th mention before mention `index`, start of the `reach`-th

@@ -112,7 +112,7 @@ def _uncovered(blocks: list[tuple[int, int]], mentions: MentionTable) -> list[tu
     """The parts of `blocks` farther than `KIND_REACH` from every mention: what `_near` left out."""
     parts = []
     for lo, hi in merged(blocks):
-        for index, _ in mentions.indexed(lo - KIND_REACH - 1000, hi + KIND_REACH):
+        for index in mentions.span(lo - KIND_REACH - 1000, hi + KIND_REACH):
             near_lo, near_hi = max(0, mentions.begins[index] - KIND_REACH), mentions.ends[index] + KIND_REACH
             if near_lo > lo:
                 parts.append((lo, min(hi, near_lo)))
@@ -126,7 +126,7 @@ def _uncovered(blocks: list[tuple[int, int]], mentions: MentionTable) -> list[tu
 
 def _near(mentions: MentionTable):
     """The spans within `KIND_REACH` of the mentions, joined, in order."""
-    return joined((max(0, m.begin - KIND_REACH), m.end + KIND_REACH) for m in mentions)
+    return joined((max(0, begin - KIND_REACH), end + KIND_REACH) for begin, end in zip(mentions.begins, mentions.ends))
 
 
 def _sentence_spans(candidates) -> list[tuple[int, int]]:
