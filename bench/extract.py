@@ -118,6 +118,9 @@ def hostile(size: int, texts: list[str]) -> dict[str, str]:
         "separator soup": fill("12/12/12/12-12-12.12.12 "),
         "31 February": fill("31 February 2026 "),
         "dateline paragraphs": fill("Nairobi, 5 May 2027 – The network will meet its partners on 9 June 2027.\n"),
+        # each date an event whose next sentence says when "the" next one takes place: the time
+        # of a following sentence was looked for anew at every date (3.7 s, now a cached reading)
+        "event sentences": fill("The conference will take place on 5 May 2027 in Geneva. "),
     }
 
 

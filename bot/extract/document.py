@@ -18,6 +18,7 @@ from . import fields, language, titles
 from .dates import MONTH, WEEKDAY, Mention, MentionTable, Partial, find_mentions, mention_table
 from .branching import for_folded
 from .folding import fold
+from .headings import Headings, section_heading
 from .kinds import KIND_REACH, Cues, Dated, announced_event, classify_kind, named_subtype, names_occasion, orientation
 from .lexicon import PLACE_ZONES, place_zone
 from .merge import Folded, day_of
@@ -682,8 +683,8 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
         begin_at, end_at, zone_name = _timed(reading.first, reading.last, clock, place_text, context.tz)
     evidence = _evidence(sentence)
     kind, subtype = reading.kind, reading.subtype
-    heading, section = _subject_heading(text, post, dated.start)
-    headings = (around.subheading(post, heading, mention.begin), heading)
+    heading, section = section_heading(text, post, dated.start)
+    headings = (around.headings.above(post, heading, mention.begin), heading)
     title = titles.title(kind, subtype, headings, evidence, mention.text, around.language(section, context.lang), where)
     confidence = _confidence(mention, reading)
     source = Source(context.name, post.title, post.date, (mention.begin, mention.end))
@@ -702,7 +703,7 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
 def _lines_from(text: str, dated: Dated, mention: Mention, post: Post) -> str:
     """The date's line and those under it up to a blank line ("Monday 8 March, 13:00" over
     "Room XXII, Palais des Nations"): where an entry of a programme names its room."""
-    lo = max(dated.start, text.rfind("\n", 0, mention.begin) + 1)
+    lo = max(dated.start, text.rfind("\n", dated.start, mention.begin) + 1)  # never past the sentence: a text may be one line
     hi = min(post.end, mention.end + 400)
     blank = text.find("\n\n", mention.end, hi)
     return text[lo:blank if blank >= 0 else hi]
@@ -720,23 +721,7 @@ class _Around:
         self.hints: dict[str, tuple[array, array]] = {}
         self.languages: dict[int, str] = {}
         self.venues: tuple[list[int], list[str | None]] | None = None
-        self.subheadings: tuple[list[int], list[str]] | None = None
-
-    def subheading(self, post: Post, heading: str | None, position: int) -> str | None:
-        """The nearest line above `position` in the post that heads a part of it ("Training:
-        documenting violations safely", "2. Women defenders and the right to protest"): a
-        digest or a list of side events says what each date is about there, not in its title."""
-        if self.subheadings is None:
-            found = [(m, _subheading_form(m.group("line"), bool(m.group("entry")))) for m in _SUBHEADING.finditer(self.text)]
-            found = [(m, form) for m, form in found if form]
-            self.subheadings = ([m.end("line") for m, _ in found], [(m.group("line").strip(), form) for m, form in found])
-        ends, lines = self.subheadings
-        index = bisect.bisect_right(ends, position) - 1
-        if index < 0 or ends[index] <= max(post.begin, position - _SUBHEADING_REACH) or lines[index][0] == heading:
-            return None
-        line, form = lines[index]
-        # under a newsletter's title every part is about something else: a plain line heads it
-        return line if form == "named" or _DIGEST.search(heading or "") else None
+        self.headings = Headings(text)
 
     def venue(self, lo: int, hi: int) -> str | None:
         """The place of the first venue line ("Venue: …") in text[lo:hi]."""
@@ -789,62 +774,6 @@ def _evidence(sentence: str) -> str:
     return _DATELINE_HEAD.sub("", re.sub(r"\s+", " ", sentence).strip())
 
 
-_HEADING = re.compile(r"\n\n[ \t]*([^\n]{12,150}?)[ \t]*\n")
-
-
-def _subject_heading(text: str, post: Post, position: int) -> tuple[str | None, int]:
-    """What the item is about, and where the section under it starts: the post's title for
-    an archive post; for a long text without posts (a newsletter, several statements), the
-    nearest heading above the sentence."""
-    if post.date is not None or post.end - post.begin < 3000:
-        return post.title, post.begin
-    floor = max(post.begin, position - 3000)
-    headings = [m for m in _HEADING.finditer(text, floor, position + 1) if _is_heading(m.group(1))]
-    return (headings[-1].group(1), headings[-1].start(1)) if headings else (None, post.begin)
-
-
-# A line after a blank one, or a numbered entry, that may head a part of a post.
-_SUBHEADING = re.compile(rf"(?:\A|\n[ \t]*\n)[ \t]*(?:(?P<entry>\d{{1,2}}[.)])|{LIST_MARK})?[ \t]*(?P<line>[^\n]{{6,120}})(?=\n)")
-# A line that is (or holds) a date or an hour: what it heads is that date's, not a part of the post.
-_DATE_LINE = re.compile(rf"\W*(?:\d|{WEEKDAY}|{MONTH})|.*(?:\d\s?(?:[:.h]\d\d|[ap]\.?m\b)|\b\d{{1,2}}\.?\s+(?:de\s+)?{MONTH}|{MONTH}\s+\d{{1,2}}\b)", re.IGNORECASE)
-_SUBHEADING_REACH = 1500
-_LABELLED = re.compile(r"^\W*[^\W\d_]+(?:\s[^\W\d_]+)?\s*:\s*(?:\S+\s){0,2}\S*\d")  # "Date: Thursday 10 December"
-_GENERIC = frozenset(
-    "how to apply who can nominate eligibility timeline key dates practical information about the prize award "
-    "programme contact more details background what we offer requirements selection process deadline deadlines "
-    "note notes registration register application applications nominations nominate and for of in a an our your "
-    "criteria procedure documents required submission submissions next steps important useful links faq".split())
-
-
-def _subheading_form(line: str, numbered: bool) -> str | None:
-    """"named" for a line that names what its part of a post is about (a numbered entry, "2.
-    Women defenders and the right to protest", or "Training: documenting violations safely"),
-    "plain" for a short line that may ("What we offer": the post's own title says more, unless
-    it is a newsletter's), None for a sentence, a label with its value or a date line."""
-    stripped = line.strip()
-    words = re.findall(r"[^\W\d_]+", stripped.lower())
-    if (not 2 <= len(words) <= 15 or stripped.endswith((".", ",", ";", ":", "?", "!")) or _LABELLED.match(stripped)
-            or _DATE_LINE.match(stripped) or re.search(r"\d[\d,.]{3,}\d(?<!\b\d{4})", stripped)
-            or stripped.startswith(("http", "•", "-", "*", "Read more", "©")) or set(words) <= _GENERIC):
-        return None
-    label = re.match(r"([^:–—]{2,40}?)\s*[:–—]\s+\w", stripped)
-    if numbered or label and not _FIELD_LABEL.search(label.group(1)):
-        return "named"
-    return "plain"
-
-
-_FIELD_LABEL = re.compile(r"(?i:\b(?:by|par|por|von|from|contact|e-?mail|salary|salaire|salario|gehalt|ref|reference|"
-                          r"where|when|venue|location|lieu|fecha|date|time|heure|hora))$")
-_DIGEST = re.compile(r"(?i:newsletter|digest|bulletin|lettre d'information|lettre d’information|boletín|boletim|"
-                     r"rundbrief|notiziario|информационный бюллетень|дайджест|نشرة|weekly|monthly|hebdo|mensuel)")
-
-
-def _is_heading(line: str) -> bool:
-    stripped = line.strip()
-    return (len(stripped.split()) >= 3 and not stripped.endswith((".", ":", ";", ","))
-            and not stripped.isupper() and not stripped.startswith(("http", "•", "-", "*", "“", '"')))
-
-
 @functools.lru_cache(maxsize=256)  # a sentence met again (and all its dates) is read once
 def _clock_near(sentence: str, begin: int, end: int) -> ClockTime | None:
     """A clock time written just after the date ("10 February, from 3:00 to 5:00 PM (CET)")
@@ -881,7 +810,11 @@ def _clock_next(text: str, dated: Dated, post: Post) -> ClockTime | None:
     if not _STARTS_AT.match(text, dated.stop, min(post.end, dated.stop + 100)):
         return None
     stop = bounds(text, dated.stop + 1, dated.stop + 2, post.begin, post.end)[1]
-    follow = text[dated.stop:stop]
+    return _time_of_next(text[dated.stop:stop])
+
+
+@functools.lru_cache(maxsize=32)  # a text that repeats its sentences asks again and again
+def _time_of_next(follow: str) -> ClockTime | None:
     if find_mentions(follow)[0]:
         return None  # the next sentence has a date of its own; its time belongs to that
     return find_time(follow)
