@@ -829,3 +829,27 @@ CASES += [
     pytest.param("Rozprawa została odroczona do 25 lutego 2027 r.", D(2027, 1, 12),
                  [("hearing", "hearing", "2027-02-25", None)], id="pl-odroczona-do"),
 ]
+CASES += [
+    # a day as the subject of its sentence, or "is on" a day; a meeting said to last N days has an end
+    pytest.param("Thursday sees the start of a two-day webinar on the future of legal aid.", D(2027, 3, 1),
+                 [("event", "webinar", "2027-03-04", "2027-03-05")], id="weekday-sees-the-start"),
+    pytest.param("The webinar on digital security for journalists is on Thursday.", D(2027, 3, 1),
+                 [("event", "webinar", "2027-03-04", None)], id="webinar-is-on-thursday"),
+    pytest.param("The network will hold a three-day forum in Kigali on 12 May 2027.", D(2027, 3, 1),
+                 [("event", "forum", "2027-05-12", "2027-05-14")], id="three-day-forum"),
+    pytest.param("Am 7. Mai 2027 beginnt die zweitägige Konferenz in Berlin.", D(2027, 3, 1),
+                 [("event", "conference", "2027-05-07", "2027-05-08")], id="de-zweitaegig"),
+    # ... but not the length of something else in the sentence
+    pytest.param("The two-day hearing ended on 3 February; the verdict is due on 10 March 2027.", D(2027, 3, 1),
+                 [("hearing", "verdict", "2027-03-10", None)], id="two-day-past-hearing-then-verdict"),
+    pytest.param("The trial, adjourned after a three-day hearing, resumes on 2 June 2027.", D(2027, 3, 1),
+                 [("hearing", "hearing", "2027-06-02", None)], id="three-day-hearing-before"),
+    pytest.param("After the two-day visit to Kigali, the rapporteur will present her report on 14 June 2027.", D(2027, 3, 1),
+                 [("event", "meeting", "2027-06-14", None)], id="after-a-two-day-visit"),
+    # the past and other present tenses stay out
+    pytest.param("The hearing was on Thursday, and the judge reserved the ruling.", D(2027, 3, 1), [],
+                 id="hearing-was-on-thursday"),
+    pytest.param("Friday marked the opening of the festival, which drew 3,000 people.", D(2027, 3, 1), [],
+                 id="friday-marked"),
+    pytest.param("Our new report is on the website since 12 February.", D(2027, 3, 1), [], id="report-is-on-website"),
+]

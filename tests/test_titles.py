@@ -66,6 +66,12 @@ CASES = [
     pytest.param(
         "ندوة حول حماية المدافعين عن حقوق الإنسان\n\nتنظم الشبكة ندوة حول حماية المدافعين يوم 15 مارس 2027 في تونس.\n",
         "ندوة حول حماية المدافعين عن حقوق الإنسان – ندوة عبر الإنترنت، تونس", "تونس", None, None, None, id="ar-city"),
+    # in prose, the next sentence's city is somewhere else: no place rather than a wrong one
+    pytest.param(
+        "Press release\n\nBrussels, 2 March 2027 – Tomorrow our director will present the report at a press conference "
+        "at 11:00 CET. Last week two of our partners were detained in Guatemala.\n",
+        "Our director will present the report at a press conference", None, None, None, None,
+        id="en-next-sentence-city"),
 ]
 
 
@@ -129,6 +135,17 @@ def test_what_happens_is_said_in_the_texts_language(kind, subtype, lang, expecte
     (("PRIJS VOOR MENSENRECHTEN 2027",), "Nomineren kan tot 3 mei.", "3 mei", "Prijs voor mensenrechten 2027"),
     # the words left before the date go with it ("set for")
     ((), "The hearing in the case has been set for 3 May, lawyers said.", "3 May", "The hearing in the case has been set"),
+    # a date that opens the sentence is no clause of its own; nor are clock times a subject
+    ((), "Next Tuesday, the network holds a roundtable on protest rights.", "Next Tuesday",
+     "The network holds a roundtable on protest rights"),
+    ((), "On 3 May, the court will hear the appeal of the Lamu defenders.", "3 May",
+     "The court will hear the appeal of the Lamu defenders"),
+    ((), "Tomorrow, our director will present the report at a press conference at 11:00 CET.", "Tomorrow",
+     "Our director will present the report at a press conference"),
+    ((), "La convocatoria se cerrará el 3 de mayo a las 18:00 horas.", "3 de mayo", "La convocatoria se cerrará"),
+    # a day as the subject: the title is what it sees start
+    ((), "Thursday sees the start of a two-day webinar on legal aid.", "Thursday", "A two-day webinar on legal aid"),
+    ((), "The webinar on digital security is on Thursday at 15:00 CET.", "Thursday", "The webinar on digital security"),
 ])
 def test_the_subject_comes_from_the_most_specific_clue(headings, sentence, date_text, expected):
     assert titles.subject("event", headings, sentence, date_text) == expected

@@ -157,6 +157,8 @@ _RELATIVE = (  # "tomorrow", "next Monday", "on Thursday"
     rf"|\b(?P<wd2>{WEEKDAY}){_W}+(?:next|prochain)\b"
     # "resumes on Thursday": a bare weekday, but not one that opens a full date ("Thursday 10 December")
     rf"|\b(?:on|le|el|am|il|this coming|na|op|w|we|в|во|no(?={_W}+(?:s[áa]bado|domingo))){_W}+(?P<bare>{WEEKDAY})\b(?![\s,]*(?:the\s+)?(?:\d|{MONTH}))"
+    # a day that opens its sentence as its subject: "Thursday sees the opening of …"
+    rf"|(?:^|(?<=\n)|(?<=[.!?] ))(?P<subject>{WEEKDAY})(?={_W}+(?:sees|marks|will see|will mark|brings|will bring)\b)"
 )
 # What `_scan` runs: each pattern compiled for folded text only (case-insensitive by folding)
 _LOWERED = {name: re.compile(lowered_source(p)) for name, p in {**_PATTERNS, "relative": _RELATIVE}.items()}
@@ -249,7 +251,7 @@ def _relative(name: str, m: re.Match, source: str, base: int) -> Mention:
     word = groups.get("word") or groups.get("mañana")
     if word:
         return Mention(base + m.start(), base + m.end(), source, None, relative_days=_RELATIVE_DAYS[word.lower()])
-    token = groups.get("rwd") or groups.get("wd2") or groups.get("bare")
+    token = groups.get("rwd") or groups.get("wd2") or groups.get("bare") or groups.get("subject")
     return Mention(base + m.start(), base + m.end(), source, None, next_weekday=_WEEKDAY_WORDS[token.rstrip(".").lower()])
 
 

@@ -472,6 +472,36 @@ def _read_mention(post: Post, mention: Mention, dated: Dated, weighed: _Weighed,
     return [(dataclasses.replace(item, end=first_end), role), (second, role)]
 
 
+# How many days a meeting lasts, said of the meeting ("a two-day webinar", "zweitägige Konferenz")
+_LASTING = re.compile(
+    r"\b(?:(?P<en>two|three|four|five|[2-5])[- ]day\b"
+    r"|(?:de|di|of) (?P<ro>deux|trois|quatre|cinq|dos|tres|cuatro|cinco|dois|três|quatro|due|tre|quattro|cinque|[2-5])"
+    r" (?:jours|días|dias|giorni|days)\b"
+    r"|(?P<de>zwei|drei|vier|fünf)tägig|(?P<nl>twee|drie|vier|vijf)daags|(?P<ru>двух|тр[её]х|четыр[её]х|пяти)дневн"
+    r"|(?P<uk>дво|три|чотири|п['’]яти)денн|(?P<pl>dwu|trzy|cztero|pięcio)dniow|(?P<tr>iki|üç|dört|beş) günlük)",
+    re.IGNORECASE,
+)
+_AFTER_WORD = re.compile(r"\b(?:after|following|since|après|depuis|tras|después de|após|depois de|dopo|nach|после|po)\b\W+(?:\w+\W+)?$", re.IGNORECASE)
+_LASTING_NUMBERS = {word: n for n, words in enumerate((
+    "", "", "two 2 deux dos dois due zwei twee двух дво dwu iki",
+    "three 3 trois tres três tre drei drie трех трёх три trzy üç",
+    "four 4 quatre cuatro quatro quattro vier четырех четырёх чотири cztero dört",
+    "five 5 cinq cinco cinque fünf vijf пяти п'яти п’яти pięcio beş")) for word in words.split()}
+
+
+def _lasting(text: str, mention: Mention, dated: Dated) -> int:
+    """The number of days the date's clause says its meeting lasts, or 0."""
+    lo, hi = max(dated.start, mention.begin - 80), min(dated.stop, mention.end + 80)
+    # within the date's own clause: not "the two-day hearing ended on …; the verdict is due on …"
+    # nor "adjourned after a three-day hearing, the trial resumes on …"
+    lo = max(lo, *(text.rfind(mark, lo, mention.begin) + 1 for mark in ";,"))
+    hi = min([hi] + [at for at in (text.find(mark, mention.end, hi) for mark in ";,") if at >= 0])
+    found = _LASTING.search(text, lo, hi)
+    if found and _AFTER_WORD.search(text, max(lo, found.start() - 16), found.start()):
+        return 0  # "after the two-day visit"
+    return _LASTING_NUMBERS.get(next(filter(None, found.groups())).lower(), 0) if found else 0
+
+
 def _announced(post: Post, mention: Mention, dated: Dated, weighed: _Weighed, reference_of,
                context: Context, around: _Around) -> tuple[Opportunity, str | None] | None:
     key = weighed.key(dated, post.title)
@@ -508,6 +538,8 @@ def _announced(post: Post, mention: Mention, dated: Dated, weighed: _Weighed, re
         first, last = first + later, last and last + later
     if kind == "deadline" and last is not None:
         first, last = last, None  # a window for applications closes on its last day
+    elif last is None and subtype != "verdict" and (lasting := _lasting(dated.text, mention, dated)) > 1:
+        last = first + dt.timedelta(days=lasting - 1)  # "a two-day webinar starts on Thursday"
     if reference.is_writing_date and (last or first) < reference.date:
         return None
     if mention.has_year and reference.latest_year and (last or first).year < reference.latest_year - 1:
@@ -700,11 +732,18 @@ def _build(post: Post, mention: Mention, dated: Dated, reading: Reading, context
     )
 
 
+_ORDINAL_END = re.compile(r"(?<=[^\W\d_] )\d{1,3}\.$")
+
+
 def _lines_from(text: str, dated: Dated, mention: Mention, post: Post) -> str:
     """The date's line and those under it up to a blank line ("Monday 8 March, 13:00" over
     "Room XXII, Palais des Nations"): where an entry of a programme names its room."""
     lo = max(dated.start, text.rfind("\n", dated.start, mention.begin) + 1)  # never past the sentence: a text may be one line
     hi = min(post.end, mention.end + 400)
+    line_end = text.find("\n", mention.end, hi)
+    ordinal = _ORDINAL_END.search(text, max(lo, dated.stop - 6), dated.stop)  # "İstanbul 14. Ağır Ceza": not an end
+    if dated.stop < (line_end if line_end >= 0 else hi) and text[dated.stop:line_end].strip() and not ordinal:
+        return text[lo:dated.stop]  # prose: the next sentence of the paragraph is about something else
     blank = text.find("\n\n", mention.end, hi)
     return text[lo:blank if blank >= 0 else hi]
 

@@ -78,6 +78,8 @@ _FORWARD = re.compile(
     r"|takes place|apply|submit|register|confirm|join|attend|participate|take part|sign up|RSVP|nominate|please|invites?|invited to|must|should|open until|remains? open|is open|are open|opens"
     # the present for what is to come: "the trial resumes on Thursday", "the court reconvenes on 3 May"
     r"|resumes|reconvenes|reopens|begins|starts|continues on"
+    # a day as the subject or the complement of the present: "Thursday sees the start of …", "the webinar is on Friday"
+    r"|(?:sees|marks) the (?:start|opening|beginning|launch|first day)|(?:is|are) on(?= (?:the )?(?:\w+day\b|\d))"
     r"|(?:are|is|we're) (?:holding|hosting|organi[sz]ing|running|launching|co-hosting)"
     r"|date limite|fecha l[ií]mite|plazo|prazo|\w*frist|scadenza|\w*schluss|closing date"
     r"|se tiendra|aura lieu|reprendra|prévue?s?|renvoy[ée]e? au|report[ée]e? au|doit|doivent|pourront|peuvent"

@@ -222,9 +222,16 @@ _ATTRIBUTION = re.compile(
 
 # The words that led up to the date, left dangling once it is taken out ("has been set for").
 _BEFORE_DATE = re.compile(
-    r"(?:\s+(?:on|for|to|until|till|by|at|from|of|au|le|du|jusqu'au|el|al|del|hasta|am|bis|zum|ab|em|no|na|até|entro|il|"
+    r"(?:(?:^|\s+)(?:is|are|be|on|for|to|until|till|by|at|from|of|au|le|du|jusqu'au|el|al|del|hasta|am|bis|zum|ab|em|no|na|até|entro|il|"
     r"fino al|dal|do|на|в|во|до|с|ile|kadar|في|حتى))*\s*\x00\s*(?:,\s*)?",
     re.IGNORECASE,
+)
+# A day as the subject: "Thursday sees the start of the forum" is about the forum.
+_DAY_SUBJECT = re.compile(r"\x00\s+(?:sees|marks|will see|will mark|brings|will bring) the (?:start|opening|beginning|launch|first day) of\s+")
+# A clock time and its zone, which the calendar shows already ("at 11:00 CET", "à 14h30").
+_CLOCK = re.compile(
+    r"(?:\s+(?:at|from|à|a las|às|um|alle|ab|в|saat))?\s*\b\d{1,2}(?:[:.h]\d{2}|h)(?:\s*[ap]\.?m\.?|\s+(?:horas|hrs|heures|Uhr|hours|ore|часов))?"
+    r"(?:\s*(?:[A-Z]{3,4}T?|UTC|GMT)(?:\s*[+-]\s*\d{1,2}(?::\d{2})?)?)?(?![\w:])",
 )
 _CLAUSE_END = re.compile(r",\s(?:which|who|where|while|as|but|qui|que|donde|wo|который|которая)\b|;\s|\s[–—]\s|:\s")
 
@@ -233,9 +240,9 @@ def _from_sentence(sentence: str, date_text: str) -> str:
     """The sentence without its date, attribution and filler words: the last resort, cut
     at the end of its first clause."""
     text = _ATTRIBUTION.sub("", sentence.replace(date_text, "\x00", 1)) if date_text else sentence
-    if re.search(r"\x00\s*,", text):
+    if re.search(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W[^\x00]*\x00\s*,", text):
         text = text[:text.index("\x00") + 1]  # "… set for 3 May, lawyers said": the clause ends with its date
-    text = _BEFORE_DATE.sub(" ", text).replace("\x00", " ")
+    text = _CLOCK.sub("", _BEFORE_DATE.sub(" ", _DAY_SUBJECT.sub("", text))).replace("\x00", " ")
     end = _CLAUSE_END.search(text, 20)
     text = _clean(text[:end.start()] if end else text)
     return text[:1].upper() + text[1:] if text else "Untitled"
