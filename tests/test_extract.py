@@ -853,3 +853,63 @@ CASES += [
                  id="friday-marked"),
     pytest.param("Our new report is on the website since 12 February.", D(2027, 3, 1), [], id="report-is-on-website"),
 ]
+CASES += [
+    # a deadline marker with the hour between it and the day; Italian "entro e non oltre"
+    pytest.param("Candidates should submit their application by close of business on 20 March 2027.", D(2027, 3, 1),
+                 [("deadline", "job", "2027-03-20", None)], id="by-close-of-business-on"),
+    pytest.param("Le candidature devono essere inviate entro e non oltre il 20 aprile 2027.", D(2027, 3, 1),
+                 [("deadline", "nomination", "2027-04-20", None)], id="it-entro-e-non-oltre"),
+    # Arabic "the door of nominations closes on", with its vowel marks
+    pytest.param("ويُقفَل باب الترشيح في 15 أبريل 2027.", D(2027, 3, 1),
+                 [("deadline", "nomination", "2027-04-15", None)], id="ar-door-of-nominations-closes"),
+    # the deadline noun of one clause is not the next clause's: "; the workshop takes place on"
+    pytest.param("The deadline to register for the workshop is 15 April 2027; the workshop takes place on 3 May 2027 in Accra.",
+                 D(2027, 3, 1), [("deadline", "registration", "2027-04-15", None), ("event", "workshop", "2027-05-03", None)],
+                 id="deadline-clause-then-event-clause"),
+    # "Deadline:" alone on its line over the date, as UN call pages lay it out
+    pytest.param("Questionnaire on housing and the climate\n\nDeadline:\n19 June 2027\nIssued by:\nThe Special Rapporteur\n",
+                 D(2027, 3, 1), [("deadline", "call-for-input", "2027-06-19", None)], id="deadline-label-line-above"),
+    # "Registration before … 2027: e-mail" announces a date; it is no dateline of its paragraph
+    pytest.param("Hybrid course on the UN system\n\nRegistration before 4st of March 2027: course@example.org;\n", D(2027, 2, 1),
+                 [("deadline", "registration", "2027-03-04", None)], id="registration-before-not-a-dateline"),
+    # a court calendar's entries that open with their hour ("09.30 - …"), under the day
+    pytest.param("Court calendar\n\n14 May 2027, Tuesday\n\n09.30 - The first hearing of the case against the lawyer "
+                 "Deniz Kaya will be held at Diyarbakır 5th High Criminal Court.\n\n11.00 - The fourth hearing of the case "
+                 "against the reporter Ali Demir will be held at Bitlis 2nd High Criminal Court.\n", D(2027, 5, 10),
+                 [("hearing", "hearing", "2027-05-14T09:30+03:00", None), ("hearing", "hearing", "2027-05-14T11:00+03:00", None)],
+                 id="court-calendar-hour-entries"),
+    # "to be heard on" is the court's date; a clause joined by "while" keeps its own tense
+    pytest.param("Mr Adel's case is due to be heard on 12 June 2027, while Ms Salem's was adjourned until 19 June 2027.",
+                 D(2027, 5, 30), [("hearing", "hearing", "2027-06-12", None), ("hearing", "hearing", "2027-06-19", None)],
+                 id="to-be-heard-while-adjourned"),
+    # a trial report's "next session" is the court's
+    pytest.param("La audiencia del juicio contra la defensora fue suspendida por la renuncia de su abogado. "
+                 "La próxima sesión se ha reprogramado para el 11 de mayo de 2027.", D(2027, 4, 30),
+                 [("hearing", "hearing", "2027-05-11", None)], id="es-court-session-is-a-hearing"),
+    pytest.param("El Consejo de Derechos Humanos de la ONU celebrará su próxima sesión el 11 de mayo de 2027.", D(2027, 4, 30),
+                 [("event", "session", "2027-05-11", None)], id="es-un-session-stays-an-event"),
+    # a new court date said without a verb; Portuguese jury trials; an Italian prize "conferito"
+    pytest.param("Der Prozess wurde vertagt. Neuer Verhandlungstag ist der 15. Februar 2027.", D(2027, 1, 20),
+                 [("hearing", "hearing", "2027-02-15", None)], id="de-neuer-verhandlungstag"),
+    pytest.param("A previsão para o novo início do júri é em 5 de dezembro de 2027.", D(2027, 11, 18),
+                 [("hearing", "trial", "2027-12-05", None)], id="pt-juri-previsao"),
+    pytest.param("Il prossimo premio sarà conferito il 17 gennaio 2028.", D(2027, 10, 1),
+                 [("event", "ceremony", "2028-01-17", None)], id="it-premio-conferito"),
+    # Brazilian news: the weekday with its day of the month in brackets
+    pytest.param("Começa nesta terça-feira (27), em Brasília, o seminário internacional sobre defensores.", D(2027, 4, 26),
+                 [("event", "workshop", "2027-04-27", None)], id="pt-weekday-day-in-brackets"),
+    # a year of history near a year-less date lends it no year ("the Armistice of 1918" in a 2027 agenda)
+    pytest.param("Agenda, November 2027\n\n- Tuesday 9 November at 18:00: Commemoration of the Armistice of 11 November 1918; "
+                 "the league invites you to a public meeting.\n", None,
+                 [("event", "meeting", "2027-11-09T18:00+00:00", None)], id="history-year-lends-no-year"),
+]
+CASES += [
+    # a calendar of meetings: a line that details an entry stands between its name and its dates
+    pytest.param("Calendar of the Palais for 2027\n\nCommittee against Torture, 82nd session\n\nCountries under review: Chad, "
+                 "Peru, Norway.\n\n12 April – 7 May\n\nHuman Rights Council, 56th session\n\n14 June – 9 July\n", D(2027, 1, 5),
+                 [("event", "session", "2027-04-12", "2027-05-07"), ("event", "session", "2027-06-14", "2027-07-09")],
+                 id="calendar-entry-detail-line"),
+    # a page's date line may end with its view count ("14.10.2027 1954"): it dates the page
+    pytest.param("Deadline for the media prize extended\n\n14.10.2027 1954\n\nEntries for the media prize are now accepted "
+                 "until 24 October.\n", None, [("deadline", "other", "2027-10-24", None)], id="date-line-with-view-count"),
+]

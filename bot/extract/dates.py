@@ -147,22 +147,24 @@ _PATTERNS = {
 }
 _ORDER = list(_PATTERNS)  # longer forms first: they win overlaps
 
+# Brazilian news name a day by its weekday and its day of the month: "nesta terça-feira (27)"
+_DAY_IN_BRACKETS = rf"(?:{_W}*\(\d{{1,2}}\))?"
 _RELATIVE = (  # "tomorrow", "next Monday", "on Thursday"
     r"\b(?:(?P<dat>the day after tomorrow)|(?P<word>today|tonight|tomorrow|yesterday"
     r"|aujourd'hui|aujourd’hui|demain|hier|hoy|ayer|pasado mañana|heute|gestern|übermorgen"
     r"|oggi|domani|ieri|hoje|amanhã|ontem)"
-    r"|(?P<mañana>(?<!la )(?<!esta )(?<!por la )mañana(?! por| de)))\b"
-    rf"|\b(?P<rel>next|this|coming|this coming|prochain|el próximo|este|nächsten|kommenden)"
-    rf"{_W}+(?P<rwd>{WEEKDAY})\b"
+    rf"|(?P<mañana>(?<!la )(?<!esta )(?<!por la )mañana(?! por| de)))\b{_DAY_IN_BRACKETS}"
+    rf"|\b(?P<rel>next|this|coming|this coming|prochain|el próximo|este|nächsten|kommenden|nesta|neste|na próxima|no próximo|nesta próxima)"
+    rf"{_W}+(?P<rwd>{WEEKDAY})\b{_DAY_IN_BRACKETS}"
     rf"|\b(?P<wd2>{WEEKDAY}){_W}+(?:next|prochain)\b"
     # "resumes on Thursday": a bare weekday, but not one that opens a full date ("Thursday 10 December")
-    rf"|\b(?:on|le|el|am|il|this coming|na|op|w|we|в|во|no(?={_W}+(?:s[áa]bado|domingo))){_W}+(?P<bare>{WEEKDAY})\b(?![\s,]*(?:the\s+)?(?:\d|{MONTH}))"
+    rf"|\b(?:on|le|el|am|il|this coming|na|op|w|we|в|во|no(?={_W}+(?:s[áa]bado|domingo))){_W}+(?P<bare>{WEEKDAY})\b(?![\s,]*(?:the\s+)?(?:\d|{MONTH})){_DAY_IN_BRACKETS}"
     # a day that opens its sentence as its subject: "Thursday sees the opening of …"
     rf"|(?:^|(?<=\n)|(?<=[.!?] ))(?P<subject>{WEEKDAY})(?={_W}+(?:sees|marks|will see|will mark|brings|will bring)\b)"
 )
 # What `_scan` runs: each pattern compiled for folded text only (case-insensitive by folding)
 _LOWERED = {name: re.compile(lowered_source(p)) for name, p in {**_PATTERNS, "relative": _RELATIVE}.items()}
-_NEXT_WORD = re.compile(r"\b(?:next|coming|prochain|próximo|nächsten|kommenden)\b", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"\b(?:next|coming|prochain|próxim[oa]|nächsten|kommenden)\b", re.IGNORECASE)
 _RELATIVE_DAYS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "aujourd'hui": 0, "aujourd’hui": 0,
     "demain": 1, "hier": -1, "hoy": 0, "ayer": -1, "mañana": 1, "pasado mañana": 2, "heute": 0,

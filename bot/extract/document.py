@@ -191,6 +191,8 @@ def _candidates(text: str, posts: list[Post], mentions: MentionTable, cues: Cues
 
 _END_LABEL = re.compile(r"[ \t•*-]*(?:ende|end|ends|end date|fin|fine|fim|окончание)[ \t]*:[ \t]*(?:\|[ \t]*)?", re.IGNORECASE)
 _LIST_ITEM = re.compile(rf"[ \t]*{LIST_MARK}[ \t]+")
+# an entry of a day's calendar that opens with its hour: "09.30 - The first hearing of …", "14:00 – Panel"
+_HOUR_ENTRY = re.compile(r"[ \t]*\d{1,2}(?:[:.][ \t]?\d\d|h\d*)[ \t]*(?:[ap]\.?m\.?)?[ \t]*[-–—:][ \t]", re.IGNORECASE)
 # What may stand before the date on a schedule line: a bullet, a short label ("Session 1 –"),
 # an article and a weekday ("Le jeudi", "On Tuesday").
 _LINE_HEAD = re.compile(
@@ -251,12 +253,17 @@ def _intro_start(text: str, start: int, post: Post) -> int:
         above = text[above_start:start - 2].rstrip()
         if not above.endswith(":") and len(above) > 250:
             break
+        if _DETAIL_LINE.fullmatch(above) and above_start > floor:
+            start = above_start  # "Countries under review: …" between an entry's name and its dates
+            continue
         if above.endswith(":") or not _SCHEDULE_ENTRY.fullmatch(above) or above_start <= floor:
             return above_start
         start = above_start
     return start
 
 
+# A paragraph that details an entry: "Countries under review: Bolivia, Chad.", "Speakers: …"
+_DETAIL_LINE = re.compile(r"[^\W\d_][^\n:]{2,40}:[ \t][^\n]{1,200}")
 # A paragraph that is one line of a schedule: a date and perhaps a time, a place, a label.
 _SCHEDULE_ENTRY = re.compile(rf"[^\n]{{0,60}}(?:\d{{1,2}}\.?\s+(?:de\s+)?{MONTH}|{MONTH}\s+\d{{1,2}})[^\n]{{0,60}}", re.IGNORECASE)
 
@@ -321,7 +328,7 @@ def _reference(post: Post, mention: Mention, anchors: "_Anchors", context: Conte
     if post.begin not in anchors.years:
         anchors.years[post.begin] = _latest_year(anchors.text, post, context.today)
     year = anchors.years[post.begin]
-    nearby = anchors.near(mention, post)
+    nearby = anchors.near(mention, post, year - 1 if year else None)
     if nearby is not None:
         return Reference(nearby[0], "later date" if nearby[1] else "nearby date", year)
     if month is not None:
@@ -384,20 +391,24 @@ class _Anchors:
                 self.dates.append(full.toordinal())
                 self.statement.append(_reports(text, m.end))
 
-    def near(self, mention: Mention, post: Post) -> tuple[dt.date, bool] | None:
+    def near(self, mention: Mention, post: Post, floor: int | None = None) -> tuple[dt.date, bool] | None:
         """The latest of the last few statement dates before `mention` ("On 14 November 2025,
         NGOs said"), else the nearest full date before it, else the nearest after it (in its
         post); and whether that one closes the list the mention is in ("5 May, 9 June and 2
-        September 2027": after it, in the same sentence, with nothing but days between)."""
+        September 2027": after it, in the same sentence, with nothing but days between). A date
+        of a year before `floor` is history ("the Armistice of 11 November 1918" in a 2019
+        agenda) and lends no year."""
+        low = dt.date(floor, 1, 1).toordinal() if floor and floor > 1 else 0
         last = bisect.bisect_right(self.ends, mention.begin)
         first = bisect.bisect_left(self.begins, post.begin)
-        statements = [self.dates[i] for i in range(max(first, last - 12), last) if self.statement[i]]
+        statements = [self.dates[i] for i in range(max(first, last - 12), last) if self.statement[i] and self.dates[i] >= low]
         if statements:
             return dt.date.fromordinal(max(statements[-3:])), False
-        if last > first:
-            return dt.date.fromordinal(self.dates[last - 1]), False
+        before = next((i for i in range(last - 1, max(first, last - 12) - 1, -1) if self.dates[i] >= low), None)
+        if before is not None:
+            return dt.date.fromordinal(self.dates[before]), False
         after = bisect.bisect_left(self.begins, mention.end)
-        if after < len(self.dates) and self.begins[after] < post.end:
+        if after < len(self.dates) and self.begins[after] < post.end and self.dates[after] >= low:
             between = self.text[mention.end:self.begins[after]]
             return dt.date.fromordinal(self.dates[after]), len(between) <= 80 and _LIST_GAP.fullmatch(between) is not None
         return None
@@ -568,9 +579,10 @@ def _entries_below(post: Post, mention: Mention, found: list, context: Context, 
         stop = post.end if stop < 0 else stop
         line = text[start:stop]
         if line.strip():
-            if not _LIST_ITEM.match(line):
+            if not (_LIST_ITEM.match(line) or _HOUR_ENTRY.match(line)):
                 break  # the list ends: the next day's heading, or the text goes on
-            clock = find_time(line)
+            hour = _HOUR_ENTRY.match(line)
+            clock = find_time(line) if hour is None else find_time(re.sub(r"[.\s]+", ":", hour.group().strip(" \t-–—:")))
             if clock is not None:
                 at = Mention(start + clock.begin, start + clock.begin, text, Partial(day.month, day.day, day.year))
                 subtype = named_subtype(line, item.kind) or item.subtype  # "• The trial of … continues at 14:00"

@@ -49,7 +49,8 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     (r"forums?|foro|fórum|форум\w*|منتدى", "event", "forum", 2.2),
     (r"conferences?|congress|conférence|conferencia|konferenz|conferenza|summit|sommet|cumbre|konferans\w*|konferencj\w*|konferens\w*|konferenc\w*|conferentie|conferinț\w*|tagung|congreso|congresso|convegn[oi]|конференци\w+|مؤتمر|jornadas?|coloquio|colloque|colóquio|kolloquium|simposio|simpósio|symposium", "event", "conference", 2.0),
     (r"ceremon\w+|award(?:s)? (?:ceremony|event)|cérémonie|ceremonia|\w*verleihung|premiazione|cerimônia|tören\w*|حفل|uitreiking|gala|cerimoni\w+|premiaç\w+|premiad[ao]s|premiati|verliehen|wręczeni\w+|церемони\w+|вручени\w+|will be (?:awarded|presented|handed over)|awards? (?:will be|is|are) (?:made|given|conferred|presented)|hand(?:s|ed)? over the (?:award|prize)|zostaną ogłoszone"
-     r"|remise (?:du|des) prix|(?:sera|seront) remise?s?|remettra|será entregue|ser[áa] entregad[oa]", "event", "ceremony", 2.2),
+     r"|remise (?:du|des) prix|(?:sera|seront) remise?s?|remettra|será entregue|ser[áa] entregad[oa]"
+     r"|(?:verrà|sarà|verranno|saranno) (?:conferit|consegnat|assegnat)\w*|consegna (?:del|dei) premi\w*", "event", "ceremony", 2.2),
     (r"workshops?|trainings?|atelier|formation|taller|capacitaci[oó]n|schulung|seminars?|séminaire|seminario|seminário|семинар\w*|ورشة|çalıştay\w*|seminari\w*|seminář\w*|szkoleni\w*", "event", "workshop", 1.8),
     (r"meet(?:s|ing|ings)?\b|consultations?|dialogues?|di[aá]logos?|dialog(?:e|en)?\b|briefings?|réunion|reunión|rencontre|encuentro|conversatorios?|charlas?|rodas? de conversa|treffen|incontro|toplantı\w*|etkinli\w*|panel\w*|si riunir\w+|riunion\w*|se reunir\w+|se réunir\w*|tagt|tagen|encontros?|reuni(?:ão|ões)|lanzamiento|lancement|lançamento|presentaci[oó]n del informe|présentation du rapport|present(?:s|ing)? (?:\w+ ){0,2}(?:annual |thematic |final )?report|اجتماع|فعالية|встреч\w*|обсуждени\w*|обговорен\w*|круглый стол|презентаци\w*|презентаці\w*|debat[aęy]|spotkani\w*|bijeenkomst|möte|setkání|symposi\w*|visit|vigil|screening|launch|exhibition|panel|events?\b|événements?|eventos?|veranstaltung|debate(?! oral)|débat|\w*veranstaltung|\w*gespräch|\w*diskussion|gesprächsrunde", "event", "meeting", 1.2),
     (r"(?:public|parliamentary|congressional|senate|committee|subcommittee|joint) hearings?|hearings? (?:of|at|in|before|organi[sz]ed by) the (?:European Parliament|Parliament|Congress|Senate|(?:Sub)?[Cc]ommittee|Assembly)", "event", "meeting", 3.2),
@@ -57,11 +58,11 @@ _KIND_CUES: list[tuple[str, str, str | None, float]] = [
     # court dates
     (r"(?:court|tribunal) of appeals?|appeals? (?:hearing|court|trial)|appeals?|appellate|cassation|cour d'appel|apelaci[oó]n|recurso|berufung|revisione|appello|recurso|hoger beroep|apelac\w*|апелляц\w*|апеляц\w*", "hearing", "appeal", 2.4),
     (r"verdicts?|judg(?:e)?ments?|sentencing|ruling|karar\w*|[وبل]?الحكم|rozsudek|décision|délibéré|sentencia|fallo|urteil|sentenza|veredicto|uitspraak|wyrok\w*|приговор\w*|вирок\w*", "hearing", "verdict", 2.0),
-    (r"trials?|procès|debate oral|juicio|proceso judicial|prozess|processo|julgamento|rechtszaak|proces\b|судебный процесс|процес\w*|працэс\w*", "hearing", "trial", 2.4),
+    (r"trials?|procès|debate oral|juicio|proceso judicial|prozess|processo|julgamento|(?:tribunal do )?júri|rechtszaak|proces\b|судебный процесс|процес\w*|працэс\w*", "hearing", "trial", 2.4),
     # "audience" is a hearing in French ("l'audience", "la prochaine audience"), a public in English ("a wider audience")
     (r"hearings?|(?:l['’]|d['’]|(?:une|cette|la|les|prochaine|nouvelle|première|deuxième|seconde|dernière|en)\s+)audiences?|audiences? (?=(?:du|de|des|d['’]|publique|pénale|correctionnelle)\b)|audiencias?|audiência|\w*anhörung|\w*verhandlung|udienza|zitting|rozpraw\w*|заседани\w*|слушани\w*|засідан\w*"
      r"|chambre (?:d'accusation|criminelle|correctionnelle)|juge d'instruction|mise en liberté|bail (?:hearing|application|decision|ruling)|decision on (?:his |her |their )?bail", "hearing", "hearing", 2.0),
-    (r"court|tribunal|judge|juge|magistrates?|appear(?:s|ing)? before|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\b|сотт\w+|отложи\w*|suspendi\w*|suspender|aplaz\w*|pospu\w*|ajourn\w*|renvoy\w*|rinvi\w*|adiad\w*|vertagt|прения сторон|перапынак|жылдырыл\w*|[وبلف]?(?:ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
+    (r"court|tribunal|judge|juge|magistrates?|appear(?:s|ing)? before|(?:to be|will be|be|being) heard|will hear|adjourn\w*|postponed|prosecut\w+|defendants?|accused|juzgado|gericht|tribunale|mahkeme\w*|duruşma\w*|dava\w*|ertele\w*|hakim\w*|суд\w*|сот\b|сотт\w+|отложи\w*|suspendi\w*|suspender|aplaz\w*|pospu\w*|ajourn\w*|renvoy\w*|rinvi\w*|adiad\w*|vertagt|прения сторон|перапынак|жылдырыл\w*|[وبلف]?(?:ال)?(?:محكم\w*|قضاء|قاضي|جلس\w*)|[وف]?(?:ارجأ|أرجأ|أرجأت|ارجأت|أجل|أجلت)|(?:[وبل]?ال)?تأجيل|sąd\w*|plenári\w+|pauta|prozesstag\w*|rättegång\w*|domstol\w*|soud\w*|líčení|rechtbank|instanț\w*|съд\w*", "hearing", None, 1.8),
 ]
 _DEADLINE_NOUN_CUE = 0  # the first cue: "deadline", "closing date", "date limite", …
 _KIND = [(re.compile(rf"\b(?:{p})", _I), kind, sub, w) for p, kind, sub, w in _KIND_CUES]
@@ -78,6 +79,8 @@ _FORWARD = re.compile(
     r"|takes place|apply|submit|register|confirm|join|attend|participate|take part|sign up|RSVP|nominate|please|invites?|invited to|must|should|open until|remains? open|is open|are open|opens"
     # the present for what is to come: "the trial resumes on Thursday", "the court reconvenes on 3 May"
     r"|resumes|reconvenes|reopens|begins|starts|continues on"
+    # a new date, as a court or an organiser sets it: "the new hearing date is", "Neuer Verhandlungstag ist der"
+    r"|new (?:date|hearing date)|nouvelle date|nueva fecha|nova data|nuova data|neue[rn]? (?:termin|verhandlungstag|prozesstag)|previs[ãa]o|previst[ao]"
     # a day as the subject or the complement of the present: "Thursday sees the start of …", "the webinar is on Friday"
     r"|(?:sees|marks) the (?:start|opening|beginning|launch|first day)|(?:is|are) on(?= (?:the )?(?:\w+day\b|\d))"
     r"|(?:are|is|we're) (?:holding|hosting|organi[sz]ing|running|launching|co-hosting)"
@@ -134,14 +137,21 @@ _UNTIL_AFTER = re.compile(
     r"|(?:\s*r\.)?,?\s*(?:at the latest|au plus tard|a m[aá]s tardar|al più tardi|spätestens|uiterlijk|najpóźniej|senast|senest|не позднее)\b",
     _I,
 )
+# Arabic "the door of nominations closes on": vowel marks may stand between the letters ("يُقفَل")
+_ARABIC_MARKS = "[\u064B-\u0652]*"
+_ARABIC_CLOSES = "|".join(_ARABIC_MARKS.join(word) for word in ("يقفل", "يغلق", "تقفل", "تغلق", "إغلاق", "اغلاق"))
 _DEADLINE_MARKER = re.compile(
     _WORD_START + r"(?:until|till|by|before|through|no later than|not later than|at the latest on|deadline(?: is| of| for| on)?:?|closes?(?: on| at)?|closing(?: date)?(?: is)?:?|due(?: by| on)?|ends? on"
     r"|endet am|läuft am|se termine le|expire le|vence el|finaliza el|termina (?:el|em|no dia)|encerra(?:m|-se)? (?:em|no dia)|scade il|заканчивается|истекает|закінчується"
     r"|si chiud(?:e|ono)(?: il)?|chiusura(?: il)?|se cierran?(?: el)?|cierran? el|fecha(?:m)? (?:em|no dia)|schließt am|ferme le|fermeront le|close (?:le|el)"
     r"|jusqu'au|jusqu’au|avant le|au plus tard le|date limite(?: est| :)?|hasta(?: el| este| el próximo)?|antes del?|a más tardar,? el|fecha l[ií]mite(?: es| :)?|plazo(?: vence)?(?: el)?"
-    r"|bis zum|bis|spätestens(?: am)?|vóór|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?"
+    r"|bis zum|bis|spätestens(?: am)?|vóór|entro e non oltre(?: il)?|(?:e )?non oltre(?: il)?|entro il|entro|scadenza(?: il)?|até|até o dia|prazo(?: final)?(?: é)?"
     r"|uiterlijk(?: op)?|tot en met|tot|do dnia|do|до|не позднее|не пізніше|حتى|لغاية|قبل"
-    r"|senast(?: den)?|senest(?: den)?|sista dag(?: är)?|nejpozději(?: do)?|upływa(?: w dniu)?|najpóźniej(?: do)?)"
+    r"|senast(?: den)?|senest(?: den)?|sista dag(?: är)?|nejpozději(?: do)?|upływa(?: w dniu)?|najpóźniej(?: do)?"
+    r"|[وف]?(?:" + _ARABIC_CLOSES + r")\s+باب\s+\S+(?:\s+\S+)?\s+(?:في|يوم))"
+    # "by close of business on", "by 5 pm GMT on", "no later than midnight on"
+    r"(?:\s*(?:close of business|cob|(?:the )?end of (?:the )?(?:day|business)|midnight|noon"
+    r"|\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|h|hrs)?(?:\s*[a-z]{2,5})?)\s*,?\s*(?:on|of)\b)?"
     r"\s*:?\s*(?:the\s*|le\s*|el\s*|o\s*|يوم\s*)?(?:\w+day,?\s*)?$",
     _I,
 )
@@ -160,8 +170,9 @@ _SUPERSEDED = re.compile(
 )
 # Words just after a date that say it no longer holds: "the hearing set for 5 March was postponed".
 _CALLED_OFF = re.compile(
-    r"[^.;]{0,40}?\b(?:was|were|has been|have been|had been|is being|would be|will be|is to be|has to be)\s+(?:postponed|adjourned|cancell?ed|deferred|moved|suspended|called off|rescheduled)"
-    r"|[^.;]{0,40}?\b(?:a été|ont été|fue|fueron|ha sido|han sido|wurde|ist|è stat[ao]|sono stat[ie]|foi|foram)\s+(?:report[ée]e?s?|renvoy[ée]e?s?|annul[ée]e?s?|aplazad[ao]s?|suspendid[ao]s?|cancelad[ao]s?|verschoben|rinviat[ao]|adiad[ao])",
+    r"(?![^.;]{0,40}?,\s+(?:while|whereas|but|although|mientras|pero|alors que|tandis que|mais|während|aber|mentre|enquanto|mas)\b)"  # another clause's
+    r"(?:[^.;]{0,40}?\b(?:was|were|has been|have been|had been|is being|would be|will be|is to be|has to be)\s+(?:postponed|adjourned|cancell?ed|deferred|moved|suspended|called off|rescheduled)"
+    r"|[^.;]{0,40}?\b(?:a été|ont été|fue|fueron|ha sido|han sido|wurde|ist|è stat[ao]|sono stat[ie]|foi|foram)\s+(?:report[ée]e?s?|renvoy[ée]e?s?|annul[ée]e?s?|aplazad[ao]s?|suspendid[ao]s?|cancelad[ao]s?|verschoben|rinviat[ao]|adiad[ao]))",
     _I,
 )
 # Words right before a date that tie it to the past, whatever the rest of the sentence says.
@@ -343,7 +354,7 @@ _MARKER_HINT = re.compile(
     r"|aceit|recebid|abert|angenommen|entgegengenommen|accettat|apert|przyjmowane|принима|проходит|открыт|جلسة|لجلسة|initially|originally|previously|scheduled|set for|adjourned|postponed"
     r"|deferred|moved|extended|will|expected|takes|opens|starts|begins|aura|tiendra|renvoy|report|celebrar|tendr|aplazad|findet"
     r"|set|fixed|first|formerly|earlier|cancel|called|suspend|aplaz|suspendi|cancel|pospu|ajourn|annul|verschob|rinvi|adiou"
-    r"|initial|inicial|ursprünglich|iniziale|open|accepted|received|submitted|possible|run|ouvert|abiert|recibir|aceptar|حتى|لغاية|قبل)",
+    r"|initial|inicial|ursprünglich|iniziale|open|accepted|received|submitted|possible|run|ouvert|abiert|recibir|aceptar|حتى|لغاية|قبل|باب)",
     _I,
 )
 
@@ -393,11 +404,19 @@ def is_open_window(dated: Dated) -> bool:
                 and _ANYONE_CAN.match(dated.text, dated.end, min(dated.stop, dated.end + 60)))
 
 
+def deadline_marker_before(text: str) -> int:
+    """Where the words that make the end of `text` a deadline marker begin ("… submitted by
+    close of business on"), or -1."""
+    found = _DEADLINE_MARKER.search(text, max(0, len(text) - 60))
+    return found.start() if found else -1
+
+
 def deadline_evidence(dated: Dated, cues: "Cues") -> str | None:
     """Why the date is what something must be done by: "noun" (a deadline noun close before
     or just after it: "deadline … is"), "window" ("open from … to"), "marker" ("until", "no
     later than"), or None."""
     lo, hi = max(dated.start, dated.begin - 110), min(dated.stop, dated.end + 40)
+    lo = max(lo, dated.text.rfind(";", lo, dated.begin) + 1)  # "the deadline is 15 April; the workshop is on 3 May"
     if any(cue == _DEADLINE_NOUN_CUE for _, _, cue in cues.within("kind", lo, hi)):
         return "noun"
     if is_open_window(dated):
@@ -558,7 +577,49 @@ def classify_kind(dated: Dated, cues: Cues, title: str | None) -> tuple[str | No
         role = "extension"
     else:
         role = None
-    return kind, _subtype(kind, subtype_scores, title), distance, role
+    subtype = _subtype(kind, subtype_scores, title)
+    if kind == "event" and subtype == "session" and _court_session(dated):
+        kind, subtype = "hearing", "hearing"  # "la próxima sesión se reprogramó para …" in a trial report
+    return kind, subtype, distance, role
+
+
+# The words of a trial report, and those of a parliament's or the UN's sessions
+_COURT_WORD = re.compile(
+    r"\b(?:audiencias?|juicio|jueza?|fiscal\w*|acusad[oa]s?|defensa|abogad[oa]s?|proceso judicial|tribunal\w*|court|trial|judge|prosecut\w+|defendants?"
+    r"|procès|juge|audience|prévenus?|audiência|julgamento|réu|ré|juiz\w*|gericht\w*|prozess\w*|richter\w*|angeklagt\w*"
+    r"|суд\w*|подсудим\w*|прокурор\w*|udienza|processo|imputat\w*|mahkeme\w*|duruşma\w*|sanık\w*)\b", _I)
+_ASSEMBLY = re.compile(
+    r"Human Rights Council|Consejo de Derechos|Conseil des droits|Conselho de Direitos|(?-i:\bHRC\b|\bONU\b|\bUN\b)|United Nations|Naciones Unidas"
+    r"|Nations unies|Nações Unidas|СПЧ|ООН|Committee|Comité|Comissão|Commission|parliament|parlament\w*|congreso|congresso|senad[oa]|senate"
+    r"|asamblea|assembl\w+|Bundestag|Landtag|Генассамбле\w*|Дум\w*|Rada", _I)
+
+
+def _court_session(dated: Dated) -> bool:
+    """True when "session" in a sentence of a trial report is the court's sitting: court
+    words around it, and no assembly (the UN's, a parliament's) named in the sentence."""
+    if _ASSEMBLY.search(dated.sentence):
+        return False
+    window = dated.text[max(0, dated.begin - 900):dated.end + 300]
+    return len({m.group().lower() for m in _COURT_WORD.finditer(window)}) >= 2
+
+
+def _tense_weights(dated: Dated, cues: "Cues", lo: int, hi: int) -> tuple[float, float]:
+    return tuple(sum(_weight(dated.distance(a, b)) for a, b, _ in cues.within(family, lo, hi)) for family in ("forward", "retro"))
+
+
+# Where one clause of a sentence gives way to another with its own tense: "… is due to be
+# heard on 12 June, while the other was adjourned until 19 June"
+_CLAUSE_JOIN = re.compile(
+    r";|,\s+(?:while|whereas|but|and|although|mientras|pero|alors que|tandis que|mais|während|aber|mentre|ma|enquanto|mas|а|но)\b", _I)
+
+
+def _clause(dated: Dated) -> tuple[int, int]:
+    """(start, stop) of the clause of the date's sentence that holds the date."""
+    start = dated.start
+    for join in _CLAUSE_JOIN.finditer(dated.text, dated.start, dated.begin):
+        start = join.end()
+    after = _CLAUSE_JOIN.search(dated.text, dated.end, dated.stop)
+    return start, after.start() if after else dated.stop
 
 
 def names_occasion(line: str) -> bool:
@@ -653,8 +714,9 @@ def orientation(dated: Dated, cues: Cues) -> tuple[float, bool]:
             return -1.0, False
         block = [sum(1 for _ in cues.within(family, dated.start, dated.stop)) for family in ("forward", "retro")]
         return (-1.0, False) if block[1] and not block[0] else (1.5, False)
-    forward = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("forward", dated.start, dated.stop))
-    retro = sum(_weight(dated.distance(lo, hi)) for lo, hi, _ in cues.within("retro", dated.start, dated.stop))
+    forward, retro = _tense_weights(dated, cues, *_clause(dated))
+    if not forward and not retro:
+        forward, retro = _tense_weights(dated, cues, dated.start, dated.stop)
     if _PAST_ANCHOR.search(before):
         retro += 1.0
     return forward - retro, False

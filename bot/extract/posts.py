@@ -26,7 +26,7 @@ _DATE_LINE_PREFIX = re.compile(
 )
 # What may follow the date on a date line: the time it was posted ("10 декабря 2019, 9:59",
 # "14 Aug 2011 20:09 GMT", "Tuesday, 4 May 2027 - 09:30" as some publishing systems print it) and the year's abbreviation ("8 февраля 2023 г.", "5 maja 2023 r.").
-_STAMP_TAIL = re.compile(r"\s*(?:г\.|года|r\.)?\s*(?:(?:,|\s[-–|])?\s*\d{1,2}[:.]\d\d(?:\s*(?:[AaPp]\.?[Mm]\.?|[A-Z]{2,4}))?)?\s*")
+_STAMP_TAIL = re.compile(r"\s*(?:г\.|года|r\.)?\s*(?:(?:,|\s[-–|])?\s*\d{1,2}[:.]\d\d(?:\s*(?:[AaPp]\.?[Mm]\.?|[A-Z]{2,4}))?)?(?:\s+\d{1,6})?\s*")  # a view count last
 _PLACE_PREFIX = re.compile(
     r"[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*(?:[ -](?:(?:de|del|la|el|du|des|di|am|sur|on)\s)?[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'./-]*){0,3},\s*"
 )
@@ -45,7 +45,8 @@ _BYLINE = re.compile(r"\s*(?:(?:by|par|por|von|di)\s+[\w .'’-]{1,40}?)?\s*(?:[
 # every line: a text of ten million blank lines must not become ten million tuples.
 # what opens a list item: a bullet or a number ("- ", "• ", "2) ")
 LIST_MARK = r"(?:[-•*·–▸►▪→]|\d{1,2}[.)])"
-_TIMED_ENTRY_BELOW = re.compile(rf"[ \t]*\n(?:[ \t]*\n)?[ \t]*{LIST_MARK}[ \t]+[^\n]*?\b\d{{1,2}}(?:[:.]\d\d|\s?[ap]\.?m\b)", re.IGNORECASE)
+_TIMED_ENTRY_BELOW = re.compile(rf"[ \t]*\n(?:[ \t]*\n)?[ \t]*(?:{LIST_MARK}[ \t]+[^\n]*?\b\d{{1,2}}(?:[:.]\d\d|\s?[ap]\.?m\b)"
+                                rf"|\d{{1,2}}[:.][ \t]?\d\d[ \t]*[-–—][ \t])", re.IGNORECASE)  # "- … at 14:00", "09.30 - …"
 _HOURS_BELOW = re.compile(r"[ \t]*\n(?:[ \t]*\n){0,2}[ \t]*\d{1,2}(?:[:.h]\d\d)?[ \t]*(?:[ap]\.?m\.?)?[ \t]*[-–—][ \t]*\d{1,2}", re.IGNORECASE)
 _DATE_LINE_SHAPE = re.compile(r"^[^\n]{6,90}$", re.MULTILINE)
 # The opening of a paragraph long enough to hold a dateline ("Geneva, 2 May 2027 – ").
@@ -175,9 +176,10 @@ def split_posts(text: str) -> list[Post]:
             # a date with the hours under it ("4:00-5:30pm CEST"), or with a list of what happens
             # at which hour ("- 14.00 Uhr – Eröffnung"), is a day of a schedule
             continue
-        title = _title_above(text, pos)
-        if title is not None and LABEL_LINE.match(title[1]):
-            continue  # "Deadline" / "Date" on the line above: an announced date, not a post's
+        above = _line_above(text, pos)
+        if above is not None and LABEL_LINE.match(above[1]):
+            continue  # "Deadline" / "Date:" on the line above: an announced date, not a post's
+        title = above if above is not None and _title_like(above[1]) else None
         # Nothing but a caption between two date lines: the second dates the same post.
         inner = posts and not _NONBLANK.search(text, last_date_end, title[0] if title is not None else pos)
         if not inner and title is None and _announced_above(text, pos, date):
@@ -219,9 +221,9 @@ def _announced_above(text: str, pos: int, date: dt.date) -> bool:
 _ABOVE = 1500
 
 
-def _title_above(text: str, pos: int) -> tuple[int, str] | None:
-    """(offset, line) of the title just above the date line at `pos` (up to two blank lines
-    may separate them)."""
+def _line_above(text: str, pos: int) -> tuple[int, str] | None:
+    """(offset, line) of the line just above the line at `pos` (up to two blank lines may
+    separate them)."""
     end = pos - 1  # the line break that ends the line above
     for _ in range(3):
         if end < 0:
@@ -229,7 +231,7 @@ def _title_above(text: str, pos: int) -> tuple[int, str] | None:
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end]
         if line.strip():
-            return (start, line) if _title_like(line) else None
+            return start, line
         end = start - 1
     return None
 
@@ -263,6 +265,8 @@ def find_datelines(text: str, begin: int, end: int) -> Iterator[Dateline]:
         if parsed is None:
             continue
         date, mention = parsed
+        if len([w for w in re.findall(r"[^\W\d_]+", head.group("date")[:mention.begin]) if not w.isupper()]) > 1:
+            continue  # "Registration before 4 March 2027: …" announces the date ("GENEVA (4 March 2027) –" dates its paragraph)
         at = match.start() + head.start("date")
         yield Dateline(match.start(), date, at + mention.begin, at + mention.end)
 

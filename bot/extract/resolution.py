@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 from .dates import Mention, Partial
 
@@ -57,11 +58,30 @@ def pick_year(part: Partial, reference: dt.date, direction: float) -> dt.date | 
 
 def _relative(mention: Mention, reference: dt.date) -> dt.date:
     if mention.relative_days is not None:
-        return reference + dt.timedelta(days=mention.relative_days)
-    ahead = (mention.next_weekday - reference.weekday()) % 7
-    # "on Saturday" in a text of a Saturday is that day (news name the day itself so); "next
-    # Saturday" is a week on
-    return reference + dt.timedelta(days=ahead or (7 if mention.says_next else 0))
+        found = reference + dt.timedelta(days=mention.relative_days)
+    else:
+        ahead = (mention.next_weekday - reference.weekday()) % 7
+        # "on Saturday" in a text of a Saturday is that day (news name the day itself so); "next
+        # Saturday" is a week on
+        found = reference + dt.timedelta(days=ahead or (7 if mention.says_next else 0))
+    return _day_in_brackets(mention, found)
+
+
+_BRACKETED_DAY = re.compile(r"\((\d{1,2})\)$")
+
+
+def _day_in_brackets(mention: Mention, found: dt.date) -> dt.date:
+    """"nesta terça-feira (27)": the day of the month in brackets settles which Tuesday,
+    when the text was written some days before or after it says."""
+    bracket = _BRACKETED_DAY.search(mention.text)
+    if bracket is None or found.day == int(bracket.group(1)):
+        return found
+    step = 7 if mention.next_weekday is not None else 1
+    for distance in range(step, 29, step):
+        for candidate in (found - dt.timedelta(days=distance), found + dt.timedelta(days=distance)):
+            if candidate.day == int(bracket.group(1)):
+                return candidate
+    return found
 
 
 def resolve(mention: Mention, reference: dt.date, direction: float,

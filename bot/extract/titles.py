@@ -13,6 +13,7 @@ import functools
 import re
 
 from ..model import SUBTYPES
+from .kinds import deadline_marker_before
 
 TITLE_LIMIT = 120  # calendar apps cut a summary line about here
 
@@ -236,15 +237,29 @@ _CLOCK = re.compile(
 _CLAUSE_END = re.compile(r",\s(?:which|who|where|while|as|but|qui|que|donde|wo|который|которая)\b|;\s|\s[–—]\s|:\s")
 
 
+# what a cut leaves hanging at the end: "The call will (close on …)", "Заявки принимаются (до … ) года"
+_DANGLING = re.compile(
+    r"(?:\s+(?:will|shall|must|should|is|are|be|to be|has been|sera|seront|será|serão|sarà|года|року|г|r|"
+    r"inclusive|inclus|включительно|включно|einschließlich)\.?|\s*['’](?:d[aeıi]r?|t[aeıi]r?|d[aeıi]n|n[ıi]n))+$",
+    re.IGNORECASE,
+)
+
+
 def _from_sentence(sentence: str, date_text: str) -> str:
     """The sentence without its date, attribution and filler words: the last resort, cut
     at the end of its first clause."""
     text = _ATTRIBUTION.sub("", sentence.replace(date_text, "\x00", 1)) if date_text else sentence
+    at = text.find("\x00")
+    if at > 0:
+        text = text[text.rfind(";", 0, at) + 1:].lstrip()  # the date's own clause
+        at = text.find("\x00")
+        marker = deadline_marker_before(text[:at])
+        text = text[:marker] + text[at:] if marker > 0 else text  # "submitted by close of business on"
     if re.search(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}\W[^\x00]*\x00\s*,", text):
         text = text[:text.index("\x00") + 1]  # "… set for 3 May, lawyers said": the clause ends with its date
     text = _CLOCK.sub("", _BEFORE_DATE.sub(" ", _DAY_SUBJECT.sub("", text))).replace("\x00", " ")
     end = _CLAUSE_END.search(text, 20)
-    text = _clean(text[:end.start()] if end else text)
+    text = _DANGLING.sub("", _clean(text[:end.start()] if end else text))
     return text[:1].upper() + text[1:] if text else "Untitled"
 
 
